@@ -1,0 +1,156 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// RunMode says how a run was asked for. Everything runs through the queue;
+// direct is kept for records made by older versions.
+type RunMode string
+
+// The run modes.
+const (
+	RunModeDirect RunMode = "direct"
+	RunModeQueue  RunMode = "queue"
+)
+
+// RunSource names the button or command that built a job.
+type RunSource string
+
+// The run sources.
+const (
+	SourceRun        RunSource = "run"
+	SourceRunNow     RunSource = "run_now"
+	SourceAddToQueue RunSource = "add_to_queue"
+	SourceCLI        RunSource = "cli"
+	SourceReprocess  RunSource = "reprocess"
+)
+
+// DimensionValue records the value one randomizer dimension took for a job,
+// such as {Dimension: "[[job]]", Value: "knight"} or {"cfg_scale", "6.5"}.
+type DimensionValue struct {
+	Dimension string `json:"dimension"`
+	Value     string `json:"value"`
+}
+
+// JobSpec is one job, fully resolved: the preview shows it, the queue
+// stores it and the runner executes it, unchanged (Preview = Queue =
+// Executor). A JobSpec is immutable once built; JobSpecs of the same variant
+// share one *PipelineConfig, which nobody may modify.
+type JobSpec struct {
+	JobID   string    `json:"job_id"`
+	RunMode RunMode   `json:"run_mode"`
+	Source  RunSource `json:"source"`
+	// PackID is the prompt pack's id (its file stem); PackPath the file it
+	// was read from.
+	PackID   string `json:"pack_id"`
+	PackPath string `json:"pack_path,omitempty"`
+	// PromptIndex is the prompt row in the pack, from 0.
+	PromptIndex int `json:"prompt_index"`
+	// Config is the resolved configuration, with the final prompt and
+	// negative in Config.Prompt. Config.Txt2Img.Seed is the configured base
+	// seed; Seed below is what this job sends.
+	Config       *PipelineConfig `json:"pipeline_config"`
+	VariantIndex int             `json:"variant_index"`
+	VariantTotal int             `json:"variant_total"`
+	BatchIndex   int             `json:"batch_index"`
+	BatchTotal   int             `json:"batch_total"`
+	// OutputDir is the job's folder (output root plus rendered folder
+	// template); FilenameTemplate names each image inside it.
+	OutputDir        string   `json:"output_dir"`
+	FilenameTemplate string   `json:"filename_template"`
+	Seed             int64    `json:"seed"`
+	SeedMode         SeedMode `json:"seed_mode"`
+	// RandomizerSeed is the seed that drove every random choice of the plan.
+	RandomizerSeed int64 `json:"randomizer_seed"`
+	// Template is the prompt row before the randomizer ran.
+	Template          string           `json:"template,omitempty"`
+	RandomizerSummary []DimensionValue `json:"randomizer_summary"`
+	CreatedAt         time.Time        `json:"created_at"`
+}
+
+// ImagesPerJob is how many images one job makes per stage.
+func (j *JobSpec) ImagesPerJob() int { return j.Config.Batch.BatchSize }
+
+// Stages lists the stages the job runs, in order.
+func (j *JobSpec) Stages() []StageType { return j.Config.StageTypes() }
+
+// Label is a short human description: "portraits #3 v2/4 b1/2 seed 1234".
+func (j *JobSpec) Label() string {
+	return fmt.Sprintf("%s #%d v%d/%d b%d/%d seed %d", j.PackID, j.PromptIndex+1,
+		j.VariantIndex+1, j.VariantTotal, j.BatchIndex+1, j.BatchTotal, j.Seed)
+}
+
+// ConfigHash is a short stable hash of the job's configuration and seed, used
+// in image metadata to tell whether two images were made the same way.
+func (j *JobSpec) ConfigHash() string {
+	data, err := json.Marshal(struct {
+		C    *PipelineConfig
+		Seed int64
+	}{j.Config, j.Seed})
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:6])
+}
+
+// StageType names a stage of the StageExecutionPlan.
+type StageType string
+
+// The stages, in the order they run.
+const (
+	StageTxt2Img   StageType = "txt2img"
+	StageImg2Img   StageType = "img2img"
+	StageADetailer StageType = "adetailer"
+	StageUpscale   StageType = "upscale"
+)
+
+// StageTypes lists the enabled stages in run order: txt2img → img2img →
+// adetailer → upscale. Hires fix and the refiner run inside txt2img.
+func (c *PipelineConfig) StageTypes() []StageType {
+	var out []StageType
+	if c.Txt2Img.Enabled {
+		out = append(out, StageTxt2Img)
+	}
+	if c.Img2Img.Enabled {
+		out = append(out, StageImg2Img)
+	}
+	if c.ADetailer.Enabled {
+		out = append(out, StageADetailer)
+	}
+	if c.Upscale.Enabled {
+		out = append(out, StageUpscale)
+	}
+	return out
+}
+
+// StageSummary reads like "txt2img (+hires, refiner) → adetailer → upscale".
+func (c *PipelineConfig) StageSummary() string {
+	var parts []string
+	for _, s := range c.StageTypes() {
+		label := string(s)
+		if s == StageTxt2Img {
+			var extra []string
+			if c.Hires.Enabled {
+				extra = append(extra, "hires")
+			}
+			if c.Refiner.Enabled {
+				extra = append(extra, "refiner")
+			}
+			if len(extra) > 0 {
+				label += " (+" + strings.Join(extra, ", ") + ")"
+			}
+		}
+		parts = append(parts, label)
+	}
+	if len(parts) == 0 {
+		return "no stages"
+	}
+	return strings.Join(parts, " → ")
+}
