@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"stablenew/controller"
+	"stablenew/pipeline"
+	"stablenew/pipeline/packs"
+)
+
+func init() {
+	register("plan", "print the jobs a pack would make, exactly as they would run", runPlan)
+}
+
+// planFlags are the flags shared by plan, run and queue add.
+type planFlags struct {
+	dataDir  string
+	packs    stringList
+	preset   string
+	override string
+	seed     int64
+	output   string
+}
+
+func (p *planFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+	Var(interface {
+		String() string
+		Set(string) error
+	}, string, string)
+	Int64Var(*int64, string, int64, string)
+}) {
+	fs.StringVar(&p.dataDir, "data-dir", "", "data folder with packs/, presets/, wildcards/ (default: ~/.local/share/stablenew)")
+	fs.Var(&p.packs, "pack", "prompt pack name or path (repeat for several)")
+	fs.StringVar(&p.preset, "preset", "", "preset name to layer under the pack's own settings")
+	fs.StringVar(&p.override, "override", "", "YAML or JSON file whose settings override the packs' (like the GUI's override check)")
+	fs.Int64Var(&p.seed, "seed", -1, "randomizer seed (-1: the configured one, or a fresh one)")
+	fs.StringVar(&p.output, "output", "", "output folder (default: the configured one, or output/ in the data folder)")
+}
+
+// request loads the library and builds the RunRequest the flags describe.
+func (p *planFlags) request(source pipeline.RunSource) (*packs.Library, controller.RunRequest, error) {
+	if len(p.packs) == 0 {
+		return nil, controller.RunRequest{}, usagef("--pack is required (a pack name such as sdxl_portraits, or a path to a .txt or .tsv file)")
+	}
+	dir := p.dataDir
+	if dir == "" {
+		d, err := packs.DefaultDataDir()
+		if err != nil {
+			return nil, controller.RunRequest{}, err
+		}
+		dir = d
+	}
+	lib, err := packs.Open(dir)
+	if err != nil {
+		return nil, controller.RunRequest{}, err
+	}
+	req := controller.RunRequest{
+		RunMode: pipeline.RunModeQueue, Source: source,
+		Packs: p.packs, Preset: p.preset, OutputRoot: p.output,
+	}
+	if p.override != "" {
+		o, err := pipeline.LoadPatchFile(p.override)
+		if err != nil {
+			return nil, req, inputError{err}
+		}
+		req.Overrides, req.OverrideEnabled = o, true
+	}
+	if p.seed >= 0 {
+		s := p.seed
+		req.RandomizerSeed = &s
+	} else if p.seed != -1 {
+		return nil, req, usagef("--seed must be -1 or a number from 0 up, got %d", p.seed)
+	}
+	return lib, req, nil
+}
+
+func runPlan(env *Env, args []string) error {
+	fs := newFlags(env, "plan", "--pack NAME|PATH [--preset NAME] [--override FILE] [--seed N] [--json]")
+	var pf planFlags
+	pf.register(fs)
+	asJSON := fs.Bool("json", false, "print the JobSpecs as a JSON array")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	lib, req, err := pf.request(pipeline.SourceCLI)
+	if err != nil {
+		return err
+	}
+	plan, err := controller.NewPipelineController(lib).Plan(context.Background(), req)
+	if err != nil {
+		return inputError{err}
+	}
+	for _, n := range plan.Notes {
+		fmt.Fprintln(env.Stderr, "note:", n)
+	}
+	if *asJSON {
+		return writeJSON(env.Stdout, plan.Jobs)
+	}
+	printPlanTable(env.Stdout, plan)
+	return nil
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// printPlanTable prints one line per job and the totals.
+func printPlanTable(w io.Writer, plan *controller.Plan) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tPACK\tROW\tVARIANT\tBATCH\tSEED\tMODEL\tSIZE\tSTAGES\tPROMPT")
+	for i := range plan.Jobs {
+		j := &plan.Jobs[i]
+		c := j.Config
+		seed := fmt.Sprint(j.Seed)
+		if j.Seed < 0 {
+			seed = "random"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%d/%d\t%d/%d\t%s\t%s\t%dx%d\t%s\t%s\n", i+1, j.PackID, j.PromptIndex+1,
+			j.VariantIndex+1, j.VariantTotal, j.BatchIndex+1, j.BatchTotal, seed, orDash(shortModel(c.Txt2Img.Model)),
+			c.Txt2Img.Width, c.Txt2Img.Height, c.StageSummary(), ellipsis(c.Prompt.Positive, 60))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nJobs %d | images per job %d | total %d | randomizer seed %d\n",
+		len(plan.Jobs), plan.ImagesPerJob(), plan.TotalImages(), plan.RandomizerSeed)
+}
+
+// shortModel drops the " [hash]" of a checkpoint title.
+func shortModel(m string) string {
+	if i := strings.LastIndex(m, " ["); i > 0 && strings.HasSuffix(m, "]") {
+		return m[:i]
+	}
+	return m
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// ellipsis shortens s to n runes, marking the cut with "…".
+func ellipsis(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

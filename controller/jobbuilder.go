@@ -1,0 +1,314 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"stablenew/pipeline"
+	"stablenew/pipeline/output"
+	"stablenew/pipeline/random"
+)
+
+func init() {
+	// Job ids come from a pooled random source: a 10,000-job plan would
+	// otherwise make 10,000 reads of the system's random device.
+	uuid.EnableRandPool()
+}
+
+// maxSeed is the largest seed the WebUI accepts (it draws from [0, 2^32-1)).
+const maxSeed = math.MaxUint32 - 1
+
+// PackInput is one prompt pack ready to be expanded: its rows and the merged
+// configuration that applies to them.
+type PackInput struct {
+	PackID   string
+	PackPath string
+	Rows     []PromptRow
+	Config   pipeline.PipelineConfig
+}
+
+// PromptRow is one prompt row of a pack (or the manual prompt).
+type PromptRow struct {
+	Index    int
+	Positive string
+	Negative string
+}
+
+// BuildOptions are the plan-wide settings of a build.
+type BuildOptions struct {
+	RunMode        pipeline.RunMode
+	Source         pipeline.RunSource
+	RandomizerSeed int64 // resolved: never -1
+	OutputRoot     string
+	Wildcards      random.Wildcards
+}
+
+// JobBuilder turns merged pack configurations into JobSpecs: randomizer
+// variants × batch runs, with seeds, output folders and randomizer summaries.
+// It is pure apart from its clock and id source, which tests replace.
+type JobBuilder struct {
+	NewID func() string
+	Now   func() time.Time
+}
+
+func (b JobBuilder) newID() string {
+	if b.NewID != nil {
+		return b.NewID()
+	}
+	return uuid.NewString()
+}
+
+func (b JobBuilder) now() time.Time {
+	if b.Now != nil {
+		return b.Now()
+	}
+	return time.Now()
+}
+
+// packPlan is a pack whose rows have been planned (counted) but not built.
+type packPlan struct {
+	in       PackInput
+	rows     []*random.RowPlan
+	variants int
+	jobs     int
+	notes    []string
+	folder   *output.Template
+	file     string
+}
+
+// CapError is a plan over the variant cap. It states the full count.
+type CapError struct {
+	PackID    string
+	Variants  int
+	BatchRuns int
+	Jobs      int
+	Cap       int
+}
+
+func (e *CapError) Error() string {
+	return fmt.Sprintf("pack %s would make %d jobs (%d variants × %d batch runs), over the cap of %d; "+
+		"narrow the randomizer, lower batch runs or raise randomizer.max_variants (up to %d)",
+		e.PackID, e.Jobs, e.Variants, e.BatchRuns, e.Cap, pipeline.HardMaxVariants)
+}
+
+// count plans every row of every pack and checks the caps, before any
+// JobSpec is made.
+func (b JobBuilder) count(ctx context.Context, inputs []PackInput, opts BuildOptions) ([]*packPlan, int, error) {
+	plans := make([]*packPlan, 0, len(inputs))
+	total := 0
+	for _, in := range inputs {
+		cfg := in.Config
+		exp, err := random.NewExpander(cfg.Randomizer, opts.Wildcards, opts.RandomizerSeed)
+		if err != nil {
+			return nil, 0, fmt.Errorf("pack %s: %w", in.PackID, err)
+		}
+		pp := &packPlan{in: in, file: cfg.Output.FilenameTemplate}
+		if pp.folder, err = output.ParseTemplate(cfg.Output.FolderTemplate); err != nil {
+			return nil, 0, fmt.Errorf("pack %s: output.folder_template: %w", in.PackID, err)
+		}
+		if _, err := output.ParseTemplate(cfg.Output.FilenameTemplate); err != nil {
+			return nil, 0, fmt.Errorf("pack %s: output.filename_template: %w", in.PackID, err)
+		}
+		for _, row := range in.Rows {
+			if err := ctx.Err(); err != nil {
+				return nil, 0, err
+			}
+			rp, err := exp.PlanRow(row.Index, row.Positive, row.Negative)
+			if err != nil {
+				return nil, 0, fmt.Errorf("pack %s, prompt %d: %w", in.PackID, row.Index+1, err)
+			}
+			if rp.Limited {
+				pp.notes = append(pp.notes, fmt.Sprintf("pack %s, prompt %d: the matrix makes %d combinations; its limit keeps the first %d",
+					in.PackID, row.Index+1, rp.Uncapped, rp.Count()))
+			}
+			pp.rows = append(pp.rows, rp)
+			pp.variants += rp.Count()
+		}
+		pp.jobs = pp.variants * cfg.Batch.BatchRuns
+		if pp.jobs > cfg.Randomizer.MaxVariants {
+			return nil, 0, &CapError{PackID: in.PackID, Variants: pp.variants, BatchRuns: cfg.Batch.BatchRuns, Jobs: pp.jobs, Cap: cfg.Randomizer.MaxVariants}
+		}
+		total += pp.jobs
+		plans = append(plans, pp)
+	}
+	return plans, total, nil
+}
+
+// Build expands the packs into JobSpecs in plan order: pack, prompt row,
+// variant, batch run.
+func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOptions) ([]pipeline.JobSpec, []string, error) {
+	plans, total, err := b.count(ctx, inputs, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	jobs := make([]pipeline.JobSpec, 0, total)
+	created := b.now()
+	var notes []string
+	k := 0 // job index in plan order, for increment seeds
+	for _, pp := range plans {
+		notes = append(notes, pp.notes...)
+		cfg := &pp.in.Config
+		baseSeed := resolveBaseSeed(cfg.Txt2Img.Seed, cfg.Batch.SeedMode, opts.RandomizerSeed)
+		lora := newLoRARewriter(cfg.LoRAs)
+		for ri, rp := range pp.rows {
+			row := pp.in.Rows[ri]
+			n := rp.Count()
+			for vi := 0; vi < n; vi++ {
+				if vi%64 == 0 {
+					if err := ctx.Err(); err != nil {
+						return nil, nil, err
+					}
+				}
+				v, err := rp.Variant(vi)
+				if err != nil {
+					return nil, nil, fmt.Errorf("pack %s, prompt %d, variant %d: %w", pp.in.PackID, row.Index+1, vi+1, err)
+				}
+				vcfg := variantConfig(cfg, v, lora)
+				if err := vcfg.Validate(); err != nil {
+					return nil, nil, fmt.Errorf("pack %s, prompt %d, variant %d: %w", pp.in.PackID, row.Index+1, vi+1, err)
+				}
+				for bi := 0; bi < cfg.Batch.BatchRuns; bi++ {
+					seed := jobSeed(cfg.Batch.SeedMode, baseSeed, k, cfg.Batch.BatchSize)
+					job := pipeline.JobSpec{
+						JobID:             b.newID(),
+						RunMode:           opts.RunMode,
+						Source:            opts.Source,
+						PackID:            pp.in.PackID,
+						PackPath:          pp.in.PackPath,
+						PromptIndex:       row.Index,
+						Config:            vcfg,
+						VariantIndex:      vi,
+						VariantTotal:      n,
+						BatchIndex:        bi,
+						BatchTotal:        cfg.Batch.BatchRuns,
+						FilenameTemplate:  pp.file,
+						Seed:              seed,
+						SeedMode:          cfg.Batch.SeedMode,
+						RandomizerSeed:    opts.RandomizerSeed,
+						Template:          row.Positive,
+						RandomizerSummary: v.Picks,
+						CreatedAt:         created,
+					}
+					dir, err := pp.folder.Render(output.TokenValues{
+						Time: created, Pack: pp.in.PackID, PromptIndex: row.Index, Variant: vi, Batch: bi,
+						Seed: seed, Model: vcfg.Txt2Img.Model, JobID: job.JobID, Prompt: vcfg.Prompt.Positive,
+						Sampler: vcfg.Txt2Img.Sampler, Steps: vcfg.Txt2Img.Steps, CFG: vcfg.Txt2Img.CFGScale,
+						Width: vcfg.Txt2Img.Width, Height: vcfg.Txt2Img.Height,
+					})
+					if err != nil {
+						return nil, nil, fmt.Errorf("pack %s: output.folder_template: %w", pp.in.PackID, err)
+					}
+					job.OutputDir = filepath.Join(opts.OutputRoot, filepath.FromSlash(dir))
+					jobs = append(jobs, job)
+					k++
+				}
+			}
+		}
+	}
+	return jobs, notes, nil
+}
+
+// variantConfig makes the resolved configuration of one variant: the pack's
+// merged configuration with the variant's prompts and sweep values. It is a
+// shallow copy: the slices are shared with cfg, and nobody modifies either.
+func variantConfig(cfg *pipeline.PipelineConfig, v random.Variant, lora *loraRewriter) *pipeline.PipelineConfig {
+	c := *cfg
+	v.Sweep.Apply(&c)
+	c.Prompt.Positive = lora.rewrite(joinPrompt(v.Positive, cfg.Prompt.Positive))
+	neg := joinPrompt(v.Negative, cfg.Prompt.Negative)
+	if cfg.Prompt.ApplyGlobalNegative {
+		neg = joinPrompt(neg, cfg.Prompt.GlobalNegative)
+	}
+	c.Prompt.Negative = neg
+	return &c
+}
+
+// joinPrompt joins two prompt parts with ", ", skipping empty ones.
+func joinPrompt(a, b string) string {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return strings.TrimRight(a, ", ") + ", " + b
+}
+
+// resolveBaseSeed draws the base seed from the randomizer seed when it is -1
+// and the seed mode needs one.
+func resolveBaseSeed(seed int64, mode pipeline.SeedMode, randomizerSeed int64) int64 {
+	if mode == pipeline.SeedRandom {
+		return -1
+	}
+	if seed >= 0 {
+		return seed
+	}
+	return int64(splitmix64(uint64(randomizerSeed)) % (maxSeed + 1))
+}
+
+// jobSeed is the seed job k of the plan sends.
+func jobSeed(mode pipeline.SeedMode, base int64, k, batchSize int) int64 {
+	switch mode {
+	case pipeline.SeedRandom:
+		return -1
+	case pipeline.SeedIncrement:
+		return (base + int64(k)*int64(batchSize)) % (maxSeed + 1)
+	}
+	return base
+}
+
+// splitmix64 is a fast, well-mixed hash of a 64-bit value.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// loraTag matches <lora:name:weight> and <lora:name> tags.
+var loraTag = regexp.MustCompile(`<lora:([^:>]+)(?::([^:>]*))?(:[^>]*)?>`)
+
+// loraRewriter applies the LoRA strengths to the tags of a prompt.
+type loraRewriter struct {
+	byName map[string]pipeline.LoRAStrength
+}
+
+func newLoRARewriter(loras []pipeline.LoRAStrength) *loraRewriter {
+	if len(loras) == 0 {
+		return nil
+	}
+	m := make(map[string]pipeline.LoRAStrength, len(loras))
+	for _, l := range loras {
+		m[l.Name] = l
+	}
+	return &loraRewriter{byName: m}
+}
+
+// rewrite sets each listed LoRA's tag to its strength, removes the tags of
+// disabled LoRAs, and leaves unlisted tags alone.
+func (r *loraRewriter) rewrite(prompt string) string {
+	if r == nil || !strings.Contains(prompt, "<lora:") {
+		return prompt
+	}
+	out := loraTag.ReplaceAllStringFunc(prompt, func(tag string) string {
+		m := loraTag.FindStringSubmatch(tag)
+		l, ok := r.byName[m[1]]
+		if !ok {
+			return tag
+		}
+		if !l.Enabled {
+			return ""
+		}
+		return "<lora:" + m[1] + ":" + strconv.FormatFloat(l.Strength, 'f', -1, 64) + m[3] + ">"
+	})
+	return strings.Join(strings.Fields(out), " ")
+}

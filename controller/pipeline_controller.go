@@ -1,0 +1,226 @@
+// Package controller turns what the user asked for into jobs: the
+// PipelineController plans a RunRequest into JobSpecs (the only code path
+// that builds jobs) and submits them to JobService. It never imports Fyne.
+package controller
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"stablenew/pipeline"
+	"stablenew/pipeline/packs"
+	"stablenew/pipeline/random"
+)
+
+// RunRequest is the plain data AppState.Snapshot() produces (and the CLI
+// builds from its flags): everything a plan depends on, and nothing else.
+type RunRequest struct {
+	RunMode pipeline.RunMode
+	Source  pipeline.RunSource
+	// Packs are pack ids or paths, planned in this order.
+	Packs []string
+	// Preset is a preset name, layered over the defaults; "" for none.
+	Preset string
+	// Settings are run settings that always apply, over the preset and the
+	// pack sidecar (the sidebar's batch, output and randomizer choices).
+	Settings *pipeline.Patch
+	// Overrides are the stage cards. They apply only when OverrideEnabled
+	// ("Override pack configs with current stages"), through ConfigMerger.
+	Overrides       *pipeline.Patch
+	OverrideEnabled bool
+	// RandomizerSeed, when set, replaces the configured randomizer seed.
+	RandomizerSeed *int64
+	// OutputRoot, when set, replaces the configured output root.
+	OutputRoot string
+}
+
+// Plan is the result of planning a RunRequest.
+type Plan struct {
+	Jobs           []pipeline.JobSpec
+	RandomizerSeed int64
+	// Notes are things the user should know that did not stop the plan: a
+	// matrix limit that kept fewer combinations, original-StableNew keys
+	// that were not applied.
+	Notes []string
+}
+
+// ImagesPerJob returns the images each job makes (batch size), or 0 for an
+// empty plan. Jobs of one plan may differ; this is the first job's.
+func (p *Plan) ImagesPerJob() int {
+	if len(p.Jobs) == 0 {
+		return 0
+	}
+	return p.Jobs[0].Config.Batch.BatchSize
+}
+
+// TotalImages is the number of images the plan makes per stage.
+func (p *Plan) TotalImages() int {
+	n := 0
+	for i := range p.Jobs {
+		n += p.Jobs[i].Config.Batch.BatchSize
+	}
+	return n
+}
+
+// PipelineController plans and submits runs.
+type PipelineController struct {
+	Library *packs.Library
+	Builder JobBuilder
+	Merger  pipeline.ConfigMerger
+}
+
+// NewPipelineController returns a controller over a pack library.
+func NewPipelineController(lib *packs.Library) *PipelineController {
+	return &PipelineController{Library: lib}
+}
+
+// BaseConfig returns defaults ⊕ preset ⊕ pack sidecar ⊕ settings for one
+// pack, before the stage overrides.
+func (pc *PipelineController) BaseConfig(req RunRequest, pack *packs.Pack) (pipeline.PipelineConfig, []string, error) {
+	cfg := pipeline.Defaults()
+	var notes []string
+	if gn, err := pc.Library.GlobalNegative(); err != nil {
+		return cfg, nil, err
+	} else if gn != "" {
+		cfg.Prompt.GlobalNegative = gn
+	}
+	if req.Preset != "" {
+		p, err := pc.Library.LoadPreset(req.Preset)
+		if err != nil {
+			return cfg, nil, err
+		}
+		if cfg, err = p.ApplyTo(cfg); err != nil {
+			return cfg, nil, err
+		}
+		notes = append(notes, p.Notes...)
+	}
+	if pack != nil && pack.Sidecar != nil {
+		var err error
+		if cfg, err = pack.Sidecar.ApplyTo(cfg); err != nil {
+			return cfg, nil, err
+		}
+		notes = append(notes, pack.Sidecar.Notes...)
+	}
+	if !req.Settings.Empty() {
+		var err error
+		if cfg, err = req.Settings.ApplyTo(cfg); err != nil {
+			return cfg, nil, err
+		}
+	}
+	return cfg, notes, nil
+}
+
+// Plan builds the JobSpecs of a request. It is the only code path that
+// builds jobs; the preview shows its result and Add to Queue stores it.
+// It reads pack, preset and wildcard files, so it must not run on the UI
+// goroutine; cancelling ctx abandons it.
+func (pc *PipelineController) Plan(ctx context.Context, req RunRequest) (*Plan, error) {
+	if len(req.Packs) == 0 {
+		return nil, errors.New("no prompt pack selected: pick at least one pack")
+	}
+	if req.RunMode == "" {
+		req.RunMode = pipeline.RunModeQueue
+	}
+	var inputs []PackInput
+	var notes []string
+	var randSeed int64 = -1
+	for _, name := range req.Packs {
+		pack, err := pc.Library.LoadPack(name)
+		if err != nil {
+			return nil, err
+		}
+		base, n, err := pc.BaseConfig(req, pack)
+		if err != nil {
+			return nil, err
+		}
+		notes = append(notes, n...)
+		cfg, err := pc.Merger.Merge(base, req.Overrides, req.OverrideEnabled)
+		if err != nil {
+			return nil, err
+		}
+		if err := cfg.Validate(); err != nil {
+			return nil, fmt.Errorf("pack %s: %w", pack.ID, err)
+		}
+		if randSeed < 0 {
+			switch {
+			case req.RandomizerSeed != nil:
+				randSeed = *req.RandomizerSeed
+			case cfg.Randomizer.Seed >= 0:
+				randSeed = cfg.Randomizer.Seed
+			}
+		}
+		rows := make([]PromptRow, len(pack.Rows))
+		for i, r := range pack.Rows {
+			rows[i] = PromptRow{Index: r.Index, Positive: r.Positive, Negative: r.Negative}
+		}
+		inputs = append(inputs, PackInput{PackID: pack.ID, PackPath: pack.Path, Rows: rows, Config: cfg})
+	}
+	if randSeed < 0 {
+		randSeed = drawSeed()
+	}
+	root := req.OutputRoot
+	if root == "" {
+		root = inputs[0].Config.Output.Root
+	}
+	if root == "" {
+		root = pc.Library.OutputDir()
+	}
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	wc, err := pc.wildcards()
+	if err != nil {
+		return nil, err
+	}
+	jobs, bnotes, err := pc.Builder.Build(ctx, inputs, BuildOptions{
+		RunMode: req.RunMode, Source: req.Source, RandomizerSeed: randSeed, OutputRoot: root, Wildcards: wc,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Plan{Jobs: jobs, RandomizerSeed: randSeed, Notes: append(notes, bnotes...)}, nil
+}
+
+// wildcards chains the user's wildcard folder before the shipped samples.
+func (pc *PipelineController) wildcards() (random.Wildcards, error) {
+	var sources []random.Wildcards
+	for _, dir := range pc.Library.WildcardDirs() {
+		w, err := random.LoadWildcardDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, w)
+	}
+	if s := pc.Library.SampleWildcards(); s != nil {
+		sources = append(sources, s)
+	}
+	return random.Chain(sources...), nil
+}
+
+// drawSeed draws a fresh randomizer seed (0 ≤ seed < 2^31, easy to type).
+func drawSeed() int64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("controller: reading random bytes: %v", err))
+	}
+	return int64(binary.LittleEndian.Uint64(b[:]) % (1 << 31))
+}
+
+// describeJobs is a one-line summary for logs: "12 jobs from portraits, landscapes".
+func describeJobs(p *Plan) string {
+	seen := map[string]bool{}
+	var packs []string
+	for i := range p.Jobs {
+		if id := p.Jobs[i].PackID; !seen[id] {
+			seen[id] = true
+			packs = append(packs, id)
+		}
+	}
+	return fmt.Sprintf("%d jobs from %s", len(p.Jobs), strings.Join(packs, ", "))
+}
