@@ -211,7 +211,7 @@ func (u ADetailerUnit) validate(v *validator, p string) {
 	v.oneOf(p+"ad_mask_merge_invert", u.MaskMergeInvert, "None", "Merge", "Merge and Invert")
 	v.intRange(p+"ad_mask_blur", u.MaskBlur, 0, 256)
 	v.floatRange(p+"ad_denoising_strength", u.DenoisingStrength, 0, 1)
-	v.intRange(p+"ad_inpaint_only_masked_padding", u.InpaintPadding, 0, 1024)
+	v.intRange(p+"ad_inpaint_only_masked_padding", u.InpaintOnlyMaskedPadding, 0, 1024)
 	v.intRange(p+"ad_inpaint_width", u.InpaintWidth, 1, 4096)
 	v.intRange(p+"ad_inpaint_height", u.InpaintHeight, 1, 4096)
 	v.intRange(p+"ad_steps", u.Steps, 1, 150)
