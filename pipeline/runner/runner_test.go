@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"log/slog"
 	goimage "image"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -313,8 +313,10 @@ func TestUnwritableOutputFolderIsAClearError(t *testing.T) {
 
 func TestImpossiblePlans(t *testing.T) {
 	for name, change := range map[string]func(c *pipeline.PipelineConfig){
-		"no stages":           func(c *pipeline.PipelineConfig) { c.Txt2Img.Enabled = false },
-		"missing input image": func(c *pipeline.PipelineConfig) { c.Txt2Img.Enabled, c.Img2Img.Enabled, c.Img2Img.InputImage = false, true, "/nonexistent/in.png" },
+		"no stages": func(c *pipeline.PipelineConfig) { c.Txt2Img.Enabled = false },
+		"missing input image": func(c *pipeline.PipelineConfig) {
+			c.Txt2Img.Enabled, c.Img2Img.Enabled, c.Img2Img.InputImage = false, true, "/nonexistent/in.png"
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := pipeline.Defaults()

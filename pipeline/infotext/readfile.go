@@ -1,0 +1,175 @@
+package infotext
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"stablenew/pipeline/output"
+)
+
+// Where ReadFile found the infotext (Metadata.Source).
+const (
+	SourcePNGParameters = "png:parameters" // the WebUI's PNG "parameters" chunk
+	SourcePNGStableNew  = "png:stablenew"  // no "parameters" chunk: prompt and seed from the StableNew chunk
+	SourceJPEGEXIF      = "jpeg:exif"      // EXIF UserComment of a JPEG
+	SourceWebPEXIF      = "webp:exif"      // EXIF UserComment of a WebP
+)
+
+// Errors of ReadFile and ReadImage; test for them with errors.Is.
+var (
+	ErrNotImage     = errors.New("not a PNG, JPEG or WebP image")
+	ErrNoParameters = errors.New("the image holds no generation parameters")
+)
+
+// Metadata is what an image file tells about how it was made.
+type Metadata struct {
+	Format   string      // "png", "jpeg" or "webp"
+	Source   string      // where the infotext came from: one of the Source constants
+	Infotext string      // the raw infotext ("" when only the StableNew chunk was found)
+	Params   *Parameters // the parsed infotext; never nil when err is nil
+	// StableNewJSON is the raw "stablenew" chunk, "" when absent. StableNew
+	// is its parsed form, nil when absent or invalid (a warning in
+	// Params.Warnings then says why). When present it is the better record of
+	// the job: exact prompt sent, requested and actual seeds, job id.
+	StableNewJSON string
+	StableNew     *output.StableNewChunk
+}
+
+// jpegHeadSize is how much of a JPEG is read first: the EXIF segment comes
+// before the image data and is at most 64 KiB.
+const jpegHeadSize = 256 << 10
+
+// ReadFile reads the generation parameters of an image file. The format is
+// told by the file's first bytes, not its name. PNGs give the "parameters"
+// chunk (and the "stablenew" chunk, which is returned too and used alone when
+// there is no "parameters" chunk); JPEG and WebP give the EXIF UserComment.
+// Errors name the file and wrap ErrNotImage, ErrNoParameters or the
+// pipeline/output errors for damaged files (output.ErrTruncatedPNG, …).
+func ReadFile(path string) (*Metadata, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("infotext: %w", err)
+	}
+	defer f.Close()
+	head := make([]byte, jpegHeadSize)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("infotext: %s: %w", path, err)
+	}
+	head = head[:n]
+	var md *Metadata
+	switch sniff(head) {
+	case "png":
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("infotext: %s: %w", path, err)
+		}
+		md, err = readPNG(f)
+	case "jpeg":
+		md, err = readEXIF(head, "jpeg")
+		if err != nil && n == jpegHeadSize { // segments before EXIF were large: read it all
+			var all []byte
+			if all, err = os.ReadFile(path); err == nil {
+				md, err = readEXIF(all, "jpeg")
+			}
+		}
+	case "webp":
+		var all []byte
+		if all, err = os.ReadFile(path); err == nil {
+			md, err = readEXIF(all, "webp")
+		}
+	default:
+		err = ErrNotImage
+	}
+	if err != nil {
+		return nil, fmt.Errorf("infotext: %s: %w", path, err)
+	}
+	return md, nil
+}
+
+// ReadImage is ReadFile for image bytes held in memory, such as the images
+// of a WebUI response.
+func ReadImage(data []byte) (*Metadata, error) {
+	var md *Metadata
+	var err error
+	switch sniff(data) {
+	case "png":
+		md, err = readPNG(bytes.NewReader(data))
+	case "jpeg", "webp":
+		md, err = readEXIF(data, sniff(data))
+	default:
+		err = ErrNotImage
+	}
+	if err != nil {
+		return nil, fmt.Errorf("infotext: %w", err)
+	}
+	return md, nil
+}
+
+func sniff(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "png"
+	case len(b) >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff:
+		return "jpeg"
+	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
+		return "webp"
+	}
+	return ""
+}
+
+func readPNG(r io.Reader) (*Metadata, error) {
+	text, err := output.ReadPNGText(r)
+	if err != nil {
+		return nil, err
+	}
+	md := &Metadata{Format: "png", StableNewJSON: text[output.StableNewKeyword]}
+	var chunkErr error
+	if md.StableNewJSON != "" {
+		md.StableNew, chunkErr = output.ParseStableNewChunk(md.StableNewJSON)
+	}
+	infotext, hasParams := text["parameters"]
+	switch {
+	case hasParams && infotext != "":
+		md.Source, md.Infotext = SourcePNGParameters, infotext
+		if md.Params, err = Parse(infotext); err != nil {
+			return nil, err
+		}
+	case md.StableNew != nil:
+		md.Source = SourcePNGStableNew
+		md.Params = &Parameters{Prompt: md.StableNew.Prompt, Negative: md.StableNew.Negative}
+		md.Params.SetInt(KeySeed, md.StableNew.SeedActual)
+	case chunkErr != nil:
+		return nil, fmt.Errorf("%w (the stablenew chunk is damaged: %v)", ErrNoParameters, chunkErr)
+	default:
+		return nil, fmt.Errorf("%w (no \"parameters\" text chunk)", ErrNoParameters)
+	}
+	if chunkErr != nil {
+		md.Params.warn("stablenew chunk ignored: %v", chunkErr)
+	}
+	return md, nil
+}
+
+func readEXIF(data []byte, format string) (*Metadata, error) {
+	comment, err := output.ReadEXIFUserComment(data)
+	if errors.Is(err, output.ErrNoUserComment) {
+		return nil, fmt.Errorf("%w (no EXIF UserComment)", ErrNoParameters)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if comment == "" {
+		return nil, fmt.Errorf("%w (the EXIF UserComment is empty)", ErrNoParameters)
+	}
+	params, err := Parse(comment)
+	if err != nil {
+		return nil, err
+	}
+	source := SourceJPEGEXIF
+	if format == "webp" {
+		source = SourceWebPEXIF
+	}
+	return &Metadata{Format: format, Source: source, Infotext: comment, Params: params}, nil
+}

@@ -1,0 +1,192 @@
+package infotext
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"stablenew/pipeline/output"
+)
+
+const webuiInfotext = "a portrait, detailed\nNegative prompt: blurry\nSteps: 20, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7.0, Seed: 12345, Size: 512x768, Model hash: 6ce0161689, Model: v1-5-pruned-emaonly, Version: v1.10.1"
+
+func tinyPNG(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 4, 4))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func withText(t *testing.T, p []byte, chunks ...output.TextChunk) []byte {
+	t.Helper()
+	out, err := output.AddPNGText(p, chunks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestReadFileFormats(t *testing.T) {
+	dir := t.TempDir()
+	sn := &output.StableNewChunk{JobID: "job-1", Stage: "txt2img", SeedRequested: -1, SeedActual: 12345, Prompt: "a portrait, detailed", Negative: "blurry"}
+	snChunk, err := sn.TextChunk()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pngBoth := withText(t, tinyPNG(t), output.TextChunk{Keyword: "parameters", Text: webuiInfotext}, snChunk)
+	pngParams := withText(t, tinyPNG(t), output.TextChunk{Keyword: "parameters", Text: webuiInfotext})
+	pngOnlySN := withText(t, tinyPNG(t), snChunk)
+	jpg, err := output.Encode(tinyPNG(t), "jpg", 90, webuiInfotext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exif, _ := output.EXIFUserComment(webuiInfotext)
+	webp := fakeWebP(exif)
+
+	tests := []struct {
+		name, file     string
+		data           []byte
+		format, source string
+		stablenew      bool
+	}{
+		{"png with both chunks", "a.png", pngBoth, "png", SourcePNGParameters, true},
+		{"png, parameters only", "b.png", pngParams, "png", SourcePNGParameters, false},
+		{"png, stablenew only", "c.png", pngOnlySN, "png", SourcePNGStableNew, true},
+		{"jpeg", "d.jpg", jpg, "jpeg", SourceJPEGEXIF, false},
+		{"webp", "e.webp", webp, "webp", SourceWebPEXIF, false},
+		{"png named .jpg", "f.jpg", pngParams, "png", SourcePNGParameters, false},
+	}
+	for _, tt := range tests {
+		path := writeFile(t, dir, tt.file, tt.data)
+		for _, read := range []func() (*Metadata, error){
+			func() (*Metadata, error) { return ReadFile(path) },
+			func() (*Metadata, error) { return ReadImage(tt.data) },
+		} {
+			md, err := read()
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+				continue
+			}
+			if md.Format != tt.format || md.Source != tt.source || (md.StableNew != nil) != tt.stablenew {
+				t.Errorf("%s: format %s source %s stablenew %v", tt.name, md.Format, md.Source, md.StableNew != nil)
+			}
+			if s, _ := md.Params.Seed(); s != 12345 || md.Params.Prompt != "a portrait, detailed" || md.Params.Negative != "blurry" {
+				t.Errorf("%s: seed %d prompt %q negative %q", tt.name, s, md.Params.Prompt, md.Params.Negative)
+			}
+			if tt.stablenew && (md.StableNew.JobID != "job-1" || !strings.Contains(md.StableNewJSON, `"job_id":"job-1"`)) {
+				t.Errorf("%s: stablenew %+v / %q", tt.name, md.StableNew, md.StableNewJSON)
+			}
+			if tt.source != SourcePNGStableNew && md.Infotext != webuiInfotext {
+				t.Errorf("%s: raw infotext %q", tt.name, md.Infotext)
+			}
+		}
+	}
+}
+
+// fakeWebP wraps an EXIF payload in a RIFF/WebP container (no real image
+// data is needed to find the EXIF chunk).
+func fakeWebP(exif []byte) []byte {
+	body := []byte("WEBP")
+	for _, c := range []struct {
+		id   string
+		data []byte
+	}{{"VP8X", make([]byte, 10)}, {"VP8L", []byte{0x2f, 0, 0, 0, 0}}, {"EXIF", exif}} {
+		body = append(body, c.id...)
+		body = binary.LittleEndian.AppendUint32(body, uint32(len(c.data)))
+		body = append(body, c.data...)
+		if len(c.data)%2 == 1 {
+			body = append(body, 0)
+		}
+	}
+	return append(binary.LittleEndian.AppendUint32([]byte("RIFF"), uint32(len(body))), body...)
+}
+
+func TestReadFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	good := withText(t, tinyPNG(t), output.TextChunk{Keyword: "parameters", Text: webuiInfotext})
+	textAt := bytes.Index(good, []byte("parameters"))
+	corrupt := append([]byte{}, good...)
+	corrupt[textAt+30] ^= 0x20
+	badSN := withText(t, tinyPNG(t), output.TextChunk{Keyword: "stablenew", Text: "{broken"})
+	jpgNoEXIF, _ := output.Encode(tinyPNG(t), "jpg", 90, "")
+
+	tests := []struct {
+		name   string
+		data   []byte
+		is     error
+		substr string
+	}{
+		{"text file", []byte("Steps: 20, Seed: 1, Size: 5x5"), ErrNotImage, "not a PNG, JPEG or WebP"},
+		{"empty file", nil, ErrNotImage, "not a PNG"},
+		{"png without parameters", tinyPNG(t), ErrNoParameters, `no "parameters" text chunk`},
+		{"png with empty parameters", withText(t, tinyPNG(t), output.TextChunk{Keyword: "parameters", Text: ""}), ErrNoParameters, "no generation parameters"},
+		{"png with a damaged stablenew chunk only", badSN, ErrNoParameters, "stablenew chunk is damaged"},
+		{"truncated in the text chunk", good[:textAt+20], output.ErrTruncatedPNG, "truncated"},
+		{"truncated before IEND", good[:len(good)-5], output.ErrTruncatedPNG, "truncated"},
+		{"CRC damaged", corrupt, output.ErrCorruptPNG, "CRC"},
+		{"jpeg without EXIF", jpgNoEXIF, ErrNoParameters, "no EXIF UserComment"},
+		{"webp without EXIF", fakeWebP(nil)[:len(fakeWebP(nil))-8], ErrNoParameters, "no EXIF UserComment"},
+	}
+	for _, tt := range tests {
+		path := writeFile(t, dir, strings.ReplaceAll(tt.name, " ", "_"), tt.data)
+		_, err := ReadFile(path)
+		if !errors.Is(err, tt.is) || !strings.Contains(err.Error(), tt.substr) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: err = %v, want %v containing %q and the path", tt.name, err, tt.is, tt.substr)
+		}
+		if _, err := ReadImage(tt.data); !errors.Is(err, tt.is) {
+			t.Errorf("%s: ReadImage err = %v", tt.name, err)
+		}
+	}
+	if _, err := ReadFile(filepath.Join(dir, "missing.png")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func TestReadFileDamagedStableNewIsAWarning(t *testing.T) {
+	data := withText(t, tinyPNG(t), output.TextChunk{Keyword: "parameters", Text: webuiInfotext}, output.TextChunk{Keyword: "stablenew", Text: `{"schema":"other/9"}`})
+	md, err := ReadImage(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md.StableNew != nil || md.StableNewJSON != `{"schema":"other/9"}` || len(md.Params.Warnings) != 1 || !strings.Contains(md.Params.Warnings[0], "stablenew chunk ignored") {
+		t.Errorf("stablenew %v, warnings %q", md.StableNew, md.Params.Warnings)
+	}
+}
+
+// TestReadFileLargeJPEGHead puts big segments before the EXIF segment, past
+// the first read.
+func TestReadFileLargeJPEGHead(t *testing.T) {
+	jpg, err := output.Encode(tinyPNG(t), "jpg", 90, webuiInfotext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg := make([]byte, 4+60000)
+	seg[0], seg[1], seg[2], seg[3] = 0xff, 0xe2, byte((60002)>>8), byte(60002&0xff)
+	var padded []byte
+	padded = append(padded, jpg[:2]...)
+	for range 6 { // 360 KB of APP2 segments
+		padded = append(padded, seg...)
+	}
+	padded = append(padded, jpg[2:]...)
+	md, err := ReadFile(writeFile(t, t.TempDir(), "big.jpg", padded))
+	if err != nil || md.Infotext != webuiInfotext {
+		t.Fatalf("err %v", err)
+	}
+}

@@ -1,0 +1,126 @@
+package output
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
+	"strings"
+)
+
+// DefaultJPEGQuality is used when Encode is given quality 0; it is A1111's
+// jpeg_quality default.
+const DefaultJPEGQuality = 80
+
+// ErrWebPUnsupported is returned when WebP output is asked for. StableNew has
+// no WebP encoder built in: the standard library only decodes WebP (in
+// golang.org/x/image), and the one pure-Go encoder on offer runs libwebp
+// compiled to WebAssembly, a large dependency for an optional format. To get
+// WebP files, set the WebUI's samples_format option to "webp" (the WebUI then
+// encodes them and stores the infotext in EXIF) and keep its bytes as they
+// are, or save as PNG or JPEG.
+var ErrWebPUnsupported = errors.New("WebP output is not supported: StableNew has no WebP encoder; save as png or jpg, or let the WebUI encode WebP (samples_format=webp) and keep its bytes")
+
+// FormatExtension normalises an output format name ("png", "jpg", "jpeg",
+// "webp", any case) to its file extension without the dot.
+func FormatExtension(format string) (string, error) {
+	switch strings.ToLower(strings.TrimPrefix(format, ".")) {
+	case "png":
+		return "png", nil
+	case "jpg", "jpeg":
+		return "jpg", nil
+	case "webp":
+		return "webp", nil
+	}
+	return "", fmt.Errorf("output: unknown image format %q: use png, jpg or webp", format)
+}
+
+// sniffFormat names the format of encoded image data by its magic bytes.
+func sniffFormat(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte(pngSignature)):
+		return "png"
+	case len(data) >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff:
+		return "jpg"
+	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
+		return "webp"
+	}
+	return ""
+}
+
+// Encode converts a PNG from the WebUI to the output format:
+//   - "png": the bytes pass through unchanged (the WebUI already stored the
+//     infotext in the "parameters" chunk);
+//   - "jpg"/"jpeg": the image is re-encoded at quality 1..100 (0 means
+//     DefaultJPEGQuality), transparency flattened onto white, and infotext,
+//     when not empty, is stored in the EXIF UserComment as A1111 does;
+//   - "webp": ErrWebPUnsupported.
+//
+// Data that is already in the requested format (a JPEG or WebP the WebUI
+// encoded itself) passes through unchanged. Otherwise the input must be a PNG.
+func Encode(pngData []byte, format string, quality int, infotext string) ([]byte, error) {
+	ext, err := FormatExtension(format)
+	if err != nil {
+		return nil, err
+	}
+	in := sniffFormat(pngData)
+	if in == ext {
+		return pngData, nil
+	}
+	if ext == "webp" {
+		return nil, fmt.Errorf("output: %w", ErrWebPUnsupported)
+	}
+	if in != "png" {
+		return nil, fmt.Errorf("output: Encode: %w (input must be PNG to convert to %s)", ErrNotPNG, ext)
+	}
+	if quality == 0 {
+		quality = DefaultJPEGQuality
+	}
+	if quality < 1 || quality > 100 {
+		return nil, fmt.Errorf("output: JPEG quality %d is out of range: use 1 to 100", quality)
+	}
+	img, err := png.Decode(bytes.NewReader(pngData))
+	if err != nil {
+		return nil, fmt.Errorf("output: decode PNG: %w", err)
+	}
+	var exif []byte
+	if infotext != "" {
+		if exif, err = EXIFUserComment(infotext); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, flatten(img), &jpeg.Options{Quality: quality}); err != nil {
+		return nil, fmt.Errorf("output: encode JPEG: %w", err)
+	}
+	return insertAPP1(buf.Bytes(), exif), nil
+}
+
+// flatten draws images that may be transparent onto white.
+func flatten(img image.Image) image.Image {
+	if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
+		return img
+	}
+	out := image.NewRGBA(img.Bounds())
+	draw.Draw(out, out.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	draw.Draw(out, out.Bounds(), img, img.Bounds().Min, draw.Over)
+	return out
+}
+
+// insertAPP1 puts an APP1 segment holding payload right after the JPEG SOI
+// marker. A nil payload leaves the JPEG as it is.
+func insertAPP1(jpg, payload []byte) []byte {
+	if payload == nil {
+		return jpg
+	}
+	n := len(payload) + 2
+	out := make([]byte, 0, len(jpg)+n+2)
+	out = append(out, jpg[:2]...)
+	out = append(out, 0xff, 0xe1, byte(n>>8), byte(n))
+	out = append(out, payload...)
+	return append(out, jpg[2:]...)
+}

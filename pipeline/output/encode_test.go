@@ -1,0 +1,110 @@
+package output
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+)
+
+func TestEncodePNGPassesThrough(t *testing.T) {
+	in := pngWithParameters(t, sampleInfotext)
+	for _, f := range []string{"png", "PNG", ".png"} {
+		out, err := Encode(in, f, 0, "ignored")
+		if err != nil || !bytes.Equal(out, in) {
+			t.Errorf("format %q: changed the PNG (%v)", f, err)
+		}
+	}
+}
+
+func TestEncodeJPEG(t *testing.T) {
+	in := makePNG(t, 32, 32)
+	lo, err := Encode(in, "jpg", 10, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hi, err := Encode(in, "jpg", 100, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := Encode(in, "jpg", 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(len(lo) < len(def) && len(def) < len(hi)) {
+		t.Errorf("sizes at quality 10/default/100: %d/%d/%d, want increasing", len(lo), len(def), len(hi))
+	}
+	if _, err := ReadEXIFUserComment(def); !errors.Is(err, ErrNoUserComment) {
+		t.Errorf("empty infotext wrote EXIF: %v", err)
+	}
+	// A JPEG passes through when JPEG is asked for.
+	if out, err := Encode(def, "jpeg", 50, "x"); err != nil || !bytes.Equal(out, def) {
+		t.Errorf("JPEG input was re-encoded: %v", err)
+	}
+}
+
+func TestEncodeFlattensTransparencyOntoWhite(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 16, 16))
+	for i := range img.Pix {
+		img.Pix[i] = 0 // fully transparent black
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	jpg, err := Encode(buf.Bytes(), "jpg", 95, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := jpeg.Decode(bytes.NewReader(jpg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := color.RGBAModel.Convert(out.At(8, 8)).(color.RGBA); c.R < 250 || c.G < 250 || c.B < 250 {
+		t.Errorf("transparent pixel became %v, want white", c)
+	}
+}
+
+func TestEncodeErrors(t *testing.T) {
+	in := makePNG(t, 8, 8)
+	tests := []struct {
+		name, format string
+		data         []byte
+		quality      int
+		is           error
+		substr       string
+	}{
+		{"webp", "webp", in, 80, ErrWebPUnsupported, "samples_format=webp"},
+		{"unknown format", "gif", in, 80, nil, "use png, jpg or webp"},
+		{"quality too high", "jpg", in, 101, nil, "1 to 100"},
+		{"negative quality", "jpg", in, -5, nil, "1 to 100"},
+		{"not an image", "jpg", []byte("hello"), 80, ErrNotPNG, "input must be PNG"},
+		{"broken PNG", "jpg", append([]byte(pngSignature), "garbage"...), 80, nil, "decode PNG"},
+		{"infotext too long", "jpg", in, 80, ErrEXIFTooLarge, "use PNG"},
+	}
+	for _, tt := range tests {
+		info := ""
+		if tt.name == "infotext too long" {
+			info = strings.Repeat("猫", 40000)
+		}
+		_, err := Encode(tt.data, tt.format, tt.quality, info)
+		if err == nil || (tt.is != nil && !errors.Is(err, tt.is)) || !strings.Contains(err.Error(), tt.substr) {
+			t.Errorf("%s: err = %v, want %v containing %q", tt.name, err, tt.is, tt.substr)
+		}
+	}
+}
+
+func TestFormatExtension(t *testing.T) {
+	for in, want := range map[string]string{"png": "png", "JPG": "jpg", "jpeg": "jpg", ".webp": "webp"} {
+		if got, err := FormatExtension(in); err != nil || got != want {
+			t.Errorf("FormatExtension(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := FormatExtension("bmp"); err == nil {
+		t.Error("bmp accepted")
+	}
+}

@@ -1,0 +1,167 @@
+package webui
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Default timeouts and durations of a Client.
+const (
+	DefaultListTimeout   = 10 * time.Second
+	DefaultOptionTimeout = 120 * time.Second
+	DefaultWatchdog      = 90 * time.Second
+)
+
+// Client talks to one WebUI. It is safe for concurrent use.
+type Client struct {
+	base          *url.URL
+	http          *http.Client
+	user, pass    string
+	auth          bool
+	listTimeout   time.Duration
+	optionTimeout time.Duration
+	watchdog      time.Duration
+	retry         RetryPolicy
+	sleep         func(ctx context.Context, d time.Duration) error
+	log           *slog.Logger
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithBasicAuth sends HTTP Basic credentials, matching the WebUI's
+// --api-auth user:pass flag.
+func WithBasicAuth(user, pass string) Option {
+	return func(c *Client) { c.user, c.pass, c.auth = user, pass, true }
+}
+
+// WithHTTPClient uses hc for every request. Its Timeout should be zero: the
+// client sets per-call deadlines itself.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) {
+		if hc != nil {
+			c.http = hc
+		}
+	}
+}
+
+// WithListTimeout sets the per-attempt timeout of GETs and other quick calls
+// (default 10s).
+func WithListTimeout(d time.Duration) Option {
+	return func(c *Client) {
+		if d > 0 {
+			c.listTimeout = d
+		}
+	}
+}
+
+// WithOptionTimeout sets the per-attempt timeout of POST /options and the
+// refresh calls, which wait for model loads (default 120s).
+func WithOptionTimeout(d time.Duration) Option {
+	return func(c *Client) {
+		if d > 0 {
+			c.optionTimeout = d
+		}
+	}
+}
+
+// WithWatchdog sets how long the progress watchdog waits for the step counter
+// to advance before it interrupts the generation (default 90s). A negative
+// value disables the watchdog.
+func WithWatchdog(d time.Duration) Option {
+	return func(c *Client) {
+		if d != 0 {
+			c.watchdog = d
+		}
+	}
+}
+
+// WithRetry sets the retry policy (default DefaultRetryPolicy()).
+func WithRetry(p RetryPolicy) Option {
+	return func(c *Client) { c.retry = p }
+}
+
+// WithSleep replaces the function that waits between retries; tests use it to
+// record the backoff without waiting. It must return ctx.Err() when ctx ends.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *Client) {
+		if sleep != nil {
+			c.sleep = sleep
+		}
+	}
+}
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) {
+		if l != nil {
+			c.log = l
+		}
+	}
+}
+
+// New creates a Client for the WebUI at baseURL, e.g. "http://127.0.0.1:7860".
+// A missing scheme means http. The path of baseURL is kept as a prefix, so a
+// WebUI behind a reverse proxy at "http://host/sd" works.
+func New(baseURL string, opts ...Option) (*Client, error) {
+	raw := strings.TrimSpace(baseURL)
+	if raw == "" {
+		return nil, fmt.Errorf("webui: empty base URL")
+	}
+	if !strings.Contains(raw, "://") {
+		raw = "http://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("webui: invalid base URL %q: %w", baseURL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("webui: invalid base URL %q: scheme must be http or https", baseURL)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("webui: invalid base URL %q: no host", baseURL)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawQuery, u.Fragment = "", ""
+	c := &Client{
+		base:          u,
+		http:          &http.Client{},
+		listTimeout:   DefaultListTimeout,
+		optionTimeout: DefaultOptionTimeout,
+		watchdog:      DefaultWatchdog,
+		retry:         DefaultRetryPolicy(),
+		sleep:         sleepCtx,
+		log:           slog.New(slog.DiscardHandler),
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
+}
+
+// BaseURL returns the normalized base URL.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// Watchdog returns the configured progress watchdog duration (negative when
+// disabled).
+func (c *Client) Watchdog() time.Duration { return c.watchdog }
+
+// sleepCtx waits for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
