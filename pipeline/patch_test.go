@@ -145,12 +145,6 @@ func TestSaveAndLoadConfigFile(t *testing.T) {
 	assert.Len(t, entries, 2, "no temporary files are left behind")
 }
 
-func TestWriteFileAtomicFailsCleanly(t *testing.T) {
-	err := WriteFileAtomic(filepath.Join(t.TempDir(), "missing", "x.yaml"), []byte("a"))
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "x.yaml")
-}
-
 func TestCloneSharesNothing(t *testing.T) {
 	c := Defaults()
 	c.LoRAs = []LoRAStrength{{Name: "a", Strength: 1, Enabled: true}}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"stablenew/pipeline"
+	"stablenew/pipeline/output"
 )
 
 // GlobalNegative returns the global negative prompt from
@@ -49,7 +50,7 @@ func (l *Library) SetGlobalNegative(text string) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return pipeline.WriteFileAtomic(filepath.Join(l.dir, GlobalNegativeFile), []byte(text))
+	return output.WriteFileAtomic(filepath.Join(l.dir, GlobalNegativeFile), []byte(text))
 }
 
 // joinLines trims every line, drops blank ones and joins the rest with ", ".

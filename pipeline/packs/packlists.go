@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"stablenew/pipeline"
+	"stablenew/pipeline/output"
 )
 
 // PackLists returns the custom pack lists from pack_lists.json, each a name
@@ -58,7 +58,7 @@ func (l *Library) SavePackLists(lists map[string][]string) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return pipeline.WriteFileAtomic(filepath.Join(l.dir, PackListsFile), append(data, '\n'))
+	return output.WriteFileAtomic(filepath.Join(l.dir, PackListsFile), append(data, '\n'))
 }
 
 func normalizeLists(in map[string][]string) (map[string][]string, error) {

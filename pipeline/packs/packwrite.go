@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"stablenew/pipeline"
+	"stablenew/pipeline/output"
 )
 
 // SavePack writes rows as the user's pack id (id.txt in the packs folder;
@@ -49,7 +50,7 @@ func (l *Library) SavePack(id string, rows []PromptRow, overwrite bool) error {
 	if err != nil {
 		return fmt.Errorf("pack %q: %w", id, err)
 	}
-	return pipeline.WriteFileAtomic(filepath.Join(l.PacksDir(), base), data)
+	return output.WriteFileAtomic(filepath.Join(l.PacksDir(), base), data)
 }
 
 // ApplyConfigToPack writes c as the sidecar of pack packID, replacing the
@@ -74,7 +75,7 @@ func (l *Library) ApplyConfigToPack(packID string, c pipeline.PipelineConfig) er
 		if err != nil {
 			return fmt.Errorf("copying sample pack %s: %w", loc.src.display(loc.base), unwrapPath(err))
 		}
-		if err := pipeline.WriteFileAtomic(filepath.Join(l.PacksDir(), loc.base), data); err != nil {
+		if err := output.WriteFileAtomic(filepath.Join(l.PacksDir(), loc.base), data); err != nil {
 			return err
 		}
 	}

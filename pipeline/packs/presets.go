@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"stablenew/pipeline"
+	"stablenew/pipeline/output"
 )
 
 // presetExts are the extensions of preset files.
@@ -261,5 +262,5 @@ func (l *Library) writeDefaultPreset(name string) error {
 		}
 		return nil
 	}
-	return pipeline.WriteFileAtomic(p, []byte(name+"\n"))
+	return output.WriteFileAtomic(p, []byte(name+"\n"))
 }
