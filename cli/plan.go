@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -27,14 +28,7 @@ type planFlags struct {
 	output   string
 }
 
-func (p *planFlags) register(fs interface {
-	StringVar(*string, string, string, string)
-	Var(interface {
-		String() string
-		Set(string) error
-	}, string, string)
-	Int64Var(*int64, string, int64, string)
-}) {
+func (p *planFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.dataDir, "data-dir", "", "data folder with packs/, presets/, wildcards/ (default: ~/.local/share/stablenew)")
 	fs.Var(&p.packs, "pack", "prompt pack name or path (repeat for several)")
 	fs.StringVar(&p.preset, "preset", "", "preset name to layer under the pack's own settings")

@@ -125,9 +125,8 @@ func (b JobBuilder) count(ctx context.Context, inputs []PackInput, opts BuildOpt
 			if err != nil {
 				return nil, 0, fmt.Errorf("pack %s, prompt %d: %w", in.PackID, row.Index+1, err)
 			}
-			if rp.Limited {
-				pp.notes = append(pp.notes, fmt.Sprintf("pack %s, prompt %d: the matrix makes %d combinations; its limit keeps the first %d",
-					in.PackID, row.Index+1, rp.Uncapped, rp.Count()))
+			for _, n := range rp.Notes {
+				pp.notes = append(pp.notes, fmt.Sprintf("pack %s, prompt %d: %s", in.PackID, row.Index+1, n))
 			}
 			pp.rows = append(pp.rows, rp)
 			pp.variants += rp.Count()
@@ -222,13 +221,26 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 func variantConfig(cfg *pipeline.PipelineConfig, v random.Variant, lora *loraRewriter) *pipeline.PipelineConfig {
 	c := *cfg
 	v.Sweep.Apply(&c)
-	c.Prompt.Positive = lora.rewrite(joinPrompt(v.Positive, cfg.Prompt.Positive))
+	c.Prompt.Positive = bareEmbeddings(lora.rewrite(joinPrompt(v.Positive, cfg.Prompt.Positive)))
 	neg := joinPrompt(v.Negative, cfg.Prompt.Negative)
 	if cfg.Prompt.ApplyGlobalNegative {
 		neg = joinPrompt(neg, cfg.Prompt.GlobalNegative)
 	}
-	c.Prompt.Negative = neg
+	c.Prompt.Negative = bareEmbeddings(neg)
 	return &c
+}
+
+// embeddingTag matches the original StableNew's <embedding:name> tags.
+var embeddingTag = regexp.MustCompile(`<embedding:\s*([^>]+?)\s*>`)
+
+// bareEmbeddings rewrites <embedding:name> to name: the WebUI activates a
+// textual-inversion embedding by its bare name and would read the tag as
+// plain words.
+func bareEmbeddings(prompt string) string {
+	if !strings.Contains(prompt, "<embedding:") {
+		return prompt
+	}
+	return embeddingTag.ReplaceAllString(prompt, "$1")
 }
 
 // joinPrompt joins two prompt parts with ", ", skipping empty ones.

@@ -197,9 +197,6 @@ func (pc *PipelineController) wildcards() (random.Wildcards, error) {
 		}
 		sources = append(sources, w)
 	}
-	if s := pc.Library.SampleWildcards(); s != nil {
-		sources = append(sources, s)
-	}
 	return random.Chain(sources...), nil
 }
 

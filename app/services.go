@@ -1,0 +1,227 @@
+// Package app wires StableNew's services together (pack library, planner,
+// durable queue, WebUI backends) and holds AppState, the state the panels
+// show and edit. It never imports Fyne; the GUI and the CLI both build on it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"stablenew/controller"
+	"stablenew/pipeline/packs"
+	"stablenew/pipeline/queue"
+	"stablenew/pipeline/runner"
+	"stablenew/pipeline/webui"
+	"stablenew/pipeline/webui/webuitest"
+)
+
+// OpenOptions say how to open the services.
+type OpenOptions struct {
+	// DataDir is the data folder ("" = the default for this user).
+	DataDir string
+	// Demo runs an in-process fake WebUI (placeholder images, no GPU) and
+	// uses it as the only backend.
+	Demo bool
+	// WebUIURLs, when set, replace the settings' backends (the CLI's --webui).
+	WebUIURLs []string
+	// APIAuth, when set, replaces the settings' --api-auth credentials.
+	APIAuth string
+	// Logger receives every service's logs (default slog.Default()).
+	Logger *slog.Logger
+	// ReadOnlyQueue opens the queue database for reading only (for commands
+	// that list while another StableNew runs the queue).
+	ReadOnlyQueue bool
+	// RunnerOptions tune the runners (progress interval, previews).
+	RunnerOptions runner.Options
+}
+
+// Backend is one WebUI: its client, the runner that executes jobs on it,
+// its connection monitor and its cached model lists.
+type Backend struct {
+	URL       string
+	Client    *webui.Client
+	Runner    *runner.Runner
+	Monitor   *webui.Monitor
+	Resources *webui.ResourceCache
+}
+
+// Services are the long-lived parts of the app. Open them once; Start runs
+// the background work; Close stops it.
+type Services struct {
+	DataDir  string
+	Settings Settings
+	Library  *packs.Library
+	Pipeline *controller.PipelineController
+	Queue    *queue.Service
+	Backends []*Backend
+	// Demo is the in-process fake WebUI of demo mode, or nil.
+	Demo *webuitest.Server
+	Log  *slog.Logger
+
+	mu      sync.Mutex
+	cancel  context.CancelFunc
+	started bool
+	wg      sync.WaitGroup
+}
+
+// Open opens the data folder, the queue database and the backends. Nothing
+// runs until Start.
+func Open(opts OpenOptions) (*Services, error) {
+	dir, err := packs.ResolveDataDir(opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	lib, err := packs.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := LoadSettings(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Services{DataDir: dir, Settings: settings, Library: lib, Log: log}
+	s.Pipeline = controller.NewPipelineController(lib)
+	if opts.WebUIURLs != nil {
+		s.Settings.WebUIURLs = opts.WebUIURLs
+	}
+	if opts.APIAuth != "" {
+		s.Settings.APIAuth = opts.APIAuth
+	}
+	if opts.Demo {
+		s.Demo = webuitest.New(webuitest.DemoOptions())
+		s.Settings.WebUIURLs = []string{s.Demo.URL()}
+		s.Settings.APIAuth = ""
+		log.Warn("demo mode: jobs run on a built-in fake WebUI and its images are placeholders, not renders")
+	}
+	if err := s.Settings.Validate(); err != nil {
+		s.closeDemo()
+		return nil, err
+	}
+	for _, u := range s.Settings.WebUIURLs {
+		b, err := s.newBackend(strings.TrimSpace(u), opts.RunnerOptions)
+		if err != nil {
+			s.closeDemo()
+			return nil, err
+		}
+		s.Backends = append(s.Backends, b)
+	}
+	s.Queue, err = queue.Open(queue.DefaultPath(dir), queue.Options{
+		CheckpointAffinity: s.Settings.CheckpointAffinity, ReadOnly: opts.ReadOnlyQueue, Logger: log,
+	})
+	if err != nil {
+		s.closeDemo()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Services) newBackend(url string, ropts runner.Options) (*Backend, error) {
+	copts := []webui.Option{webui.WithLogger(s.Log)}
+	if user, pass, ok := s.Settings.auth(); ok {
+		copts = append(copts, webui.WithBasicAuth(user, pass))
+	}
+	if s.Settings.WatchdogSeconds > 0 {
+		copts = append(copts, webui.WithWatchdog(time.Duration(s.Settings.WatchdogSeconds)*time.Second))
+	}
+	c, err := webui.New(url, copts...)
+	if err != nil {
+		return nil, fmt.Errorf("WebUI URL %q: %w", url, err)
+	}
+	if ropts.Logger == nil {
+		ropts.Logger = s.Log
+	}
+	return &Backend{
+		URL:       c.BaseURL(),
+		Client:    c,
+		Runner:    runner.New(c, ropts),
+		Monitor:   webui.NewMonitor(c, webui.MonitorOptions{Logger: s.Log}),
+		Resources: webui.NewResourceCache(c),
+	}, nil
+}
+
+// Executors are the backends' runners, for JobService.
+func (s *Services) Executors() []runner.Executor {
+	out := make([]runner.Executor, len(s.Backends))
+	for i, b := range s.Backends {
+		out[i] = b.Runner
+	}
+	return out
+}
+
+// Start runs the connection monitors and the queue workers until Close.
+// Each monitor refreshes its backend's model lists whenever it becomes
+// ready; onBackend (may be nil) hears every connection change.
+func (s *Services) Start(onBackend func(b *Backend, state webui.ConnectionState, err error)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		return errors.New("services already started")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel, s.started = cancel, true
+	for _, b := range s.Backends {
+		b := b
+		changes := make(chan webui.ConnectionState, 8)
+		b.Monitor = webui.NewMonitor(b.Client, webui.MonitorOptions{Logger: s.Log, OnChange: func(_, to webui.ConnectionState, err error) {
+			if onBackend != nil {
+				onBackend(b, to, err)
+			}
+			select {
+			case changes <- to:
+			default:
+			}
+		}})
+		s.wg.Add(2)
+		go func() { defer s.wg.Done(); b.Monitor.Run(ctx) }()
+		go func() {
+			defer s.wg.Done()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case st := <-changes:
+					if st == webui.StateReady {
+						if _, err := b.Resources.Refresh(ctx); err != nil && ctx.Err() == nil {
+							s.Log.Warn("refreshing WebUI lists failed", "backend", b.URL, "err", err)
+						}
+					}
+				}
+			}
+		}()
+	}
+	return s.Queue.Start(ctx, s.Executors()...)
+}
+
+// Close stops the workers (a running job goes back to the queue), the
+// monitors and the demo WebUI, and closes the database. It is idempotent.
+func (s *Services) Close() error {
+	s.mu.Lock()
+	cancel := s.cancel
+	s.cancel = nil
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	var err error
+	if s.Queue != nil {
+		err = s.Queue.Close()
+	}
+	s.wg.Wait()
+	s.closeDemo()
+	return err
+}
+
+func (s *Services) closeDemo() {
+	if s.Demo != nil {
+		s.Demo.Close()
+	}
+}

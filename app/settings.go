@@ -1,0 +1,114 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"stablenew/pipeline/output"
+)
+
+// SettingsFile is the settings file inside the data folder.
+const SettingsFile = "settings.json"
+
+// DefaultWebUIURL is where A1111, Forge and SD.Next listen by default.
+const DefaultWebUIURL = "http://127.0.0.1:7860"
+
+// Settings are the app-wide settings of the Settings dialog, stored in
+// <data>/settings.json.
+type Settings struct {
+	// WebUIURLs are the WebUI backends; each runs jobs from the one queue.
+	WebUIURLs []string `json:"webui_urls"`
+	// APIAuth is the WebUI's --api-auth "user:password", or "".
+	APIAuth string `json:"api_auth,omitempty"`
+	// LauncherCommand and LauncherDir start a local WebUI (for example
+	// "./webui.sh --api" in ~/stable-diffusion-webui). Empty: no launcher.
+	LauncherCommand string `json:"launcher_command,omitempty"`
+	LauncherDir     string `json:"launcher_dir,omitempty"`
+	// LauncherAutostart starts the WebUI when the app opens.
+	LauncherAutostart bool `json:"launcher_autostart,omitempty"`
+	// OutputRoot overrides where images go ("" = <data>/output).
+	OutputRoot string `json:"output_root,omitempty"`
+	// Theme is "dark" (the default) or "light".
+	Theme string `json:"theme,omitempty"`
+	// CheckpointAffinity lets a free GPU prefer jobs for the model it has
+	// loaded.
+	CheckpointAffinity bool `json:"checkpoint_affinity,omitempty"`
+	// WatchdogSeconds interrupts a generation that shows no progress for
+	// this long (default 90).
+	WatchdogSeconds int `json:"watchdog_seconds,omitempty"`
+}
+
+// DefaultSettings are the settings of a new install.
+func DefaultSettings() Settings {
+	return Settings{WebUIURLs: []string{DefaultWebUIURL}, Theme: "dark", WatchdogSeconds: 90}
+}
+
+// Validate reports the first problem with the settings, naming the field.
+func (s Settings) Validate() error {
+	if len(s.WebUIURLs) == 0 {
+		return errors.New("WebUI URL: give at least one, for example " + DefaultWebUIURL)
+	}
+	for _, u := range s.WebUIURLs {
+		p, err := url.Parse(strings.TrimSpace(u))
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return fmt.Errorf("WebUI URL %q: must look like %s", u, DefaultWebUIURL)
+		}
+	}
+	if s.APIAuth != "" && !strings.Contains(s.APIAuth, ":") {
+		return errors.New("API auth: must be user:password, as given to the WebUI's --api-auth")
+	}
+	if s.Theme != "" && s.Theme != "dark" && s.Theme != "light" {
+		return fmt.Errorf("theme: must be dark or light, got %q", s.Theme)
+	}
+	if s.WatchdogSeconds < 0 {
+		return fmt.Errorf("watchdog: must be 0 (off) or more seconds, got %d", s.WatchdogSeconds)
+	}
+	return nil
+}
+
+// LoadSettings reads the settings of a data folder; a missing file gives
+// the defaults. A damaged file is an error naming it (nothing is
+// overwritten).
+func LoadSettings(dataDir string) (Settings, error) {
+	path := filepath.Join(dataDir, SettingsFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return DefaultSettings(), nil
+	}
+	if err != nil {
+		return DefaultSettings(), fmt.Errorf("reading %s: %w", path, err)
+	}
+	s := DefaultSettings()
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return DefaultSettings(), fmt.Errorf("%s: %v; fix or delete the file", path, err)
+	}
+	if err := s.Validate(); err != nil {
+		return DefaultSettings(), fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// SaveSettings writes the settings atomically.
+func SaveSettings(dataDir string, s Settings) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return output.WriteFileAtomic(filepath.Join(dataDir, SettingsFile), append(data, '\n'))
+}
+
+// auth splits APIAuth into user and password.
+func (s Settings) auth() (user, pass string, ok bool) {
+	return strings.Cut(s.APIAuth, ":")
+}
