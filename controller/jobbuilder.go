@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -59,11 +60,51 @@ type JobBuilder struct {
 	Now   func() time.Time
 }
 
-func (b JobBuilder) newID() string {
-	if b.NewID != nil {
-		return b.NewID()
+// idSource makes job ids: random version-4 UUIDs derived from one random
+// base per plan and a counter through a bijective mix, so ids are unique
+// without a read of the system's random source per job.
+type idSource struct {
+	base uuid.UUID
+	n    uint64
+}
+
+func newIDSource() *idSource { return &idSource{base: uuid.New()} }
+
+func (s *idSource) uuid() uuid.UUID {
+	s.n++
+	id := s.base
+	x := splitmix64(s.n)
+	for i := 0; i < 8; i++ {
+		id[8+i] ^= byte(x >> (8 * i))
 	}
-	return uuid.NewString()
+	id[8] = id[8]&0x3f | 0x80 // RFC 4122 variant; the version nibble stays 4
+	return id
+}
+
+// block returns a function giving n ids that share one string allocation.
+func (s *idSource) block(n int) func() string {
+	const l = 36
+	buf := make([]byte, n*l)
+	for i := 0; i < n; i++ {
+		id := s.uuid()
+		d := buf[i*l : (i+1)*l]
+		hex.Encode(d[0:8], id[0:4])
+		d[8] = '-'
+		hex.Encode(d[9:13], id[4:6])
+		d[13] = '-'
+		hex.Encode(d[14:18], id[6:8])
+		d[18] = '-'
+		hex.Encode(d[19:23], id[8:10])
+		d[23] = '-'
+		hex.Encode(d[24:], id[10:])
+	}
+	all := string(buf)
+	k := 0
+	return func() string {
+		id := all[k*l : (k+1)*l]
+		k++
+		return id
+	}
 }
 
 func (b JobBuilder) now() time.Time {
@@ -106,6 +147,9 @@ func (b JobBuilder) count(ctx context.Context, inputs []PackInput, opts BuildOpt
 	total := 0
 	for _, in := range inputs {
 		cfg := in.Config
+		if err := cfg.Validate(); err != nil {
+			return nil, 0, fmt.Errorf("pack %s: %w", in.PackID, err)
+		}
 		exp, err := random.NewExpander(cfg.Randomizer, opts.Wildcards, opts.RandomizerSeed)
 		if err != nil {
 			return nil, 0, fmt.Errorf("pack %s: %w", in.PackID, err)
@@ -150,6 +194,10 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 	}
 	jobs := make([]pipeline.JobSpec, 0, total)
 	created := b.now()
+	newID := b.NewID
+	if newID == nil {
+		newID = newIDSource().block(total)
+	}
 	var notes []string
 	k := 0 // job index in plan order, for increment seeds
 	for _, pp := range plans {
@@ -157,6 +205,10 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 		cfg := &pp.in.Config
 		baseSeed := resolveBaseSeed(cfg.Txt2Img.Seed, cfg.Batch.SeedMode, opts.RandomizerSeed)
 		lora := newLoRARewriter(cfg.LoRAs)
+		// A folder template without job-level tokens renders once per variant.
+		perJob := pp.folder.Uses("batch", "seed", "job_id")
+		perVariant := perJob || pp.folder.Uses("prompt_index", "variant", "model", "prompt_words", "sampler", "steps", "cfg", "width", "height")
+		dir := ""
 		for ri, rp := range pp.rows {
 			row := pp.in.Rows[ri]
 			n := rp.Count()
@@ -171,13 +223,23 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 					return nil, nil, fmt.Errorf("pack %s, prompt %d, variant %d: %w", pp.in.PackID, row.Index+1, vi+1, err)
 				}
 				vcfg := variantConfig(cfg, v, lora)
-				if err := vcfg.Validate(); err != nil {
+				// The pack's configuration was validated whole; only a sweep
+				// can make a variant's stage settings invalid.
+				if v.Sweep.IsZero() {
+					err = nil
+				} else {
+					err = vcfg.ValidateStages()
+				}
+				if err != nil {
 					return nil, nil, fmt.Errorf("pack %s, prompt %d, variant %d: %w", pp.in.PackID, row.Index+1, vi+1, err)
+				}
+				if perVariant {
+					dir = ""
 				}
 				for bi := 0; bi < cfg.Batch.BatchRuns; bi++ {
 					seed := jobSeed(cfg.Batch.SeedMode, baseSeed, k, cfg.Batch.BatchSize)
 					job := pipeline.JobSpec{
-						JobID:             b.newID(),
+						JobID:             newID(),
 						RunMode:           opts.RunMode,
 						Source:            opts.Source,
 						PackID:            pp.in.PackID,
@@ -196,16 +258,19 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 						RandomizerSummary: v.Picks,
 						CreatedAt:         created,
 					}
-					dir, err := pp.folder.Render(output.TokenValues{
-						Time: created, Pack: pp.in.PackID, PromptIndex: row.Index, Variant: vi, Batch: bi,
-						Seed: seed, Model: vcfg.Txt2Img.Model, JobID: job.JobID, Prompt: vcfg.Prompt.Positive,
-						Sampler: vcfg.Txt2Img.Sampler, Steps: vcfg.Txt2Img.Steps, CFG: vcfg.Txt2Img.CFGScale,
-						Width: vcfg.Txt2Img.Width, Height: vcfg.Txt2Img.Height,
-					})
-					if err != nil {
-						return nil, nil, fmt.Errorf("pack %s: output.folder_template: %w", pp.in.PackID, err)
+					if dir == "" || perJob {
+						rel, err := pp.folder.Render(output.TokenValues{
+							Time: created, Pack: pp.in.PackID, PromptIndex: row.Index, Variant: vi, Batch: bi,
+							Seed: seed, Model: vcfg.Txt2Img.Model, JobID: job.JobID, Prompt: vcfg.Prompt.Positive,
+							Sampler: vcfg.Txt2Img.Sampler, Steps: vcfg.Txt2Img.Steps, CFG: vcfg.Txt2Img.CFGScale,
+							Width: vcfg.Txt2Img.Width, Height: vcfg.Txt2Img.Height,
+						})
+						if err != nil {
+							return nil, nil, fmt.Errorf("pack %s: output.folder_template: %w", pp.in.PackID, err)
+						}
+						dir = filepath.Join(opts.OutputRoot, filepath.FromSlash(rel))
 					}
-					job.OutputDir = filepath.Join(opts.OutputRoot, filepath.FromSlash(dir))
+					job.OutputDir = dir
 					jobs = append(jobs, job)
 					k++
 				}

@@ -44,11 +44,16 @@ func (e *ValidationError) Fields() map[string]string {
 	return m
 }
 
-// validator collects problems with their paths.
-type validator struct{ problems []FieldError }
+// validator collects problems with their paths. prefix, when set, is put
+// before every path (only when a problem is found, so valid configurations
+// cost no string building).
+type validator struct {
+	problems []FieldError
+	prefix   string
+}
 
 func (v *validator) add(path, format string, args ...any) {
-	v.problems = append(v.problems, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+	v.problems = append(v.problems, FieldError{Path: v.prefix + path, Message: fmt.Sprintf(format, args...)})
 }
 
 func (v *validator) intRange(path string, got, lo, hi int) {
@@ -92,7 +97,23 @@ func (c PipelineConfig) Validate() error {
 	return &ValidationError{Problems: v.problems}
 }
 
+// ValidateStages is Validate without the randomizer section: what a job's
+// resolved configuration needs once the randomizer has run.
+func (c PipelineConfig) ValidateStages() error {
+	v := &validator{}
+	c.validateStages(v)
+	if len(v.problems) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: v.problems}
+}
+
 func (c PipelineConfig) validate(v *validator) {
+	c.validateStages(v)
+	c.Randomizer.validate(v)
+}
+
+func (c PipelineConfig) validateStages(v *validator) {
 	t := c.Txt2Img
 	if !t.Enabled && !c.Img2Img.Enabled && !c.Upscale.Enabled && !c.ADetailer.Enabled {
 		v.add("txt2img.enabled", "no stage is enabled; turn on at least one of txt2img, img2img, adetailer or upscale")
@@ -160,7 +181,12 @@ func (c PipelineConfig) validate(v *validator) {
 			v.add("adetailer.units", "needs at least one unit when ADetailer is on")
 		}
 		for i, u := range a.Units {
-			u.validate(v, fmt.Sprintf("adetailer.units[%d].", i))
+			sub := &validator{}
+			u.validate(sub)
+			for _, p := range sub.problems {
+				p.Path = fmt.Sprintf("adetailer.units[%d].%s", i, p.Path)
+				v.problems = append(v.problems, p)
+			}
 		}
 	}
 	if u := c.Upscale; u.Enabled {
@@ -194,33 +220,32 @@ func (c PipelineConfig) validate(v *validator) {
 	if strings.TrimSpace(c.Output.FilenameTemplate) == "" {
 		v.add("output.filename_template", "must not be empty (for example \"{seed}_{index}\")")
 	}
-	c.Randomizer.validate(v)
 }
 
-func (u ADetailerUnit) validate(v *validator, p string) {
+func (u ADetailerUnit) validate(v *validator) {
 	if strings.TrimSpace(u.Model) == "" {
-		v.add(p+"ad_model", "must name a detector model (for example \"face_yolov8n.pt\")")
+		v.add("ad_model", "must name a detector model (for example \"face_yolov8n.pt\")")
 	}
-	v.floatRange(p+"ad_confidence", u.Confidence, 0, 1)
-	v.oneOf(p+"ad_mask_filter_method", u.MaskFilterMethod, "Area", "Confidence")
+	v.floatRange("ad_confidence", u.Confidence, 0, 1)
+	v.oneOf("ad_mask_filter_method", u.MaskFilterMethod, "Area", "Confidence")
 	if u.MaskK < 0 {
-		v.add(p+"ad_mask_k", "must be 0 or more, got %d", u.MaskK)
+		v.add("ad_mask_k", "must be 0 or more, got %d", u.MaskK)
 	}
-	v.floatRange(p+"ad_mask_min_ratio", u.MaskMinRatio, 0, 1)
-	v.floatRange(p+"ad_mask_max_ratio", u.MaskMaxRatio, 0, 1)
-	v.oneOf(p+"ad_mask_merge_invert", u.MaskMergeInvert, "None", "Merge", "Merge and Invert")
-	v.intRange(p+"ad_mask_blur", u.MaskBlur, 0, 256)
-	v.floatRange(p+"ad_denoising_strength", u.DenoisingStrength, 0, 1)
-	v.intRange(p+"ad_inpaint_only_masked_padding", u.InpaintOnlyMaskedPadding, 0, 1024)
-	v.intRange(p+"ad_inpaint_width", u.InpaintWidth, 1, 4096)
-	v.intRange(p+"ad_inpaint_height", u.InpaintHeight, 1, 4096)
-	v.intRange(p+"ad_steps", u.Steps, 1, 150)
-	v.floatRange(p+"ad_cfg_scale", u.CFGScale, 0, 30)
-	v.floatRange(p+"ad_noise_multiplier", u.NoiseMultiplier, 0.5, 1.5)
-	v.intRange(p+"ad_clip_skip", u.ClipSkip, 1, 12)
-	v.floatRange(p+"ad_controlnet_weight", u.ControlNetWeight, 0, 1)
-	v.floatRange(p+"ad_controlnet_guidance_start", u.ControlNetGuidanceStart, 0, 1)
-	v.floatRange(p+"ad_controlnet_guidance_end", u.ControlNetGuidanceEnd, 0, 1)
+	v.floatRange("ad_mask_min_ratio", u.MaskMinRatio, 0, 1)
+	v.floatRange("ad_mask_max_ratio", u.MaskMaxRatio, 0, 1)
+	v.oneOf("ad_mask_merge_invert", u.MaskMergeInvert, "None", "Merge", "Merge and Invert")
+	v.intRange("ad_mask_blur", u.MaskBlur, 0, 256)
+	v.floatRange("ad_denoising_strength", u.DenoisingStrength, 0, 1)
+	v.intRange("ad_inpaint_only_masked_padding", u.InpaintOnlyMaskedPadding, 0, 1024)
+	v.intRange("ad_inpaint_width", u.InpaintWidth, 1, 4096)
+	v.intRange("ad_inpaint_height", u.InpaintHeight, 1, 4096)
+	v.intRange("ad_steps", u.Steps, 1, 150)
+	v.floatRange("ad_cfg_scale", u.CFGScale, 0, 30)
+	v.floatRange("ad_noise_multiplier", u.NoiseMultiplier, 0.5, 1.5)
+	v.intRange("ad_clip_skip", u.ClipSkip, 1, 12)
+	v.floatRange("ad_controlnet_weight", u.ControlNetWeight, 0, 1)
+	v.floatRange("ad_controlnet_guidance_start", u.ControlNetGuidanceStart, 0, 1)
+	v.floatRange("ad_controlnet_guidance_end", u.ControlNetGuidanceEnd, 0, 1)
 }
 
 func (r RandomizerConfig) validate(v *validator) {

@@ -264,3 +264,22 @@ func (p *templateParser) endComponent() error {
 }
 
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// Uses reports whether the template contains any of the named tokens (for
+// example "seed" or "batch"), so a caller can render once for all values
+// that differ only in tokens the template does not use.
+func (t *Template) Uses(names ...string) bool {
+	for _, c := range t.comps {
+		for _, p := range c {
+			if p.tok == nil {
+				continue
+			}
+			for _, n := range names {
+				if p.tok.name == n {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -251,3 +251,13 @@ func TestPromptWords(t *testing.T) {
 		}
 	}
 }
+
+func TestTemplateUses(t *testing.T) {
+	tmpl := MustParseTemplate("{date}_{pack}/{seed:05}")
+	if !tmpl.Uses("seed") || !tmpl.Uses("batch", "pack") {
+		t.Error("Uses misses a token the template has")
+	}
+	if tmpl.Uses("batch", "job_id") || MustParseTemplate("plain").Uses("seed") {
+		t.Error("Uses reports a token the template lacks")
+	}
+}
