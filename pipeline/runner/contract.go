@@ -26,6 +26,10 @@ type Progress struct {
 	ETA time.Duration
 	// Preview is the WebUI's live preview image (PNG or JPEG bytes), or nil.
 	Preview []byte
+	// StageDone is set on the progress sent when stage StageIndex has
+	// finished; StageOutputs are the files it wrote.
+	StageDone    bool
+	StageOutputs []string
 }
 
 // StageResult is what one stage produced.

@@ -191,7 +191,7 @@ func (j *job) run(ctx context.Context) error {
 		j.result.Stages = append(j.result.Stages, sr)
 		j.result.Outputs = sr.Outputs
 		j.onProgress(Progress{JobID: j.spec.JobID, Stage: st.Stage, StageIndex: si, StageTotal: len(j.plan.Stages),
-			Fraction: float64(si+1) / float64(len(j.plan.Stages))})
+			Fraction: float64(si+1) / float64(len(j.plan.Stages)), StageDone: true, StageOutputs: sr.Outputs})
 	}
 	return nil
 }

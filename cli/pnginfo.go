@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"stablenew/pipeline/infotext"
+)
+
+func init() {
+	register("pnginfo", "show how images were made (A1111, Forge, SD.Next and StableNew metadata)", runPNGInfo)
+}
+
+// pngInfoResult is one file's entry in `pnginfo --json`.
+type pngInfoResult struct {
+	File       string         `json:"file"`
+	Error      string         `json:"error,omitempty"`
+	Source     string         `json:"source,omitempty"`
+	Prompt     string         `json:"prompt"`
+	Negative   string         `json:"negative_prompt"`
+	Parameters map[string]any `json:"parameters"`
+	Warnings   []string       `json:"warnings,omitempty"`
+	StableNew  any            `json:"stablenew,omitempty"`
+
+	md *infotext.Metadata
+}
+
+func runPNGInfo(env *Env, args []string) error {
+	fs := newFlags(env, "pnginfo", "[--json] FILE...")
+	asJSON := fs.Bool("json", false, "print one JSON object per file (an array for several)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("give one or more image files")
+	}
+	var results []pngInfoResult
+	failed := 0
+	for _, path := range fs.Args() {
+		r := pngInfoResult{File: path, Parameters: map[string]any{}}
+		md, err := infotext.ReadFile(path)
+		if err != nil {
+			r.Error = err.Error()
+			failed++
+		} else {
+			r.Source, r.md = md.Source, md
+			if md.Params != nil {
+				r.Prompt, r.Negative, r.Warnings = md.Params.Prompt, md.Params.Negative, md.Params.Warnings
+				for _, p := range md.Params.Pairs {
+					r.Parameters[p.Key] = p.Value
+				}
+			}
+			if md.StableNew != nil {
+				r.StableNew = md.StableNew
+			}
+		}
+		results = append(results, r)
+	}
+	if *asJSON {
+		var err error
+		if len(results) == 1 {
+			err = writeJSON(env.Stdout, results[0])
+		} else {
+			err = writeJSON(env.Stdout, results)
+		}
+		if err != nil {
+			return err
+		}
+	} else {
+		for i, r := range results {
+			if i > 0 {
+				fmt.Fprintln(env.Stdout)
+			}
+			fmt.Fprintf(env.Stdout, "== %s\n", r.File)
+			if r.Error != "" {
+				fmt.Fprintf(env.Stdout, "error: %s\n", r.Error)
+				continue
+			}
+			fmt.Fprintf(env.Stdout, "Prompt: %s\n", r.Prompt)
+			if r.Negative != "" {
+				fmt.Fprintf(env.Stdout, "Negative prompt: %s\n", r.Negative)
+			}
+			md := r.md
+			for _, p := range md.Params.Pairs {
+				fmt.Fprintf(env.Stdout, "%s: %s\n", p.Key, p.Value)
+			}
+			for _, w := range r.Warnings {
+				fmt.Fprintf(env.Stdout, "warning: %s\n", w)
+			}
+			if md.StableNew != nil {
+				fmt.Fprintf(env.Stdout, "StableNew: job %s, pack %s, row %d, variant %d, stage %s, seed %d\n", md.StableNew.JobID,
+					md.StableNew.Pack, md.StableNew.PromptIndex+1, md.StableNew.Variant+1, md.StableNew.Stage, md.StableNew.SeedActual)
+			}
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be read: %s", failed, len(results), strings.Join(failedFiles(results), ", "))
+	}
+	return nil
+}
+
+func failedFiles(rs []pngInfoResult) []string {
+	var out []string
+	for _, r := range rs {
+		if r.Error != "" {
+			out = append(out, r.File)
+		}
+	}
+	return out
+}
