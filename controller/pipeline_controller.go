@@ -197,6 +197,11 @@ func (pc *PipelineController) wildcards() (random.Wildcards, error) {
 		}
 		sources = append(sources, w)
 	}
+	samples, err := random.LoadWildcardFS(packs.SampleWildcards(), "sample wildcards")
+	if err != nil {
+		return nil, err
+	}
+	sources = append(sources, samples)
 	return random.Chain(sources...), nil
 }
 
