@@ -74,6 +74,9 @@ func (p *planFlags) request(source pipeline.RunSource) (*packs.Library, controll
 	return lib, req, nil
 }
 
+// jobBuilder builds plan's JobSpecs; golden tests fix its ids and clock.
+var jobBuilder controller.JobBuilder
+
 func runPlan(env *Env, args []string) error {
 	fs := newFlags(env, "plan", "--pack NAME|PATH [--preset NAME] [--override FILE] [--seed N] [--json]")
 	var pf planFlags
@@ -89,7 +92,9 @@ func runPlan(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	plan, err := controller.NewPipelineController(lib).Plan(context.Background(), req)
+	pc := controller.NewPipelineController(lib)
+	pc.Builder = jobBuilder
+	plan, err := pc.Plan(context.Background(), req)
 	if err != nil {
 		return inputError{err}
 	}

@@ -244,4 +244,3 @@ func (p *runPrinter) summary(q *queue.Service) int {
 	fmt.Fprintf(p.w, "%d completed, %d failed, %d not run\n", p.completed, p.failed, left)
 	return left
 }
-
