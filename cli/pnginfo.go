@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"stablenew/pipeline"
 	"stablenew/pipeline/infotext"
 )
 
@@ -21,6 +22,10 @@ type pngInfoResult struct {
 	Parameters map[string]any `json:"parameters"`
 	Warnings   []string       `json:"warnings,omitempty"`
 	StableNew  any            `json:"stablenew,omitempty"`
+	// Config is the stage configuration the parameters map to; NotApplied
+	// lists the parameters that have no place in it.
+	Config     *pipeline.PipelineConfig `json:"config,omitempty"`
+	NotApplied []string                 `json:"not_applied,omitempty"`
 
 	md *infotext.Metadata
 }
@@ -49,6 +54,8 @@ func runPNGInfo(env *Env, args []string) error {
 				for _, p := range md.Params.Pairs {
 					r.Parameters[p.Key] = p.Value
 				}
+				m := infotext.ToConfig(md.Params, pipeline.Defaults())
+				r.Config, r.NotApplied = &m.Config, m.NotApplied
 			}
 			if md.StableNew != nil {
 				r.StableNew = md.StableNew
@@ -83,6 +90,9 @@ func runPNGInfo(env *Env, args []string) error {
 			md := r.md
 			for _, p := range md.Params.Pairs {
 				fmt.Fprintf(env.Stdout, "%s: %s\n", p.Key, p.Value)
+			}
+			if len(r.NotApplied) > 0 {
+				fmt.Fprintf(env.Stdout, "Not applied when loaded into the stage cards: %s\n", strings.Join(r.NotApplied, "; "))
 			}
 			for _, w := range r.Warnings {
 				fmt.Fprintf(env.Stdout, "warning: %s\n", w)

@@ -128,6 +128,15 @@ func TestPreviewEqualsQueueEqualsExecutor(t *testing.T) {
 			seed, ok := md.Params.Seed()
 			require.True(t, ok)
 			assert.Equal(t, job.Seed+int64(k), seed, "the infotext the WebUI wrote carries the same seed")
+			// Round trip: the image's parameters load back to the job's values.
+			back := infotext.ToConfig(md.Params, pipeline.Defaults()).Config
+			assert.Equal(t, job.Config.Prompt.Positive, back.Prompt.Positive)
+			assert.Equal(t, job.Config.Prompt.Negative, back.Prompt.Negative)
+			assert.Equal(t, job.Config.Txt2Img.Steps, back.Txt2Img.Steps)
+			assert.Equal(t, job.Config.Txt2Img.CFGScale, back.Txt2Img.CFGScale)
+			assert.Equal(t, job.Config.Txt2Img.Sampler, back.Txt2Img.Sampler)
+			assert.Equal(t, [2]int{job.Config.Txt2Img.Width, job.Config.Txt2Img.Height}, [2]int{back.Txt2Img.Width, back.Txt2Img.Height})
+			assert.Equal(t, job.Config.Txt2Img.ClipSkip, back.Txt2Img.ClipSkip)
 		}
 	}
 	// increment: job k gets 500 + 2k; no two images share a seed.
