@@ -59,7 +59,7 @@ func (s *Server) handleExtras(rq *request) response {
 	}
 	defer s.releaseQueue()
 	texts, _ := PNGText(in)
-	out, err := RenderPNG(w, h, seedColor(int64(len(in))*31+int64(cfg.Width)), texts["parameters"])
+	out, err := s.renderImage(w, h, seedColor(int64(len(in))*31+int64(cfg.Width)), texts["parameters"])
 	if err == nil {
 		out, err = insertTextChunk(out, "postprocessing", info)
 	}

@@ -509,7 +509,7 @@ func (s *Server) generationReply(body map[string]any, g genSpec, model checkpoin
 		if !g.sendImages {
 			continue
 		}
-		png, err := RenderPNG(o.w, o.h, seedColor(o.seed), text)
+		png, err := s.renderImage(o.w, o.h, seedColor(o.seed), text)
 		if err != nil {
 			return exception("RuntimeError", err.Error())
 		}

@@ -57,6 +57,67 @@ func RenderPNG(w, h int, c color.NRGBA, infotext string) ([]byte, error) {
 	return insertTextChunk(buf.Bytes(), "parameters", infotext)
 }
 
+// renderImage renders with the server's image style.
+func (s *Server) renderImage(w, h int, c color.NRGBA, infotext string) ([]byte, error) {
+	if s.opts.PhotoImages {
+		return RenderPhotoPNG(w, h, infotext)
+	}
+	return RenderPNG(w, h, c, infotext)
+}
+
+// RenderPhotoPNG returns a w×h 8-bit RGB PNG of noisy pixels, about as large
+// as a real render of that size, carrying the infotext. The pixel data is
+// made and compressed once per size and cached.
+func RenderPhotoPNG(w, h int, infotext string) ([]byte, error) {
+	if w < 1 || h < 1 || w*h > maxPixels {
+		return nil, fmt.Errorf("webuitest: image size %dx%d out of range", w, h)
+	}
+	key := [2]int{-w, -h}
+	idatCache.Lock()
+	idat, ok := idatCache.m[key]
+	idatCache.Unlock()
+	if !ok {
+		var buf bytes.Buffer
+		zw, err := zlib.NewWriterLevel(&buf, zlib.BestSpeed)
+		if err != nil {
+			return nil, err
+		}
+		row := make([]byte, 1+3*w)
+		x := uint32(2463534242)
+		for y := 0; y < h; y++ {
+			for i := 1; i < len(row); i++ {
+				x ^= x << 13
+				x ^= x >> 17
+				x ^= x << 5
+				row[i] = byte(96 + y*64/h + int(x&31)) // a gradient with 5 bits of noise
+			}
+			if _, err := zw.Write(row); err != nil {
+				return nil, err
+			}
+		}
+		if err := zw.Close(); err != nil {
+			return nil, err
+		}
+		idat = buf.Bytes()
+		idatCache.Lock()
+		idatCache.m[key] = idat
+		idatCache.Unlock()
+	}
+	var buf bytes.Buffer
+	buf.Write(pngSig)
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = 8, 2 // bit depth 8, colour type 2 (RGB)
+	writeChunk(&buf, "IHDR", ihdr)
+	writeChunk(&buf, "IDAT", idat)
+	writeChunk(&buf, "IEND", nil)
+	if infotext == "" {
+		return buf.Bytes(), nil
+	}
+	return insertTextChunk(buf.Bytes(), "parameters", infotext)
+}
+
 // idatCache holds the compressed all-zero pixel data per size.
 var idatCache = struct {
 	sync.Mutex

@@ -63,6 +63,10 @@ type Options struct {
 	NoADetailer bool
 	// NoLoras removes the Lora extension's /sdapi/v1/loras.
 	NoLoras bool
+	// PhotoImages makes generated and upscaled images photo-sized: 8-bit
+	// RGB with noisy pixels, about 2 MB at 1024×1024 like a real render,
+	// instead of tiny solid-colour PNGs. For benchmarks of the image path.
+	PhotoImages bool
 	// Scripts are extra always-on script titles to accept (args unchecked).
 	Scripts []string
 	// StepDuration is the simulated time per sampling step (default 0).

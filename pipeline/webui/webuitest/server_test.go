@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/color"
+	"image/png"
 	"io"
 	"net/http"
 	"strings"
@@ -317,4 +318,21 @@ func TestAllowListsCoverTheRealFields(t *testing.T) {
 	assert.NotContains(t, Img2ImgFields(), "hr_scale")
 	assert.Contains(t, ExtrasFields(), "upscaling_resize_w")
 	assert.Len(t, adKeys, 42)
+}
+
+func TestRenderPhotoPNGIsPhotoSizedAndDecodes(t *testing.T) {
+	b, err := RenderPhotoPNG(256, 128, "a cat\nSteps: 1, Sampler: Euler, Seed: 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := img.Bounds().Size(); got.X != 256 || got.Y != 128 {
+		t.Fatalf("size %v", got)
+	}
+	if len(b) < 256*128*3/4 {
+		t.Fatalf("a photo-sized PNG of 256×128 should not compress to %d bytes", len(b))
+	}
 }
