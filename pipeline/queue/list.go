@@ -1,0 +1,144 @@
+package queue
+
+import (
+	"database/sql"
+	"fmt"
+
+	"stablenew/pipeline"
+)
+
+const listColumns = `job_id, status, attempts, run_mode, source, pack_id, prompt_index, variant_index,
+	variant_total, batch_index, batch_total, seed, prompt, model, width, height, steps, stages,
+	created_at, queued_at, started_at, backend, error, position, model_key, work`
+
+// List returns the queue: the running jobs first (oldest start first),
+// then the queued jobs in the order they will run. Items are summaries;
+// Get returns a job's whole JobSpec.
+func (s *Service) List() ([]QueueItem, error) {
+	var items []QueueItem
+	if s.mirror == nil {
+		var err error
+		if items, err = s.listFromDB(); err != nil {
+			return nil, err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mirror != nil {
+		items = s.mirror.snapshot()
+	}
+	pos := 0
+	now := s.clock.Now()
+	for i := range items {
+		it := &items[i]
+		if it.Status == StatusQueued {
+			pos++
+			it.Position = pos
+		} else if r := s.runs[it.JobID]; r != nil {
+			r.pmu.Lock()
+			it.Progress = r.progress.Fraction
+			r.pmu.Unlock()
+			it.ETA, _ = r.remaining(now)
+		}
+	}
+	return items, nil
+}
+
+// listFromDB reads the queue from the database, in List order.
+func (s *Service) listFromDB() ([]QueueItem, error) {
+	tx, err := s.st.r.Begin() // one snapshot for both queries
+	if err != nil {
+		return nil, fmt.Errorf("list the queue: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	var n int
+	if err := tx.QueryRow(`SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("list the queue: %w", err)
+	}
+	listed := make([]listedItem, 0, n)
+	for _, q := range []string{
+		`SELECT ` + listColumns + ` FROM jobs WHERE status = 'running' ORDER BY started_at, position`,
+		`SELECT ` + listColumns + ` FROM jobs WHERE status = 'queued' ORDER BY position`,
+	} {
+		rows, err := tx.Query(q)
+		if err != nil {
+			return nil, fmt.Errorf("list the queue: %w", err)
+		}
+		listed, err = scanListed(rows, listed)
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("list the queue: %w", err)
+		}
+	}
+	items := make([]QueueItem, len(listed))
+	for i := range listed {
+		items[i] = listed[i].QueueItem
+	}
+	return items, nil
+}
+
+// scanListed reads rows of listColumns.
+func scanListed(rows *sql.Rows, items []listedItem) ([]listedItem, error) {
+	var (
+		status, runMode, source, stages string
+		created, queued                 int64
+		started                         sql.NullInt64
+	)
+	for rows.Next() {
+		var it listedItem
+		if err := rows.Scan(&it.JobID, &status, &it.Attempts, &runMode, &source, &it.PackID, &it.PromptIndex,
+			&it.VariantIndex, &it.VariantTotal, &it.BatchIndex, &it.BatchTotal, &it.Seed, &it.Prompt, &it.Model,
+			&it.Width, &it.Height, &it.Steps, &stages, &created, &queued, &started, &it.Backend, &it.Error,
+			&it.pos, &it.modelKey, &it.work); err != nil {
+			return nil, err
+		}
+		it.Status = Status(status)
+		it.RunMode = pipeline.RunMode(runMode)
+		it.Source = pipeline.RunSource(source)
+		it.Stages = splitStages(stages)
+		it.CreatedAt = fromDB(created)
+		it.QueuedAt = fromDB(queued)
+		it.StartedAt = fromDBNull(started)
+		items = append(items, it)
+	}
+	return items, rows.Err()
+}
+
+// Counts is how many jobs are in each state.
+type Counts struct {
+	Queued    int `json:"queued"`
+	Running   int `json:"running"`
+	Completed int `json:"completed"`
+	Failed    int `json:"failed"`
+	Cancelled int `json:"cancelled"`
+}
+
+// Count returns how many jobs are in each state (for a status bar).
+func (s *Service) Count() (Counts, error) {
+	rows, err := s.st.r.Query(`SELECT status, count(*) FROM jobs GROUP BY status`)
+	if err != nil {
+		return Counts{}, fmt.Errorf("count jobs: %w", err)
+	}
+	defer rows.Close()
+	var c Counts
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return Counts{}, err
+		}
+		switch Status(st) {
+		case StatusQueued:
+			c.Queued = n
+		case StatusRunning:
+			c.Running = n
+		case StatusCompleted:
+			c.Completed = n
+		case StatusFailed:
+			c.Failed = n
+		case StatusCancelled:
+			c.Cancelled = n
+		}
+	}
+	return c, rows.Err()
+}

@@ -1,0 +1,130 @@
+package queue
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// mirrorMatchesStore compares the in-memory queue with the database,
+// holding the service's lock so no change is half applied.
+func mirrorMatchesStore(t *testing.T, s *Service, step string) {
+	t.Helper()
+	s.mu.Lock()
+	fromDB, err := s.listFromDB()
+	mem := s.mirror.snapshot()
+	s.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fromDB) == 0 && len(mem) == 0 {
+		return
+	}
+	if !reflect.DeepEqual(mem, fromDB) {
+		for i := range max(len(mem), len(fromDB)) {
+			var a, b QueueItem
+			if i < len(mem) {
+				a = mem[i]
+			}
+			if i < len(fromDB) {
+				b = fromDB[i]
+			}
+			if !reflect.DeepEqual(a, b) {
+				t.Fatalf("%s: item %d differs:\nmemory   %+v\ndatabase %+v", step, i, a, b)
+			}
+		}
+	}
+}
+
+// Random operations, with a worker running and failing jobs meanwhile: the
+// queue in memory always equals the queue in the database.
+func TestMirrorFollowsEveryChange(t *testing.T) {
+	t.Parallel()
+	s := newService(t, Options{})
+	f := newFake("gpu0")
+	rng := rand.New(rand.NewPCG(1, 2))
+	next := 0
+	newIDs := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			next++
+			out[i] = fmt.Sprintf("r%04d", next)
+			if rng.IntN(4) == 0 {
+				f.failNext(out[i], errors.New("random failure"))
+			}
+		}
+		return out
+	}
+	pick := func() []string {
+		list, _ := s.List()
+		var out []string
+		for _, it := range list {
+			if rng.IntN(3) == 0 {
+				out = append(out, it.JobID)
+			}
+		}
+		return out
+	}
+	s.Pause()
+	if err := s.Start(t.Context(), f); err != nil {
+		t.Fatal(err)
+	}
+	for step := 0; step < 300; step++ {
+		var what string
+		switch op := rng.IntN(12); op {
+		case 0, 1:
+			what = "submit"
+			submit(t, s, rng.IntN(2) == 0, newIDs(1+rng.IntN(5))...)
+		case 2:
+			what = "move"
+			s.Move(pick(), MoveKind(rng.IntN(4)))
+		case 3:
+			what = "move to"
+			s.MoveTo(pick(), 1+rng.IntN(10))
+		case 4:
+			what = "remove"
+			s.Remove(pick())
+		case 5:
+			what = "resume"
+			s.Resume()
+		case 6:
+			what = "pause"
+			s.Pause()
+		case 7:
+			what = "retry failed"
+			s.RetryAllFailed()
+		case 8:
+			what = "requeue"
+			if h, _ := s.History(HistoryFilter{Limit: 1}); len(h) == 1 {
+				s.Requeue(h[0].JobID)
+			}
+		case 9:
+			what = "cancel and requeue"
+			s.CancelAndRequeue()
+		case 10:
+			what = "pause now"
+			s.PauseNow()
+		case 11:
+			if rng.IntN(10) == 0 {
+				what = "clear"
+				s.ClearPending()
+			}
+		}
+		mirrorMatchesStore(t, s, fmt.Sprintf("step %d (%s)", step, what))
+	}
+	s.Resume()
+	waitFor(t, s, "queue empty", func() bool { c, _ := s.Count(); return c.Queued == 0 && c.Running == 0 })
+	mirrorMatchesStore(t, s, "end")
+	// And after a restart with jobs queued.
+	s.Pause()
+	submit(t, s, false, newIDs(20)...)
+	s.Move(pick(), MoveTop)
+	s.Close()
+	s = open(t, s.Path(), Options{})
+	mirrorMatchesStore(t, s, "reopened")
+	if list, _ := s.List(); len(list) != 20 {
+		t.Fatalf("reopened queue has %d jobs, want 20", len(list))
+	}
+}

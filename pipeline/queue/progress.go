@@ -1,0 +1,54 @@
+package queue
+
+import (
+	"time"
+
+	"stablenew/pipeline"
+	"stablenew/pipeline/runner"
+)
+
+// onProgress records a running job's progress and tells subscribers.
+func (s *Service) onProgress(r *run, p runner.Progress) {
+	now := s.clock.Now()
+	r.pmu.Lock()
+	if r.ended {
+		r.pmu.Unlock()
+		return
+	}
+	r.progress = ProgressInfo{Stage: p.Stage, StageIndex: p.StageIndex, StageTotal: p.StageTotal,
+		Step: p.Step, Steps: p.Steps, Fraction: p.Fraction, ETA: p.ETA}
+	var done []pipeline.StageType
+	for ; r.stageDone < p.StageIndex && r.stageDone < len(r.work); r.stageDone++ {
+		done = append(done, r.work[r.stageDone].stage)
+	}
+	info := r.progress
+	r.pmu.Unlock()
+	info.ETA, _ = r.remaining(now)
+	info.Preview = p.Preview
+	for _, st := range done {
+		s.publish(Event{Kind: StageFinished, JobID: r.id, Backend: r.w.name, Stage: st})
+	}
+	s.publish(Event{Kind: JobProgress, JobID: r.id, Backend: r.w.name, Progress: &info})
+}
+
+// remaining estimates a running job's remaining time: the WebUI's estimate
+// for the current request plus the predicted later stages, else the
+// elapsed time scaled by the fraction done, else the prediction less the
+// time spent.
+func (r *run) remaining(now time.Time) (time.Duration, bool) {
+	r.pmu.Lock()
+	p := r.progress
+	r.pmu.Unlock()
+	elapsed := now.Sub(r.started)
+	switch {
+	case p.ETA > 0:
+		d := p.ETA
+		for i := p.StageIndex + 1; i < len(r.predicted); i++ {
+			d += r.predicted[i]
+		}
+		return d, true
+	case p.Fraction >= 0.02 && p.Fraction < 1:
+		return time.Duration(float64(elapsed) * (1 - p.Fraction) / p.Fraction), true
+	}
+	return max(sumDurations(r.predicted)-elapsed, 0), false
+}

@@ -1,0 +1,286 @@
+package queue
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+)
+
+// store is the SQLite side of the service. All writes go through w, a pool
+// of one connection, so they are serialised inside the process; reads use r
+// and see the last committed state (WAL mode).
+type store struct {
+	path string
+	w    *sql.DB // nil when read-only
+	r    *sql.DB
+	lock *sql.DB // holds the owner lock; nil when read-only
+}
+
+const sqliteMagic = "SQLite format 3\x00"
+
+// SQLite result codes the store looks at (the low byte of extended codes).
+const (
+	sqliteBusy       = 5
+	sqliteCorrupt    = 11
+	sqliteNotADB     = 26
+	sqliteConstraint = 19
+)
+
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return 0
+}
+
+func damaged(path string, err error) error {
+	return fmt.Errorf("%w: database %s is damaged or is not a StableNew database (%v); nothing was changed. "+
+		"Move the file aside to start with an empty queue, or restore a backup", ErrDamaged, path, err)
+}
+
+func newerSchema(path string, got int) error {
+	return fmt.Errorf("%w: database %s was written by a newer StableNew (schema %d, this build knows %d); nothing was changed. "+
+		"Update StableNew, or move the file aside to start with an empty queue", ErrNewerSchema, path, got, schemaVersion)
+}
+
+// openStore opens (creating when needed) the database at path, checks that
+// this build can read it, takes the owner lock and migrates it. A damaged
+// file or one from a newer build is left exactly as it was.
+func openStore(path string, readOnly bool) (*store, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("queue database path %q must not contain '?' or '#'; choose another data folder", path)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("queue database path %q: %w", path, err)
+	}
+	path = abs
+	exists, err := checkHeader(path)
+	if err != nil {
+		return nil, err
+	}
+	if readOnly && !exists {
+		return nil, fmt.Errorf("no queue database at %s: start StableNew once to create it", path)
+	}
+	st := &store{path: path}
+	if !readOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("create the queue folder: %w", err)
+		}
+		if st.lock, err = acquireOwnerLock(path); err != nil {
+			return nil, err
+		}
+	}
+	if exists {
+		if err := checkVersion(path, readOnly); err != nil {
+			st.close()
+			return nil, err
+		}
+	}
+	if err := st.openPools(readOnly); err != nil {
+		st.close()
+		return nil, err
+	}
+	if !readOnly {
+		if err := migrate(st.w, path, time.Now()); err != nil {
+			st.close()
+			if errors.Is(err, ErrNewerSchema) || errors.Is(err, ErrDamaged) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("upgrade queue database %s: %w", path, err)
+		}
+	}
+	return st, nil
+}
+
+// checkHeader reports whether a non-empty file exists at path and whether
+// it starts like a SQLite database.
+func checkHeader(path string) (bool, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("open queue database %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, 100)
+	n, err := io.ReadFull(f, head)
+	if n == 0 && (err == io.EOF || err == nil) {
+		return false, nil // an empty file is a new database
+	}
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return false, fmt.Errorf("read queue database %s: %w", path, err)
+	}
+	if n < 100 || !bytes.Equal(head[:16], []byte(sqliteMagic)) {
+		return false, damaged(path, errors.New("the file does not start with a SQLite header"))
+	}
+	return true, nil
+}
+
+// checkVersion reads the schema version through a read-only connection, so
+// a file this build must refuse is not touched (no journal-mode change, no
+// checkpoint).
+func checkVersion(path string, readOnly bool) error {
+	db, err := sql.Open("sqlite", readOnlyDSN(path))
+	if err != nil {
+		return damaged(path, err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	var v int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+		return classify(path, err)
+	}
+	if v > schemaVersion {
+		return newerSchema(path, v)
+	}
+	var foreign int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'`).Scan(&foreign); err != nil {
+		return classify(path, err)
+	}
+	if v == 0 && foreign > 0 {
+		return damaged(path, errors.New("it holds tables but no StableNew schema version"))
+	}
+	if readOnly && v < schemaVersion {
+		return fmt.Errorf("database %s was written by an older StableNew (schema %d, this build knows %d): open it once in the app to upgrade it",
+			path, v, schemaVersion)
+	}
+	return nil
+}
+
+func classify(path string, err error) error {
+	switch sqliteCode(err) {
+	case sqliteCorrupt, sqliteNotADB:
+		return damaged(path, err)
+	case sqliteBusy:
+		return fmt.Errorf("%w: database %s is locked by another program; close it and try again", ErrInUse, path)
+	}
+	return fmt.Errorf("read queue database %s: %w", path, err)
+}
+
+func readOnlyDSN(path string) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: "mode=ro&_busy_timeout=5000"}
+	if !strings.HasPrefix(u.Path, "/") {
+		u.Path = "/" + u.Path // Windows: file:///C:/...
+	}
+	return u.String()
+}
+
+// acquireOwnerLock takes an exclusive SQLite lock on <path>.lock and keeps
+// it while the store is open. The operating system drops it if the process
+// dies, so a crash never leaves a stale lock.
+func acquireOwnerLock(path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", path+".lock?_busy_timeout=0&_pragma=locking_mode(EXCLUSIVE)")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	_, err = db.Exec(`CREATE TABLE IF NOT EXISTS owner(pid INTEGER NOT NULL, since TEXT NOT NULL)`)
+	if err == nil {
+		_, err = db.Exec(`DELETE FROM owner`)
+	}
+	if err == nil {
+		_, err = db.Exec(`INSERT INTO owner VALUES(?, ?)`, os.Getpid(), time.Now().UTC().Format(time.RFC3339))
+	}
+	if err != nil {
+		db.Close()
+		if sqliteCode(err) == sqliteBusy {
+			return nil, fmt.Errorf("%w (it owns %s): close the other StableNew window or `stablenew queue run` first, "+
+				"or open the queue read-only", ErrInUse, path)
+		}
+		return nil, fmt.Errorf("lock queue database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// mmap lets SQLite read the database through a memory map instead of one
+// read call per page.
+const mmap = "&_pragma=mmap_size(268435456)"
+
+// writerTuning: 16 KiB pages hold several 3 KB job specs each (fewer pages
+// and WAL frames per submit); measured against 4, 8 and 32 KiB and larger
+// caches, which cost more in fresh page allocations than they save.
+const writerTuning = "&_pragma=page_size(16384)"
+
+func (st *store) openPools(readOnly bool) error {
+	var err error
+	if !readOnly {
+		st.w, err = sql.Open("sqlite", st.path+
+			"?_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_txlock=immediate"+
+			writerTuning+mmap)
+		if err != nil {
+			return err
+		}
+		st.w.SetMaxOpenConns(1)
+		st.w.SetMaxIdleConns(1)
+		st.w.SetConnMaxLifetime(0)
+		st.w.SetConnMaxIdleTime(0)
+		if err := st.w.Ping(); err != nil {
+			return classify(st.path, err)
+		}
+		st.r, err = sql.Open("sqlite", st.path+"?_busy_timeout=10000&_foreign_keys=1&_query_only=1"+mmap)
+	} else {
+		st.r, err = sql.Open("sqlite", readOnlyDSN(st.path))
+	}
+	if err != nil {
+		return err
+	}
+	st.r.SetMaxOpenConns(4)
+	st.r.SetMaxIdleConns(4)
+	return nil
+}
+
+func (st *store) close() error {
+	var errs []error
+	for _, db := range []*sql.DB{st.r, st.w, st.lock} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// write runs fn in one IMMEDIATE transaction and commits it.
+func (st *store) write(fn func(tx *sql.Tx) error) error {
+	if st.w == nil {
+		return ErrReadOnly
+	}
+	tx, err := st.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Times are stored as Unix microseconds (UTC); NULL means unset.
+
+func dbTime(t time.Time) int64 { return t.UnixMicro() }
+
+func fromDB(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func fromDBNull(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromDB(v.Int64)
+	return &t
+}
