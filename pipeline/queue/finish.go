@@ -58,14 +58,14 @@ func (s *Service) finish(ctx context.Context, r *run, res *runner.Result, runErr
 		if err == nil {
 			s.eta.apply(updates)
 			count = &s.stats.Completed
+			// Stages the runner did not announce while running (an executor
+			// that reports no StageDone progress) are announced now.
 			for i := stageDone; i < len(r.work); i++ {
-				ev := Event{Kind: StageFinished, JobID: r.id, Backend: r.w.name, Stage: r.work[i].stage}
 				for _, sr := range res.Stages {
-					if sr.Stage == ev.Stage {
-						ev.Outputs = sr.Outputs
+					if sr.Stage == r.work[i].stage {
+						events = append(events, Event{Kind: StageFinished, JobID: r.id, Backend: r.w.name, Stage: sr.Stage, Outputs: sr.Outputs})
 					}
 				}
-				events = append(events, ev)
 			}
 			events = append(events, Event{Kind: JobFinished, JobID: r.id, Backend: r.w.name, Outputs: res.Outputs})
 			log.Info("job completed", "outputs", len(res.Outputs), "took", now.Sub(r.started).Round(time.Millisecond))

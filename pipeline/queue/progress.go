@@ -3,7 +3,6 @@ package queue
 import (
 	"time"
 
-	"stablenew/pipeline"
 	"stablenew/pipeline/runner"
 )
 
@@ -17,16 +16,25 @@ func (s *Service) onProgress(r *run, p runner.Progress) {
 	}
 	r.progress = ProgressInfo{Stage: p.Stage, StageIndex: p.StageIndex, StageTotal: p.StageTotal,
 		Step: p.Step, Steps: p.Steps, Fraction: p.Fraction, ETA: p.ETA}
-	var done []pipeline.StageType
-	for ; r.stageDone < p.StageIndex && r.stageDone < len(r.work); r.stageDone++ {
-		done = append(done, r.work[r.stageDone].stage)
+	// The runner says when a stage is done and what it wrote. Its stages
+	// need not match the predicted work one to one (ADetailer rides inside
+	// the last generation request), so the announced stage is looked up.
+	var finished *Event
+	if p.StageDone {
+		for i := r.stageDone; i < len(r.work); i++ {
+			if r.work[i].stage == p.Stage {
+				r.stageDone = i + 1
+				break
+			}
+		}
+		finished = &Event{Kind: StageFinished, JobID: r.id, Backend: r.w.name, Stage: p.Stage, Outputs: p.StageOutputs}
 	}
 	info := r.progress
 	r.pmu.Unlock()
 	info.ETA, _ = r.remaining(now)
 	info.Preview = p.Preview
-	for _, st := range done {
-		s.publish(Event{Kind: StageFinished, JobID: r.id, Backend: r.w.name, Stage: st})
+	if finished != nil {
+		s.publish(*finished)
 	}
 	s.publish(Event{Kind: JobProgress, JobID: r.id, Backend: r.w.name, Progress: &info})
 }
