@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"stablenew/pipeline"
 	"stablenew/pipeline/packs"
@@ -212,17 +211,4 @@ func drawSeed() int64 {
 		panic(fmt.Sprintf("controller: reading random bytes: %v", err))
 	}
 	return int64(binary.LittleEndian.Uint64(b[:]) % (1 << 31))
-}
-
-// describeJobs is a one-line summary for logs: "12 jobs from portraits, landscapes".
-func describeJobs(p *Plan) string {
-	seen := map[string]bool{}
-	var packs []string
-	for i := range p.Jobs {
-		if id := p.Jobs[i].PackID; !seen[id] {
-			seen[id] = true
-			packs = append(packs, id)
-		}
-	}
-	return fmt.Sprintf("%d jobs from %s", len(p.Jobs), strings.Join(packs, ", "))
 }
