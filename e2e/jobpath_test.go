@@ -226,3 +226,56 @@ func TestWebUIOutageRetriesInsteadOfFailing(t *testing.T) {
 	h := hist[plan.Jobs[0].JobID]
 	assert.Equal(t, queue.StatusCompleted, h.Status, h.Error)
 }
+
+// TestReprocessExistingImages runs more stages on images a job made: each
+// becomes an ordinary JobSpec with the image as its input, run through the
+// queue; a file that is not an image is skipped with its reason.
+func TestReprocessExistingImages(t *testing.T) {
+	s := newStack(t)
+	s.writePack(t, "p", "a red fox in snow\n", sidecar(1, ""))
+	plan, err := s.pc.Plan(context.Background(), controller.RunRequest{Packs: []string{"p"}})
+	require.NoError(t, err)
+	require.NoError(t, s.q.Submit(plan.Jobs, false))
+	first := s.runAll(t)[plan.Jobs[0].JobID]
+	require.Len(t, first.Outputs, 2)
+
+	notImage := filepath.Join(t.TempDir(), "notes.txt")
+	require.NoError(t, os.WriteFile(notImage, []byte("hello"), 0o644))
+	cfg := *plan.Jobs[0].Config
+	cfg.Upscale.Factor = 2
+	rp, err := s.pc.PlanReprocess(context.Background(), controller.ReprocessRequest{
+		Inputs:         []string{filepath.Dir(first.Outputs[0]), notImage},
+		Stages:         []pipeline.StageType{pipeline.StageUpscale, pipeline.StageImg2Img},
+		Config:         cfg,
+		UseImagePrompt: true,
+	})
+	require.NoError(t, err)
+	require.Len(t, rp.Jobs, 2, "both images of the folder")
+	require.Len(t, rp.Skipped, 1)
+	assert.Contains(t, rp.Skipped[0].Error(), "notes.txt")
+	for _, j := range rp.Jobs {
+		assert.Equal(t, pipeline.SourceReprocess, j.Source)
+		assert.False(t, j.Config.Txt2Img.Enabled)
+		assert.Equal(t, "a red fox in snow", j.Config.Prompt.Positive, "the image's own prompt")
+		assert.GreaterOrEqual(t, j.Seed, int64(500), "the image's own seed")
+	}
+	require.NoError(t, s.q.Submit(rp.Jobs, false))
+	hist := s.runAll(t)
+	for _, j := range rp.Jobs {
+		h := hist[j.JobID]
+		require.Equal(t, queue.StatusCompleted, h.Status, h.Error)
+		require.NotNil(t, h.Result)
+		var stages []pipeline.StageType
+		for _, st := range h.Result.Stages {
+			stages = append(stages, st.Stage)
+		}
+		assert.Equal(t, []pipeline.StageType{pipeline.StageImg2Img, pipeline.StageUpscale}, stages)
+		data, err := os.ReadFile(h.Outputs[0])
+		require.NoError(t, err)
+		w, hgt := pngSize(t, data)
+		assert.Equal(t, [2]int{128, 128}, [2]int{w, hgt})
+	}
+	reqs := s.srv.Requests("/sdapi/v1/img2img")
+	require.Len(t, reqs, 2)
+	assert.Equal(t, "a red fox in snow", reqs[0]["prompt"])
+}

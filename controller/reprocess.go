@@ -1,0 +1,195 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"stablenew/pipeline"
+	"stablenew/pipeline/infotext"
+	"stablenew/pipeline/output"
+)
+
+// ReprocessPackID is the pack id of reprocess jobs (their folder's {pack}).
+const ReprocessPackID = "reprocess"
+
+// imageExts are the files a folder contributes to a reprocess run.
+var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".webp": true}
+
+// ReprocessRequest asks for more stages on images the user already has.
+type ReprocessRequest struct {
+	// Inputs are image files or folders (a folder gives its .png, .jpg and
+	// .webp files, not those of its subfolders).
+	Inputs []string
+	// Stages are the stages to run on each image: img2img, adetailer and/or
+	// upscale, in run order whatever the order given.
+	Stages []pipeline.StageType
+	// Config holds the current stage settings (merged as for a plan).
+	Config pipeline.PipelineConfig
+	// UseImagePrompt takes each image's own prompt, negative prompt and seed
+	// from its metadata when it has any (the config's prompt otherwise).
+	UseImagePrompt bool
+	// OutputRoot, when set, replaces the configured output root.
+	OutputRoot string
+	RunMode    pipeline.RunMode
+}
+
+// InputError is a file that could not be planned; the others still are.
+type InputError struct {
+	Path string
+	Err  error
+}
+
+func (e InputError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+// ReprocessPlan is a reprocess plan: the jobs and the files left out.
+type ReprocessPlan struct {
+	Plan
+	Skipped []InputError
+}
+
+// PlanReprocess makes one ordinary JobSpec per input image: the chosen
+// stages over the current settings, with the image as the first stage's
+// input. A file that is not an image, or that cannot be read, is listed in
+// Skipped with the reason; the other files are still planned.
+func (pc *PipelineController) PlanReprocess(ctx context.Context, req ReprocessRequest) (*ReprocessPlan, error) {
+	if len(req.Stages) == 0 {
+		return nil, errors.New("choose at least one stage to run on the images: img2img, adetailer or upscale")
+	}
+	var img2img, adetailer, upscale bool
+	for _, s := range req.Stages {
+		switch s {
+		case pipeline.StageImg2Img:
+			img2img = true
+		case pipeline.StageADetailer:
+			adetailer = true
+		case pipeline.StageUpscale:
+			upscale = true
+		default:
+			return nil, fmt.Errorf("stage %q cannot run on an existing image; choose img2img, adetailer or upscale", s)
+		}
+	}
+	files, skipped := expandInputs(req.Inputs)
+	if len(files) == 0 {
+		if len(skipped) > 0 {
+			return &ReprocessPlan{Skipped: skipped}, fmt.Errorf("no image to reprocess: %v", skipped[0])
+		}
+		return nil, errors.New("no image to reprocess: give image files or folders")
+	}
+	root := req.OutputRoot
+	if root == "" {
+		root = req.Config.Output.Root
+	}
+	if root == "" {
+		root = pc.Library.OutputDir()
+	}
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	folder, err := output.ParseTemplate(req.Config.Output.FolderTemplate)
+	if err != nil {
+		return nil, fmt.Errorf("output.folder_template: %w", err)
+	}
+	if req.RunMode == "" {
+		req.RunMode = pipeline.RunModeQueue
+	}
+	newID := pc.Builder.NewID
+	if newID == nil {
+		newID = newIDSource().block(len(files))
+	}
+	created := pc.Builder.now()
+	plan := &ReprocessPlan{Skipped: skipped}
+	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c := req.Config.Clone()
+		c.Txt2Img.Enabled, c.Hires.Enabled, c.Refiner.Enabled = false, false, false
+		c.Img2Img.Enabled, c.ADetailer.Enabled, c.Upscale.Enabled = img2img, adetailer, upscale
+		c.Img2Img.InputImage = f
+		c.Batch.BatchSize, c.Batch.BatchRuns = 1, 1
+		seed := int64(-1)
+		template := c.Prompt.Positive
+		if req.UseImagePrompt {
+			if md, err := infotext.ReadFile(f); err == nil && md.Params != nil && md.Params.Prompt != "" {
+				c.Prompt.Positive, c.Prompt.Negative = md.Params.Prompt, md.Params.Negative
+				template = md.Params.Prompt
+				if s, ok := md.Params.Seed(); ok {
+					seed = s
+				}
+			}
+		}
+		if err := c.ValidateStages(); err != nil {
+			plan.Skipped = append(plan.Skipped, InputError{Path: f, Err: err})
+			continue
+		}
+		job := pipeline.JobSpec{
+			JobID: newID(), RunMode: req.RunMode, Source: pipeline.SourceReprocess, PackID: ReprocessPackID,
+			PackPath: f, PromptIndex: i, Config: &c, VariantTotal: 1, BatchTotal: 1,
+			FilenameTemplate: c.Output.FilenameTemplate, Seed: seed, SeedMode: pipeline.SeedFixed,
+			Template: template, CreatedAt: created,
+		}
+		rel, err := folder.Render(output.TokenValues{Time: created, Pack: ReprocessPackID, PromptIndex: i, Seed: seed,
+			Model: c.Txt2Img.Model, JobID: job.JobID, Prompt: c.Prompt.Positive})
+		if err != nil {
+			return nil, fmt.Errorf("output.folder_template: %w", err)
+		}
+		job.OutputDir = filepath.Join(root, filepath.FromSlash(rel))
+		plan.Jobs = append(plan.Jobs, job)
+	}
+	for _, s := range plan.Skipped {
+		plan.Notes = append(plan.Notes, "skipped "+s.Error())
+	}
+	return plan, nil
+}
+
+// expandInputs lists the image files of the inputs, in order, with the
+// reasons others were left out.
+func expandInputs(inputs []string) ([]string, []InputError) {
+	var files []string
+	var skipped []InputError
+	seen := map[string]bool{}
+	add := func(p string) {
+		abs, err := filepath.Abs(p)
+		if err == nil && !seen[abs] {
+			seen[abs] = true
+			files = append(files, abs)
+		}
+	}
+	for _, in := range inputs {
+		st, err := os.Stat(in)
+		if err != nil {
+			skipped = append(skipped, InputError{Path: in, Err: err})
+			continue
+		}
+		if !st.IsDir() {
+			if !imageExts[strings.ToLower(filepath.Ext(in))] {
+				skipped = append(skipped, InputError{Path: in, Err: errors.New("not a .png, .jpg or .webp image")})
+				continue
+			}
+			add(in)
+			continue
+		}
+		entries, err := os.ReadDir(in)
+		if err != nil {
+			skipped = append(skipped, InputError{Path: in, Err: err})
+			continue
+		}
+		var names []string
+		for _, e := range entries {
+			if !e.IsDir() && imageExts[strings.ToLower(filepath.Ext(e.Name()))] {
+				names = append(names, e.Name())
+			}
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			add(filepath.Join(in, n))
+		}
+	}
+	return files, skipped
+}
