@@ -96,6 +96,9 @@ func decodeGenerationResponse(op, endpoint string, body []byte, expectImages boo
 	bad := func(msg string, err error) error {
 		return &Error{Kind: KindBadResponse, Op: op, Endpoint: endpoint, Status: http.StatusOK, Message: msg, Err: err}
 	}
+	if resp, ok := fastDecodeGenerationResponse(body); ok && (!expectImages || len(resp.Images) > 0) {
+		return resp, nil
+	}
 	var wire struct {
 		Images     []any          `json:"images"`
 		Parameters map[string]any `json:"parameters"`

@@ -116,7 +116,7 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, int, error) {
 	var payload []byte
 	if cl.body != nil {
 		var err error
-		payload, err = json.Marshal(cl.body)
+		payload, err = encodeBody(cl.body)
 		if err != nil {
 			return nil, 0, &Error{Kind: KindValidation, Op: cl.op(), Endpoint: cl.path,
 				Message: "cannot encode request: " + err.Error(), Err: err}
