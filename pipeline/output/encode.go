@@ -2,7 +2,6 @@ package output
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,15 +14,6 @@ import (
 // DefaultJPEGQuality is used when Encode is given quality 0; it is A1111's
 // jpeg_quality default.
 const DefaultJPEGQuality = 80
-
-// ErrWebPUnsupported is returned when WebP output is asked for. StableNew has
-// no WebP encoder built in: the standard library only decodes WebP (in
-// golang.org/x/image), and the one pure-Go encoder on offer runs libwebp
-// compiled to WebAssembly, a large dependency for an optional format. To get
-// WebP files, set the WebUI's samples_format option to "webp" (the WebUI then
-// encodes them and stores the infotext in EXIF) and keep its bytes as they
-// are, or save as PNG or JPEG.
-var ErrWebPUnsupported = errors.New("WebP output is not supported: StableNew has no WebP encoder; save as png or jpg, or let the WebUI encode WebP (samples_format=webp) and keep its bytes")
 
 // FormatExtension normalises an output format name ("png", "jpg", "jpeg",
 // "webp", any case) to its file extension without the dot.
@@ -58,7 +48,9 @@ func sniffFormat(data []byte) string {
 //   - "jpg"/"jpeg": the image is re-encoded at quality 1..100 (0 means
 //     DefaultJPEGQuality), transparency flattened onto white, and infotext,
 //     when not empty, is stored in the EXIF UserComment as A1111 does;
-//   - "webp": ErrWebPUnsupported.
+//   - "webp": the image is encoded as lossy WebP at quality 1..100 (0 means
+//     DefaultJPEGQuality) and the infotext stored in an EXIF chunk, as
+//     A1111 does.
 //
 // Data that is already in the requested format (a JPEG or WebP the WebUI
 // encoded itself) passes through unchanged. Otherwise the input must be a PNG.
@@ -70,9 +62,6 @@ func Encode(pngData []byte, format string, quality int, infotext string) ([]byte
 	in := sniffFormat(pngData)
 	if in == ext {
 		return pngData, nil
-	}
-	if ext == "webp" {
-		return nil, fmt.Errorf("output: %w", ErrWebPUnsupported)
 	}
 	if in != "png" {
 		return nil, fmt.Errorf("output: Encode: %w (input must be PNG to convert to %s)", ErrNotPNG, ext)
@@ -94,6 +83,9 @@ func Encode(pngData []byte, format string, quality int, infotext string) ([]byte
 		}
 	}
 	var buf bytes.Buffer
+	if ext == "webp" {
+		return encodeWebP(img, quality, exif)
+	}
 	if err := jpeg.Encode(&buf, flatten(img), &jpeg.Options{Quality: quality}); err != nil {
 		return nil, fmt.Errorf("output: encode JPEG: %w", err)
 	}

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"image"
 	"image/color"
@@ -9,6 +10,8 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+
+	"github.com/gen2brain/webp"
 )
 
 func TestEncodePNGPassesThrough(t *testing.T) {
@@ -78,7 +81,6 @@ func TestEncodeErrors(t *testing.T) {
 		is           error
 		substr       string
 	}{
-		{"webp", "webp", in, 80, ErrWebPUnsupported, "samples_format=webp"},
 		{"unknown format", "gif", in, 80, nil, "use png, jpg or webp"},
 		{"quality too high", "jpg", in, 101, nil, "1 to 100"},
 		{"negative quality", "jpg", in, -5, nil, "1 to 100"},
@@ -106,5 +108,33 @@ func TestFormatExtension(t *testing.T) {
 	}
 	if _, err := FormatExtension("bmp"); err == nil {
 		t.Error("bmp accepted")
+	}
+}
+
+func TestEncodeWebPKeepsInfotextInEXIF(t *testing.T) {
+	in := makeNoisyPNG(t, 96, 64)
+	out, err := Encode(in, "webp", 80, "a cat\nSteps: 20, Sampler: Euler a, Seed: 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sniffFormat(out) != "webp" {
+		t.Fatalf("not a WebP file: % x", out[:16])
+	}
+	if got := binary.LittleEndian.Uint32(out[4:8]); int(got) != len(out)-8 {
+		t.Fatalf("RIFF size %d, file %d", got, len(out))
+	}
+	text, err := ReadEXIFUserComment(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text != "a cat\nSteps: 20, Sampler: Euler a, Seed: 1" {
+		t.Fatalf("infotext %q", text)
+	}
+	cfg, err := webp.DecodeConfig(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width != 96 || cfg.Height != 64 {
+		t.Fatalf("decoded size %dx%d", cfg.Width, cfg.Height)
 	}
 }

@@ -352,3 +352,19 @@ func TestJPEGOutputKeepsInfotextInEXIF(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, text, "a lighthouse at dusk")
 }
+
+func TestWebPOutputKeepsInfotextInEXIF(t *testing.T) {
+	_, r := newFake(t, webuitest.Options{})
+	job := newJob(t, func(c *pipeline.PipelineConfig) { c.Output.Format = "webp"; c.Upscale.Enabled = true })
+	res, err := r.Run(context.Background(), job, nil)
+	require.NoError(t, err)
+	for _, st := range res.Stages {
+		require.Len(t, st.Outputs, 1)
+		assert.Equal(t, ".webp", filepath.Ext(st.Outputs[0]))
+		data, err := os.ReadFile(st.Outputs[0])
+		require.NoError(t, err)
+		text, err := output.ReadEXIFUserComment(data)
+		require.NoError(t, err)
+		assert.Contains(t, text, "a lighthouse at dusk")
+	}
+}
