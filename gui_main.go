@@ -3,28 +3,89 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
+	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"stablenew/app"
+	"stablenew/gui"
 )
+
+// stateAutosave is how soon after an edit the GUI state is written.
+const stateAutosave = 2 * time.Second
+
+// urlList collects --webui values (repeatable, or comma-separated).
+type urlList []string
+
+func (u *urlList) String() string { return strings.Join(*u, ",") }
+
+func (u *urlList) Set(s string) error {
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*u = append(*u, p)
+		}
+	}
+	return nil
+}
 
 // runGUI opens the main window and returns the exit code when it closes.
 func runGUI(args []string) int {
 	fs := flag.NewFlagSet("stablenew", flag.ContinueOnError)
-	dataDir := fs.String("data-dir", "", "data folder (default: ~/.local/share/stablenew)")
+	dataDir := fs.String("data-dir", "", "data folder (default: the per-user data folder)")
 	demo := fs.Bool("demo", false, "run against the built-in demo WebUI (placeholder images, no GPU needed)")
+	var webuis urlList
+	fs.Var(&webuis, "webui", "WebUI URL, such as http://127.0.0.1:7860 (repeat for several; replaces the settings' URLs)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	_ = dataDir
-	_ = demo
+
+	logs := app.NewLogBuffer(app.DefaultLogEntries)
+	log := slog.New(logs.Handler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	slog.SetDefault(log)
+
+	opts := app.OpenOptions{DataDir: *dataDir, Demo: *demo, Logger: log}
+	if len(webuis) > 0 {
+		opts.WebUIURLs = webuis
+	}
 	a := fyneapp.NewWithID("io.stablenew.app")
-	w := a.NewWindow("StableNew")
-	w.SetContent(widget.NewLabel("StableNew"))
-	w.Resize(fyne.NewSize(1400, 850))
+	svc, err := app.Open(opts)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "stablenew:", err)
+		showStartupError(a, err)
+		return 1
+	}
+	st := svc.OpenState()
+	st.EnableAutosave(stateAutosave)
+
+	gui.New(svc, st, a).Show()
+	a.Run()
+
+	code := 0
+	if err := st.Close(); err != nil {
+		log.Error("saving the GUI state failed", "err", err)
+		code = 1
+	}
+	if err := svc.Close(); err != nil {
+		log.Error("closing the services failed", "err", err)
+		code = 1
+	}
+	return code
+}
+
+// showStartupError shows why StableNew could not start, for a user who
+// double-clicked it and sees no terminal.
+func showStartupError(a fyne.App, err error) {
+	w := a.NewWindow("StableNew could not start")
+	msg := &widget.Label{Text: err.Error() + "\n\nFix the problem (or start with --data-dir to use another data folder) and open StableNew again.",
+		Wrapping: fyne.TextWrapWord, Selectable: true}
+	quit := widget.NewButton("Quit", a.Quit)
+	w.SetContent(container.NewBorder(nil, container.NewHBox(quit), nil, nil, msg))
+	w.Resize(fyne.NewSize(560, 240))
 	w.ShowAndRun()
-	fmt.Fprint(os.Stderr)
-	return 0
 }

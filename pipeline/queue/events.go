@@ -127,9 +127,12 @@ func (h *hub) subscribe(buffer int) (<-chan Event, func()) {
 	return s.out, func() {
 		once.Do(func() {
 			h.mu.Lock()
+			_, live := h.subs[s]
 			delete(h.subs, s)
 			h.mu.Unlock()
-			close(s.done)
+			if live { // after close, the hub has closed done already
+				close(s.done)
+			}
 		})
 	}
 }

@@ -149,3 +149,11 @@ func TestUnsubscribeAndCloseEndTheChannel(t *testing.T) {
 		t.Fatal("subscription after Close is open")
 	}
 }
+
+func TestUnsubscribeAfterCloseIsSafe(t *testing.T) {
+	h := newHub()
+	_, unsubscribe := h.subscribe(1)
+	h.close()
+	unsubscribe() // must not close the done channel a second time
+	unsubscribe()
+}

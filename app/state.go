@@ -1,0 +1,444 @@
+package app
+
+import (
+	"fmt"
+	"log/slog"
+	"reflect"
+	"slices"
+	"sync"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"stablenew/controller"
+	"stablenew/pipeline"
+)
+
+// Change says what part of the State changed. Listeners receive the bits
+// of every change since their last call, or-ed together.
+type Change uint32
+
+// The parts of the State.
+const (
+	// ChangeConfig: the PipelineConfig the sidebar and stage cards edit.
+	ChangeConfig Change = 1 << iota
+	// ChangePacks: the selected packs (or their order).
+	ChangePacks
+	// ChangePreset: the selected preset.
+	ChangePreset
+	// ChangeOverride: the "Override pack configs with current stages" check.
+	ChangeOverride
+	// ChangeView: pack filter, pack list, prompt-tab pack, window size.
+	ChangeView
+	// ChangePlan: the preview published a new PlanInfo.
+	ChangePlan
+	// ChangeLastRun: RecordRun saved a new last run.
+	ChangeLastRun
+)
+
+// PlanInputs are the changes that make the current plan stale.
+const PlanInputs = ChangeConfig | ChangePacks | ChangePreset | ChangeOverride
+
+// Has reports whether c includes any bit of what.
+func (c Change) Has(what Change) bool { return c&what != 0 }
+
+// SettingsSections are the sections of the PipelineConfig the sidebar owns;
+// the stage cards own pipeline.OverrideSections. Snapshot puts them in
+// RunRequest.Settings, which applies over the preset and every pack
+// sidecar, with two exceptions that keep the packs' own choices:
+//
+//   - randomizer only while the sidebar's randomizer is enabled. A pack
+//     whose sidecar defines its [[slots]] (the sample landscapes_matrix)
+//     must not lose them to an untouched sidebar. The job cap
+//     (randomizer.max_variants) applies anyway, and so does the randomizer
+//     seed when set (RunRequest.RandomizerSeed).
+//   - lora_strengths only when the sidebar lists LoRAs (a list replaces the
+//     pack's list as a whole).
+var SettingsSections = []string{"batch", "output", "randomizer", "lora_strengths", "prompt"}
+
+// settingsPatch returns the sidebar settings a snapshot of c imposes (see
+// SettingsSections).
+func settingsPatch(c *pipeline.PipelineConfig) *pipeline.Patch {
+	const source = "sidebar settings"
+	doc := map[string]any{"batch": c.Batch, "output": c.Output, "prompt": c.Prompt}
+	if c.Randomizer.Enabled {
+		doc["randomizer"] = c.Randomizer
+	} else {
+		doc["randomizer"] = map[string]int{"max_variants": c.Randomizer.MaxVariants}
+	}
+	if len(c.LoRAs) > 0 {
+		doc["lora_strengths"] = c.LoRAs
+	}
+	data, err := yaml.Marshal(doc)
+	if err == nil {
+		var p *pipeline.Patch
+		if p, err = pipeline.ParsePatch(data, source); err == nil {
+			return p
+		}
+	}
+	// Encoding plain structs cannot fail, and they always fit the schema.
+	panic(fmt.Sprintf("app: encoding the sidebar settings: %v", err))
+}
+
+// PlanInfo is what the preview learned from the last plan, published for
+// the other panels (the randomizer card shows the live job count).
+type PlanInfo struct {
+	// Building is true while a plan for the current inputs is being made.
+	Building bool
+	Jobs     int
+	Images   int
+	// RandomizerSeed is the seed the plan used.
+	RandomizerSeed int64
+	// Err is why the plan failed, or "".
+	Err   string
+	Notes []string
+}
+
+// RunSnapshot is what the user had set up when they last queued a run:
+// "Restore last run" brings it back.
+type RunSnapshot struct {
+	Time            time.Time               `json:"time"`
+	Config          pipeline.PipelineConfig `json:"config"`
+	Packs           []string                `json:"packs"`
+	Preset          string                  `json:"preset"`
+	OverrideEnabled bool                    `json:"override_enabled"`
+}
+
+// State is what the panels show and edit: the configuration under edit,
+// the selected packs and preset, the override check, view choices and the
+// last run. It is safe for concurrent use; setters never block on I/O and
+// never call listeners while holding the lock.
+type State struct {
+	mu   sync.Mutex
+	data stateData
+	plan PlanInfo
+
+	// outputRoot is used when the configuration names no output folder.
+	outputRoot string
+
+	listeners []*listener
+	pending   Change
+	scheduled bool
+	schedule  func(func())
+
+	store *stateStore
+}
+
+type listener struct{ fn func(Change) }
+
+// NewState returns a State that edits cfg (see OpenState for one backed by
+// a file). Listeners are called synchronously until SetScheduler.
+func NewState(cfg pipeline.PipelineConfig, preset string) *State {
+	s := &State{}
+	s.data = newStateData(cfg, preset)
+	return s
+}
+
+// SetScheduler sets how listener calls are delivered: the GUI passes its
+// Bridge.Do so that listeners run on the UI goroutine, after the callback
+// that made the edits (which coalesces them). nil calls them at once.
+func (s *State) SetScheduler(schedule func(func())) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.schedule = schedule
+}
+
+// SetDefaultOutputRoot sets the output folder Snapshot uses when the
+// configuration names none (the Settings dialog's output root).
+func (s *State) SetDefaultOutputRoot(dir string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outputRoot = dir
+}
+
+// OnChange adds a listener and returns a function that removes it.
+func (s *State) OnChange(fn func(what Change)) (cancel func()) {
+	l := &listener{fn: fn}
+	s.mu.Lock()
+	s.listeners = append(s.listeners, l)
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.listeners = slices.DeleteFunc(s.listeners, func(x *listener) bool { return x == l })
+	}
+}
+
+// changed records what changed, under s.mu, and returns the function to
+// call once the lock is released.
+func (s *State) changed(what Change) (after func()) {
+	s.pending |= what
+	if what != ChangePlan {
+		s.markDirtyLocked()
+	}
+	if s.scheduled {
+		return func() {}
+	}
+	s.scheduled = true
+	schedule := s.schedule
+	return func() {
+		if schedule == nil {
+			s.flush()
+			return
+		}
+		schedule(s.flush)
+	}
+}
+
+// flush delivers the pending changes to every listener.
+func (s *State) flush() {
+	s.mu.Lock()
+	what := s.pending
+	s.pending, s.scheduled = 0, false
+	ls := slices.Clone(s.listeners)
+	s.mu.Unlock()
+	if what == 0 {
+		return
+	}
+	for _, l := range ls {
+		l.fn(what)
+	}
+}
+
+// update runs fn under the lock; when it reports a change, listeners hear of
+// it after the lock is released.
+func (s *State) update(fn func(d *stateData) Change) {
+	s.mu.Lock()
+	what := fn(&s.data)
+	after := func() {}
+	if what != 0 {
+		after = s.changed(what)
+	}
+	s.mu.Unlock()
+	after()
+}
+
+// Config returns a copy of the configuration under edit.
+func (s *State) Config() pipeline.PipelineConfig {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.data.Config.Clone()
+}
+
+// UpdateConfig edits the configuration: fn gets a copy to change. Listeners
+// hear ChangeConfig only when something really changed.
+func (s *State) UpdateConfig(fn func(c *pipeline.PipelineConfig)) {
+	s.update(func(d *stateData) Change {
+		c := d.Config.Clone()
+		fn(&c)
+		if reflect.DeepEqual(c, d.Config) {
+			return 0
+		}
+		d.Config = c
+		return ChangeConfig
+	})
+}
+
+// SetConfig replaces the configuration under edit.
+func (s *State) SetConfig(c pipeline.PipelineConfig) {
+	s.UpdateConfig(func(dst *pipeline.PipelineConfig) { *dst = c.Clone() })
+}
+
+// Packs returns the selected pack ids, in plan order.
+func (s *State) Packs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.data.Packs)
+}
+
+// SetPacks replaces the selected packs (duplicates and blanks dropped).
+func (s *State) SetPacks(ids []string) {
+	var clean []string
+	for _, id := range ids {
+		if id != "" && !slices.Contains(clean, id) {
+			clean = append(clean, id)
+		}
+	}
+	s.update(func(d *stateData) Change {
+		if slices.Equal(clean, d.Packs) {
+			return 0
+		}
+		d.Packs = clean
+		return ChangePacks
+	})
+}
+
+// SetPackSelected adds id to the end of the selection or removes it.
+func (s *State) SetPackSelected(id string, on bool) {
+	packs := s.Packs()
+	if on {
+		packs = append(packs, id)
+	} else {
+		packs = slices.DeleteFunc(packs, func(p string) bool { return p == id })
+	}
+	s.SetPacks(packs)
+}
+
+// Preset returns the selected preset name, or "" for none.
+func (s *State) Preset() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.data.Preset
+}
+
+// SetPreset selects a preset (layered under the packs in every plan).
+func (s *State) SetPreset(name string) {
+	s.update(func(d *stateData) Change {
+		if d.Preset == name {
+			return 0
+		}
+		d.Preset = name
+		return ChangePreset
+	})
+}
+
+// OverrideEnabled reports the "Override pack configs with current stages" check.
+func (s *State) OverrideEnabled() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.data.OverrideEnabled
+}
+
+// SetOverrideEnabled sets the override check.
+func (s *State) SetOverrideEnabled(on bool) {
+	s.update(func(d *stateData) Change {
+		if d.OverrideEnabled == on {
+			return 0
+		}
+		d.OverrideEnabled = on
+		return ChangeOverride
+	})
+}
+
+// View returns the view choices (filters, sizes) to restore.
+func (s *State) View() ViewState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.data.View
+}
+
+// UpdateView edits the view choices.
+func (s *State) UpdateView(fn func(v *ViewState)) {
+	s.update(func(d *stateData) Change {
+		v := d.View
+		fn(&v)
+		if v == d.View {
+			return 0
+		}
+		d.View = v
+		return ChangeView
+	})
+}
+
+// PlanInfo returns what the preview last published.
+func (s *State) PlanInfo() PlanInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.plan
+	p.Notes = slices.Clone(p.Notes)
+	return p
+}
+
+// SetPlanInfo publishes the preview's plan summary (not persisted).
+func (s *State) SetPlanInfo(p PlanInfo) {
+	p.Notes = slices.Clone(p.Notes)
+	s.mu.Lock()
+	if reflect.DeepEqual(p, s.plan) {
+		s.mu.Unlock()
+		return
+	}
+	s.plan = p
+	after := s.changed(ChangePlan)
+	s.mu.Unlock()
+	after()
+}
+
+// RecordRun remembers the current setup as the last run (call it when Add
+// to Queue or Run Now has submitted jobs).
+func (s *State) RecordRun() {
+	s.update(func(d *stateData) Change {
+		d.LastRun = &RunSnapshot{
+			Time:            time.Now().UTC(),
+			Config:          d.Config.Clone(),
+			Packs:           slices.Clone(d.Packs),
+			Preset:          d.Preset,
+			OverrideEnabled: d.OverrideEnabled,
+		}
+		return ChangeLastRun
+	})
+}
+
+// LastRun returns a copy of the last recorded run, if there is one.
+func (s *State) LastRun() (RunSnapshot, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.data.LastRun == nil {
+		return RunSnapshot{}, false
+	}
+	r := *s.data.LastRun
+	r.Config = r.Config.Clone()
+	r.Packs = slices.Clone(r.Packs)
+	return r, true
+}
+
+// RestoreLastRun brings back the configuration, packs, preset and override
+// check of the last recorded run. It reports false when there is none.
+func (s *State) RestoreLastRun() bool {
+	ok := false
+	s.update(func(d *stateData) Change {
+		if d.LastRun == nil {
+			return 0
+		}
+		ok = true
+		r := d.LastRun
+		var what Change
+		if !reflect.DeepEqual(d.Config, r.Config) {
+			d.Config, what = r.Config.Clone(), what|ChangeConfig
+		}
+		if !slices.Equal(d.Packs, r.Packs) {
+			d.Packs, what = slices.Clone(r.Packs), what|ChangePacks
+		}
+		if d.Preset != r.Preset {
+			d.Preset, what = r.Preset, what|ChangePreset
+		}
+		if d.OverrideEnabled != r.OverrideEnabled {
+			d.OverrideEnabled, what = r.OverrideEnabled, what|ChangeOverride
+		}
+		return what
+	})
+	return ok
+}
+
+// Snapshot returns the run request for the current setup: plain data that
+// shares nothing with the State, safe to plan on another goroutine.
+// Settings are the sidebar's sections (see SettingsSections); Overrides are
+// the stage cards, used only when OverrideEnabled; a randomizer seed other
+// than -1 is RandomizerSeed. RunMode is queue; the caller sets Source.
+func (s *State) Snapshot() controller.RunRequest {
+	s.mu.Lock()
+	cfg := s.data.Config.Clone()
+	req := controller.RunRequest{
+		RunMode:         pipeline.RunModeQueue,
+		Packs:           slices.Clone(s.data.Packs),
+		Preset:          s.data.Preset,
+		OverrideEnabled: s.data.OverrideEnabled,
+	}
+	if cfg.Output.Root == "" {
+		req.OutputRoot = s.outputRoot
+	}
+	s.mu.Unlock()
+	if seed := cfg.Randomizer.Seed; seed >= 0 {
+		req.RandomizerSeed = &seed
+	}
+	req.Settings = settingsPatch(&cfg)
+	req.Overrides = pipeline.PatchFromConfig(cfg, "stage cards", pipeline.OverrideSections...)
+	return req
+}
+
+// logger returns the state's logger.
+func (s *State) logger() *slog.Logger {
+	if s.store != nil && s.store.log != nil {
+		return s.store.log
+	}
+	return slog.Default()
+}

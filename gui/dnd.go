@@ -1,0 +1,251 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"stablenew/pipeline"
+	"stablenew/pipeline/infotext"
+	"stablenew/pipeline/packs"
+)
+
+// dropTarget is an area of the window with its own drop action.
+type dropTarget struct {
+	obj    fyne.CanvasObject
+	onDrop func(path string)
+}
+
+// dropHandler handles images dropped on the window. Dropped on the img2img
+// card, an image becomes img2img's input image; anywhere else its
+// generation parameters are read (off the UI goroutine) and loaded into the
+// stage cards, with a dialog that lists what was applied and what was not,
+// and an Undo button.
+type dropHandler struct {
+	h       *panelHub
+	targets []dropTarget
+
+	// Of the last loaded image (tests read them).
+	report *dropReport
+	prev   *pipeline.PipelineConfig
+	dlg    dialog.Dialog
+}
+
+func newDropHandler(h *panelHub) *dropHandler { return &dropHandler{h: h} }
+
+// install makes the handler the window's drop handler.
+func (d *dropHandler) install() { d.h.mw.Window.SetOnDropped(d.onDropped) }
+
+// AddDropTarget gives an area of the window its own drop action: an image
+// file dropped on obj calls onDrop with its path (UI goroutine) instead of
+// loading its parameters. The latest target added wins where they overlap.
+func (mw *MainWindow) AddDropTarget(obj fyne.CanvasObject, onDrop func(path string)) {
+	d := hubOf(mw).drops
+	if d == nil {
+		d = newDropHandler(hubOf(mw))
+		hubOf(mw).drops = d
+	}
+	d.targets = append(d.targets, dropTarget{obj: obj, onDrop: onDrop})
+}
+
+// SetImg2ImgInput makes path img2img's input image.
+func (mw *MainWindow) SetImg2ImgInput(path string) {
+	mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) { c.Img2Img.InputImage = path })
+	mw.Log.Info("img2img input image set from a dropped file", "path", path)
+}
+
+// onDropped handles a drop on the window (UI goroutine).
+func (d *dropHandler) onDropped(pos fyne.Position, uris []fyne.URI) {
+	path := ""
+	for _, u := range uris {
+		if u != nil && u.Scheme() == "file" {
+			path = u.Path()
+			break
+		}
+	}
+	if path == "" {
+		dialog.ShowInformation("Drop an image", "Drop a PNG, JPEG or WebP file made by a WebUI to load its settings.", d.h.mw.Window)
+		return
+	}
+	for i := len(d.targets) - 1; i >= 0; i-- {
+		if t := d.targets[i]; d.contains(t.obj, pos) {
+			t.onDrop(path)
+			return
+		}
+	}
+	if card := d.img2imgCard(); card != nil && d.contains(card, pos) {
+		d.h.mw.SetImg2ImgInput(path)
+		dialog.ShowInformation("img2img input image",
+			"img2img starts from "+filepath.Base(path)+" when txt2img is off.", d.h.mw.Window)
+		return
+	}
+	d.loadParameters(path)
+}
+
+// contains reports whether a visible object covers pos (window coordinates).
+func (d *dropHandler) contains(obj fyne.CanvasObject, pos fyne.Position) bool {
+	if obj == nil || !obj.Visible() {
+		return false
+	}
+	at := d.h.mw.App.Driver().AbsolutePositionForObject(obj)
+	size := obj.Size()
+	return pos.X >= at.X && pos.Y >= at.Y && pos.X < at.X+size.Width && pos.Y < at.Y+size.Height
+}
+
+// img2imgCard finds the img2img stage card in the window, or nil.
+func (d *dropHandler) img2imgCard() fyne.CanvasObject {
+	var found fyne.CanvasObject
+	walkVisible(d.h.mw.Window.Content(), func(o fyne.CanvasObject) bool {
+		if c, ok := o.(*widget.Card); ok && strings.EqualFold(c.Title, "img2img") {
+			found = c
+			return true
+		}
+		return false
+	})
+	return found
+}
+
+// walkVisible visits the visible objects under o through containers,
+// scrolls, splits and the selected tab, until visit returns true.
+func walkVisible(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) bool {
+	if o == nil || !o.Visible() {
+		return false
+	}
+	if visit(o) {
+		return true
+	}
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, child := range c.Objects {
+			if walkVisible(child, visit) {
+				return true
+			}
+		}
+	case *container.Scroll:
+		return walkVisible(c.Content, visit)
+	case *container.Split:
+		return walkVisible(c.Leading, visit) || walkVisible(c.Trailing, visit)
+	case *container.AppTabs:
+		if sel := c.Selected(); sel != nil {
+			return walkVisible(sel.Content, visit)
+		}
+	case *widget.Card:
+		return walkVisible(c.Content, visit)
+	}
+	return false
+}
+
+// loadParameters reads an image's parameters in the background and loads
+// them into the stage cards.
+func (d *dropHandler) loadParameters(path string) {
+	var meta *infotext.Metadata
+	d.h.goWork("reading "+filepath.Base(path), func(context.Context) (err error) {
+		meta, err = infotext.ReadFile(path)
+		return err
+	}, func(err error) {
+		if err != nil {
+			d.h.mw.ShowError("No settings loaded", fmt.Errorf("%s holds no generation parameters StableNew can read: %w", filepath.Base(path), err))
+			return
+		}
+		d.apply(path, meta.Params)
+	})
+}
+
+// apply loads parameters into the State and shows what happened.
+func (d *dropHandler) apply(path string, p *infotext.Parameters) {
+	st := d.h.mw.State
+	prev := st.Config()
+	next := prev.Clone()
+	rep := applyInfotext(&next, p, d.h.mw.Resources())
+	st.SetConfig(next)
+	d.prev, d.report = &prev, rep
+	d.showReport(path, p, rep)
+}
+
+// showReport is the dialog after a drop: applied, not applied, Undo.
+func (d *dropHandler) showReport(path string, p *infotext.Parameters, rep *dropReport) {
+	applied := &widget.Label{Text: "• " + strings.Join(rep.Applied, "\n• "), Wrapping: fyne.TextWrapWord}
+	skipped := &widget.Label{Text: "none", Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	if len(rep.Skipped) > 0 {
+		skipped.Text = "• " + strings.Join(rep.Skipped, "\n• ")
+	}
+	note := "These settings are in the stage cards now."
+	if !d.h.mw.State.OverrideEnabled() {
+		note += " Turn on \"Override pack configs with current stages\" for them to apply over the packs' own settings."
+	}
+	content := container.NewVBox(
+		widget.NewLabelWithStyle("Applied", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), applied,
+		widget.NewLabelWithStyle("Not applied", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), skipped,
+		&widget.Label{Text: note, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance},
+	)
+	scroll := container.NewVScroll(content)
+	scroll.SetMinSize(fyne.NewSize(520, 320))
+	dlg := dialog.NewCustomWithoutButtons("Settings from "+filepath.Base(path), scroll, d.h.mw.Window)
+	undo := &widget.Button{Text: "Undo", Icon: theme.ContentUndoIcon(), OnTapped: func() { d.onUndo(); dlg.Hide() }}
+	copyPrompt := &widget.Button{Text: "Copy prompt", Icon: theme.ContentCopyIcon(), OnTapped: func() {
+		d.h.mw.App.Clipboard().SetContent(p.Prompt)
+	}}
+	asPack := &widget.Button{Text: "New pack from prompt", Icon: theme.DocumentCreateIcon(), OnTapped: func() {
+		dlg.Hide()
+		d.onPromptAsPack(path, p)
+	}}
+	closeBtn := &widget.Button{Text: "Close", Importance: widget.HighImportance, OnTapped: dlg.Hide}
+	if p.Prompt == "" {
+		copyPrompt.Disable()
+		asPack.Disable()
+	}
+	dlg.SetButtons([]fyne.CanvasObject{undo, copyPrompt, asPack, closeBtn})
+	d.dlg = dlg
+	dlg.Show()
+}
+
+// onUndo puts back the configuration from before the drop.
+func (d *dropHandler) onUndo() {
+	if d.prev != nil {
+		d.h.mw.State.SetConfig(*d.prev)
+		d.prev = nil
+	}
+}
+
+// onPromptAsPack saves the image's prompt as a new one-row pack, selects it
+// alone and turns the stage override on, so the next run reproduces the
+// image.
+func (d *dropHandler) onPromptAsPack(path string, p *infotext.Parameters) {
+	lib := d.h.mw.Services.Library
+	stem := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	base, err := packs.SanitizeName("image_" + stem)
+	if err != nil {
+		base = "image_prompt"
+	}
+	var id string
+	d.h.goWork("saving the prompt as a pack", func(context.Context) error {
+		rows := []packs.PromptRow{{Positive: p.Prompt, Negative: p.Negative}}
+		var err error
+		for i := 1; i < 100; i++ {
+			id = base
+			if i > 1 {
+				id = fmt.Sprintf("%s_%d", base, i)
+			}
+			if err = lib.SavePack(id, rows, false); err == nil || !strings.Contains(err.Error(), "already exists") {
+				return err
+			}
+		}
+		return err
+	}, func(err error) {
+		if err != nil {
+			d.h.mw.ShowError("Could not save the prompt as a pack", err)
+			return
+		}
+		d.h.mw.State.SetPacks([]string{id})
+		d.h.mw.State.SetOverrideEnabled(true)
+		d.h.mw.RefreshResources()
+		dialog.ShowInformation("New pack", "Saved the prompt as pack "+id+" and selected it, with the stage cards overriding its settings.", d.h.mw.Window)
+	})
+}

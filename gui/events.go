@@ -1,0 +1,255 @@
+package gui
+
+import (
+	"bytes"
+	"context"
+	"image"
+	_ "image/jpeg" // live previews may be JPEG
+	_ "image/png"
+	"time"
+
+	"stablenew/pipeline/queue"
+)
+
+// Rates of the event pump.
+const (
+	// uiInterval is the shortest time between two UI updates from the pump
+	// (at most ten a second).
+	uiInterval = 100 * time.Millisecond
+	// previewInterval is the shortest time between two live preview images.
+	previewInterval = 500 * time.Millisecond
+	// tickInterval refreshes elapsed times and the queue ETA while a job runs.
+	tickInterval = time.Second
+)
+
+// queueSnapshot is what the panels show of JobService, read off the UI
+// goroutine in one go.
+type queueSnapshot struct {
+	Items    []queue.QueueItem // running first, then queued in order
+	Running  []queue.QueueItem
+	Queued   []queue.QueueItem
+	Paused   bool
+	AutoRun  bool
+	Backends []queue.BackendStatus
+	// ETA is the whole queue's remaining GPU time; Finish when the last
+	// job should end; Known is false when it rests on built-in figures.
+	ETA    time.Duration
+	Finish time.Time
+	Known  bool
+	Taken  time.Time
+	Err    error
+}
+
+// loadSnapshot reads the queue. It does database work: never call it on the
+// UI goroutine.
+func loadSnapshot(q *queue.Service) *queueSnapshot {
+	s := &queueSnapshot{Taken: time.Now()}
+	s.Items, s.Err = q.List()
+	for _, it := range s.Items {
+		if it.Status == queue.StatusRunning {
+			s.Running = append(s.Running, it)
+		}
+	}
+	s.Queued = s.Items[len(s.Running):]
+	s.Paused, s.AutoRun = q.Paused(), q.AutoRun()
+	s.Backends = q.Backends()
+	s.ETA, s.Finish, s.Known = q.QueueETA()
+	return s
+}
+
+// uiBatch is what the pump hands to the UI in one callback: the state
+// events in order, the latest progress per job, a decoded live preview and,
+// when anything but progress happened, a fresh queue snapshot.
+type uiBatch struct {
+	events   []queue.Event
+	progress map[string]*queue.ProgressInfo
+	preview  image.Image
+	// previewJob is the job the preview belongs to.
+	previewJob string
+	snapshot   *queueSnapshot
+	// reload is set when the snapshot must be read again.
+	reload bool
+	tick   bool
+}
+
+func (b *uiBatch) empty() bool {
+	return len(b.events) == 0 && len(b.progress) == 0 && b.preview == nil && !b.reload && !b.tick
+}
+
+// historyChanged reports whether a job entered history in this batch.
+func (b *uiBatch) historyChanged() bool {
+	for _, e := range b.events {
+		switch e.Kind {
+		case queue.JobFinished, queue.JobFailed, queue.JobCancelled:
+			return true
+		}
+	}
+	return false
+}
+
+// eventPump is the one goroutine that listens to JobService and forwards
+// to the panels through the Bridge. It coalesces: progress keeps the
+// latest per job, live previews are decoded at most twice a second, and
+// the UI hears from it at most ten times a second. It never blocks the
+// queue: JobService's subscription already coalesces for slow readers, and
+// the pump only reads and hands over.
+type eventPump struct {
+	h      *panelHub
+	q      *queue.Service
+	events <-chan queue.Event
+	cancel func()
+
+	running     map[string]bool
+	lastPreview time.Time
+	pendingPrev []byte
+	pendingJob  string
+}
+
+func newEventPump(h *panelHub) *eventPump {
+	return &eventPump{h: h, q: h.mw.Services.Queue, running: map[string]bool{}}
+}
+
+// start subscribes and runs the pump until the queue closes.
+func (p *eventPump) start() {
+	p.events, p.cancel = p.q.Subscribe(256)
+	go p.run()
+}
+
+// stop ends the subscription (the goroutine then ends).
+func (p *eventPump) stop() {
+	if p.cancel != nil {
+		p.cancel()
+	}
+}
+
+func (p *eventPump) run() {
+	batch := &uiBatch{}
+	var last time.Time
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	pending := false
+	ticker := time.NewTicker(tickInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case e, ok := <-p.events:
+			if !ok {
+				timer.Stop()
+				return
+			}
+			p.add(batch, e)
+			if !pending {
+				timer.Reset(max(0, uiInterval-time.Since(last)))
+				pending = true
+			}
+		case <-timer.C:
+			pending = false
+			p.flush(batch)
+			batch = &uiBatch{}
+			last = time.Now()
+		case <-ticker.C:
+			if len(p.running) == 0 {
+				continue
+			}
+			batch.tick = true
+			if !pending {
+				timer.Reset(0)
+				pending = true
+			}
+		}
+	}
+}
+
+// add folds one event into the batch.
+func (p *eventPump) add(b *uiBatch, e queue.Event) {
+	switch e.Kind {
+	case queue.JobProgress:
+		if e.Progress == nil {
+			return
+		}
+		if b.progress == nil {
+			b.progress = map[string]*queue.ProgressInfo{}
+		}
+		pi := *e.Progress
+		if len(pi.Preview) > 0 {
+			p.pendingPrev, p.pendingJob = pi.Preview, e.JobID
+		}
+		pi.Preview = nil
+		b.progress[e.JobID] = &pi
+		return
+	case queue.JobStarted:
+		p.running[e.JobID] = true
+	case queue.JobFinished, queue.JobFailed, queue.JobCancelled, queue.JobRequeued:
+		delete(p.running, e.JobID)
+		if p.pendingJob == e.JobID {
+			p.pendingPrev, p.pendingJob = nil, ""
+		}
+	}
+	b.events = append(b.events, e)
+	b.reload = true
+}
+
+// flush reads what the batch needs (snapshot, preview image) and hands it
+// to the UI goroutine.
+func (p *eventPump) flush(b *uiBatch) {
+	if len(p.pendingPrev) > 0 && time.Since(p.lastPreview) >= previewInterval {
+		if img, _, err := image.Decode(bytes.NewReader(p.pendingPrev)); err == nil {
+			b.preview, b.previewJob = img, p.pendingJob
+		}
+		p.pendingPrev, p.lastPreview = nil, time.Now()
+	}
+	if b.reload || b.tick {
+		b.snapshot = loadSnapshot(p.q)
+		p.running = map[string]bool{}
+		for _, it := range b.snapshot.Running {
+			p.running[it.JobID] = true
+		}
+	}
+	if b.empty() {
+		return
+	}
+	p.h.do("queue events", func() { p.h.apply(b) })
+}
+
+// apply hands one batch to every panel (UI goroutine).
+func (h *panelHub) apply(b *uiBatch) {
+	if b.snapshot != nil {
+		h.snap = b.snapshot
+	}
+	if h.running != nil {
+		h.running.apply(b)
+	}
+	if b.snapshot != nil {
+		if h.queue != nil && b.reload {
+			h.queue.setSnapshot(b.snapshot)
+		}
+		if h.controls != nil {
+			h.controls.setSnapshot(b.snapshot)
+		}
+		if h.queue != nil && !b.reload {
+			h.queue.setETA(b.snapshot)
+		}
+	}
+	if h.status != nil {
+		h.status.apply(b)
+	}
+	if b.historyChanged() {
+		if h.history != nil {
+			h.history.reload()
+		}
+		if h.preview != nil {
+			h.preview.reestimate()
+		}
+	}
+}
+
+// refreshQueue reads the queue now, as Bridge work, and shows it (the
+// first view of the queue; later ones come from the pump).
+func (h *panelHub) refreshQueue() {
+	q := h.mw.Services.Queue
+	var snap *queueSnapshot
+	h.goWork("reading the queue", func(context.Context) error {
+		snap = loadSnapshot(q)
+		return snap.Err
+	}, func(error) { h.apply(&uiBatch{snapshot: snap, reload: true}) })
+}

@@ -1,0 +1,172 @@
+package gui
+
+import (
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"stablenew/app"
+)
+
+// logRefreshDelay coalesces log lines: the panel updates at most this often.
+const logRefreshDelay = 200 * time.Millisecond
+
+// logLevels are the level filter's choices.
+var logLevels = []string{"ALL", "WARN+", "ERROR"}
+
+// logPanel shows the shared log ring, collapsed by default behind a
+// "Details ▲/▼" toggle, with a level filter and auto-scroll. New lines
+// arrive coalesced; only the visible rows of the list are redrawn, and
+// nothing is redrawn while the panel is collapsed or the log is unchanged.
+type logPanel struct {
+	h *panelHub
+
+	toggle *widget.Button
+	level  *widget.Select
+	auto   *widget.Check
+	count  *widget.Label
+	list   *widget.List
+	body   fyne.CanvasObject
+
+	lines     []app.LogEntry
+	seq       uint64
+	open      bool
+	scheduled atomic.Bool
+}
+
+// NewLogPanel builds the log panel of the window.
+func NewLogPanel(mw *MainWindow) fyne.CanvasObject {
+	h := hubOf(mw)
+	p := &logPanel{h: h, seq: ^uint64(0)}
+	h.logs = p
+	p.toggle = &widget.Button{Importance: widget.LowImportance, OnTapped: p.onToggle}
+	p.level = widget.NewSelect(logLevels, p.onLevel)
+	p.level.Selected = logLevels[0]
+	p.auto = widget.NewCheck("Auto-scroll", p.onAutoScroll)
+	p.auto.Checked = true
+	p.count = &widget.Label{Importance: widget.LowImportance}
+	p.list = widget.NewList(p.length, p.createRow, p.updateRow)
+	p.body = minHeight(p.list, 150)
+	p.open = mw.State.View().LogOpen
+	p.showOpen()
+	if mw.Logs != nil {
+		mw.Logs.OnAppend(p.onAppend)
+	}
+	p.refresh()
+	header := container.NewHBox(p.toggle, p.level, p.auto, p.count)
+	return container.NewBorder(header, nil, nil, nil, p.body)
+}
+
+// onAppend runs on the goroutine that logged: it only schedules a refresh.
+func (p *logPanel) onAppend() {
+	if p.scheduled.CompareAndSwap(false, true) {
+		time.AfterFunc(logRefreshDelay, func() { p.h.do("log panel", p.refresh) })
+	}
+}
+
+// refresh shows new entries (UI goroutine).
+func (p *logPanel) refresh() {
+	p.scheduled.Store(false)
+	if !p.open || p.h.mw.Logs == nil {
+		return
+	}
+	seq := p.h.mw.Logs.Seq()
+	if seq == p.seq {
+		return
+	}
+	p.seq = seq
+	p.filter()
+}
+
+// filter keeps the entries the level filter lets through and redraws.
+func (p *logPanel) filter() {
+	min := slog.LevelDebug
+	switch p.level.Selected {
+	case "WARN+":
+		min = slog.LevelWarn
+	case "ERROR":
+		min = slog.LevelError
+	}
+	all := p.h.mw.Logs.Entries()
+	lines := all[:0]
+	for _, e := range all {
+		if e.Level >= min {
+			lines = append(lines, e)
+		}
+	}
+	p.lines = lines
+	p.count.SetText(plural(len(lines), "line", "lines"))
+	p.list.Refresh()
+	if p.auto.Checked && len(lines) > 0 {
+		p.list.ScrollToBottom()
+	}
+}
+
+func (p *logPanel) length() int { return len(p.lines) }
+
+func (p *logPanel) createRow() fyne.CanvasObject {
+	return &widget.Label{Text: "line", Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Monospace: true}}
+}
+
+func (p *logPanel) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
+	if id < 0 || id >= len(p.lines) {
+		return
+	}
+	e := p.lines[id]
+	l := obj.(*widget.Label)
+	imp := widget.MediumImportance
+	switch {
+	case e.Level >= slog.LevelError:
+		imp = widget.DangerImportance
+	case e.Level >= slog.LevelWarn:
+		imp = widget.WarningImportance
+	case e.Level < slog.LevelInfo:
+		imp = widget.LowImportance
+	}
+	text := e.Time.Local().Format("15:04:05") + " " + e.Line()
+	if l.Text != text || l.Importance != imp {
+		l.Text, l.Importance = text, imp
+		l.Refresh()
+	}
+}
+
+// onToggle opens or collapses the panel and remembers the choice.
+func (p *logPanel) onToggle() {
+	p.open = !p.open
+	p.showOpen()
+	open := p.open
+	p.h.mw.State.UpdateView(func(v *app.ViewState) { v.LogOpen = open })
+	if open {
+		p.seq = ^uint64(0)
+		p.refresh()
+	}
+}
+
+// showOpen shows the body and the toggle for the current state.
+func (p *logPanel) showOpen() {
+	if p.open {
+		p.toggle.SetText("Details ▼")
+	} else {
+		p.toggle.SetText("Details ▲")
+	}
+	setVisible(p.body, p.open)
+	setVisible(p.level, p.open)
+	setVisible(p.auto, p.open)
+	setVisible(p.count, p.open)
+}
+
+func (p *logPanel) onLevel(string) {
+	if p.open && p.h.mw.Logs != nil {
+		p.filter()
+	}
+}
+
+func (p *logPanel) onAutoScroll(on bool) {
+	if on && len(p.lines) > 0 {
+		p.list.ScrollToBottom()
+	}
+}

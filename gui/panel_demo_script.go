@@ -1,0 +1,99 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"stablenew/pipeline/packs"
+)
+
+// Scripted demos, for scripts/screenshot. STABLENEW_DEMO_SCRIPT=queue-sample
+// selects sample packs (STABLENEW_DEMO_PACK, comma-separated, default
+// sdxl_portraits) once the window is up and runs them now, as if the user
+// had clicked Run Now. STABLENEW_DEMO_SCRIPT=tour does the same with
+// sdxl_portraits and landscapes_matrix by default, then shows the Queue tab
+// after tourQueueAt and the History tab with the log panel open after
+// tourHistoryAt, so that timed screenshots catch every panel.
+const (
+	envDemoScript   = "STABLENEW_DEMO_SCRIPT"
+	envDemoPack     = "STABLENEW_DEMO_PACK"
+	demoQueueScript = "queue-sample"
+	demoTourScript  = "tour"
+	tourQueueAt     = 8 * time.Second
+	tourHistoryAt   = 16 * time.Second
+)
+
+// startDemoScript starts the scripted demo named by STABLENEW_DEMO_SCRIPT.
+func startDemoScript(h *panelHub) {
+	script := os.Getenv(envDemoScript)
+	if script == "" {
+		return
+	}
+	want := "sdxl_portraits"
+	switch script {
+	case demoQueueScript:
+	case demoTourScript:
+		want = "sdxl_portraits,landscapes_matrix"
+		time.AfterFunc(tourQueueAt, func() { h.do("demo tour", func() { h.queue.tabs.Select(h.queue.tab) }) })
+		time.AfterFunc(tourHistoryAt, func() { h.do("demo tour", h.tourHistory) })
+	default:
+		h.mw.Log.Warn("unknown demo script; known: "+demoQueueScript+", "+demoTourScript, "script", script)
+		return
+	}
+	if v := os.Getenv(envDemoPack); v != "" {
+		want = v
+	}
+	lib := h.mw.Services.Library
+	var picks []string
+	h.goWork("demo script", func(context.Context) error {
+		picks = demoPacks(lib.Packs(), strings.Split(want, ","))
+		if len(picks) == 0 {
+			return fmt.Errorf("demo script: no pack to queue")
+		}
+		return nil
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		h.mw.Log.Info("demo script: queueing sample packs", "packs", picks)
+		h.mw.State.SetPacks(picks)
+		// After the State's change reaches the preview (queued before this).
+		h.do("demo script", h.mw.RunNow)
+	})
+}
+
+// demoPacks returns the wanted packs that load, in order, or the first pack
+// that loads when none of them does.
+func demoPacks(all []packs.PackInfo, want []string) []string {
+	var out []string
+	for _, w := range want {
+		for _, p := range all {
+			if p.ID == strings.TrimSpace(w) && p.Err == nil {
+				out = append(out, p.ID)
+			}
+		}
+	}
+	if len(out) == 0 {
+		for _, p := range all {
+			if p.Err == nil {
+				return []string{p.ID}
+			}
+		}
+	}
+	return out
+}
+
+// tourHistory shows the History tab, selects the newest job and opens the
+// log panel (demo tour).
+func (h *panelHub) tourHistory() {
+	h.history.tabs.Select(h.history.tab)
+	if len(h.history.rows) > 0 {
+		h.history.list.Select(0)
+	}
+	if h.logs != nil && !h.logs.open {
+		h.logs.onToggle()
+	}
+}

@@ -1,0 +1,121 @@
+package gui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"stablenew/pipeline"
+	"stablenew/pipeline/queue"
+	"stablenew/pipeline/webui/webuitest"
+)
+
+// historyOf runs the test pack to completion and shows the History tab.
+func historyOf(t *testing.T, rows int) *panelHarness {
+	t.Helper()
+	ph := runOne(t, rows, 4)
+	h := ph.h.history
+	h.tabs.Select(h.tab)
+	ph.waitFor("the jobs in history", func() bool { return len(h.rows) == rows })
+	return ph
+}
+
+func TestHistoryActions(t *testing.T) {
+	ph := historyOf(t, 2)
+	h := ph.h.history
+	if !ph.findButton("Open folder").Disabled() {
+		t.Error("actions enabled without a selection")
+	}
+	h.list.Select(0)
+	rec := h.rows[0].rec
+	if !ph.findButton("Retry").Disabled() {
+		t.Error("Retry enabled for a completed job")
+	}
+
+	// Open folder: through the opener, off the UI goroutine.
+	folders := make(chan string, 1)
+	h.openFolder = func(dir string) error { folders <- dir; return nil }
+	ph.tapButton("Open folder")
+	ph.waitFor("the folder", func() bool { return len(folders) == 1 })
+	if opened := <-folders; opened != rec.OutputDir {
+		t.Errorf("opened %q, want %q", opened, rec.OutputDir)
+	}
+	h.openFolder = func(string) error { return errors.New("xdg-open: not found") }
+	ph.tapButton("Open folder")
+	ph.waitFor("the failure message", func() bool { return strings.Contains(h.message.Text, "Could not open") })
+	if !strings.Contains(h.message.Text, rec.OutputDir) {
+		t.Errorf("message does not name the folder: %q", h.message.Text)
+	}
+
+	// Load settings: only the stage sections.
+	ph.mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) {
+		c.Txt2Img.Steps, c.Txt2Img.Width, c.Batch.BatchRuns = 33, 768, 5
+	})
+	ph.tapButton("Load settings")
+	cfg := ph.mw.State.Config()
+	if cfg.Txt2Img.Steps != 4 || cfg.Txt2Img.Width != 512 || cfg.Txt2Img.Model != rec.Config.Txt2Img.Model {
+		t.Errorf("stage settings not loaded: %+v", cfg.Txt2Img)
+	}
+	if cfg.Batch.BatchRuns != 5 {
+		t.Errorf("batch runs changed to %d: only the stages may load", cfg.Batch.BatchRuns)
+	}
+
+	// Inspect: the image with its parsed parameters.
+	ph.tapButton("Inspect image")
+	in := h.inspectr
+	ph.waitFor("the parameters", func() bool { return strings.HasPrefix(in.status.Text, "Parameters from") })
+	if in.image.Image == nil || in.prompt.Text != rec.Config.Prompt.Positive {
+		t.Errorf("inspector: image %v, prompt %q", in.image.Image != nil, in.prompt.Text)
+	}
+	in.dlg.Hide()
+
+	// Re-queue: a new job with the same spec, back in history when done.
+	ph.tapButton("Re-queue")
+	ph.waitFor("the requeued job in history", func() bool { return len(h.rows) == 3 })
+	if !strings.Contains(h.message.Text, "Queued again") {
+		t.Errorf("message = %q", h.message.Text)
+	}
+}
+
+func TestHistoryFilterAndSearch(t *testing.T) {
+	ph := historyOf(t, 3)
+	h := ph.h.history
+	h.filter.SetSelected("Failed")
+	ph.waitFor("no failed jobs", func() bool { return len(h.rows) == 0 })
+	h.filter.SetSelected("Completed")
+	ph.waitFor("the completed jobs", func() bool { return len(h.rows) == 3 })
+	test.Type(h.search, "number 2 ")
+	ph.waitFor("the search", func() bool { return len(h.rows) == 1 })
+	if !strings.Contains(h.rows[0].rec.Config.Prompt.Positive, "number 2 ") {
+		t.Errorf("found %q", h.rows[0].rec.Config.Prompt.Positive)
+	}
+}
+
+func TestHistoryRetryFailed(t *testing.T) {
+	ph := newPanelHarness(t, harnessOptions{rows: 2, steps: 4, start: true})
+	ph.svc.Demo.InjectFault("txt2img", webuitest.Fault{Kind: webuitest.FaultOutOfMemory, Count: 2})
+	ph.selectPack()
+	ph.mw.RunNow()
+	h := ph.h.history
+	h.tabs.Select(h.tab)
+	ph.waitFor("two failed jobs", func() bool {
+		return len(h.rows) == 2 && h.rows[0].rec.Status == queue.StatusFailed && h.rows[1].rec.Status == queue.StatusFailed
+	})
+	h.list.Select(0)
+	ph.tapButton("Retry")
+	ph.waitFor("the retried job completed", func() bool {
+		n := 0
+		for _, r := range h.rows {
+			if r.rec.Status == queue.StatusCompleted {
+				n++
+			}
+		}
+		return n == 1
+	})
+	ph.tapButton("Retry all failed")
+	ph.waitFor("every job completed", func() bool {
+		return len(h.rows) == 2 && h.rows[0].rec.Status == queue.StatusCompleted && h.rows[1].rec.Status == queue.StatusCompleted
+	})
+}

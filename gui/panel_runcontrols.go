@@ -1,0 +1,238 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"stablenew/pipeline/queue"
+)
+
+// runControls are Add to Queue, Run Now, Clear Draft, the auto-run check,
+// the Pause/Resume toggle and the queue status line.
+type runControls struct {
+	h *panelHub
+
+	add, runNow, clear, pause *widget.Button
+	autoRun                   *widget.Check
+	status                    *widget.Label
+	message                   *widget.Label
+
+	// submitting is set from a click until its submit has finished, so a
+	// double click never queues one plan twice.
+	submitting bool
+	paused     bool
+	// loading is set while the check shows the queue's state, so that its
+	// handler does not write it back.
+	loading bool
+}
+
+func newRunControls(h *panelHub) *runControls {
+	c := &runControls{h: h}
+	c.add = &widget.Button{Text: "Add to Queue", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: c.onAdd}
+	c.runNow = &widget.Button{Text: "Run Now", Icon: theme.MediaPlayIcon(), OnTapped: c.onRunNow}
+	c.clear = &widget.Button{Text: "Clear Draft", Icon: theme.ContentClearIcon(), Importance: widget.LowImportance, OnTapped: c.onClearDraft}
+	c.pause = &widget.Button{Text: "Pause Queue", Icon: theme.MediaPauseIcon(), OnTapped: c.onTogglePause}
+	c.autoRun = widget.NewCheck("Auto-run queue", c.onAutoRun)
+	c.status = &widget.Label{Text: "Queue: Idle", TextStyle: fyne.TextStyle{Bold: true}}
+	c.message = newMessage()
+	return c
+}
+
+// build lays out the buttons, the check and the status line.
+func (c *runControls) build() fyne.CanvasObject {
+	buttons := container.NewGridWithColumns(4, c.add, c.runNow, c.pause, c.clear)
+	return container.NewVBox(
+		buttons,
+		container.NewBorder(nil, nil, c.autoRun, nil, c.status),
+		c.message,
+	)
+}
+
+func (c *runControls) onAdd()    { c.submit(false) }
+func (c *runControls) onRunNow() { c.submit(true) }
+
+// submit queues the preview's jobs (front: at the front, and make sure the
+// queue runs). It never plans: it takes the plan the preview shows, waiting
+// for a rebuild in progress first.
+func (c *runControls) submit(front bool) {
+	if c.submitting {
+		return
+	}
+	c.submitting = true
+	c.setBusy(true)
+	if c.h.preview.building || c.h.preview.consumed {
+		c.say("Waiting for the preview to finish rebuilding…", widget.LowImportance)
+	}
+	c.h.preview.whenReady(func(res *planResult) { c.submitPlan(res, front) })
+}
+
+// submitPlan stores exactly res's jobs in the queue, off the UI goroutine.
+func (c *runControls) submitPlan(res *planResult, front bool) {
+	if res.err != nil {
+		c.done()
+		c.say("Nothing queued: the plan has errors. "+planErrorText(res.err), widget.DangerImportance)
+		return
+	}
+	jobs := res.plan.Jobs
+	if len(jobs) == 0 {
+		c.done()
+		c.say("Nothing queued: the plan has no jobs.", widget.WarningImportance)
+		return
+	}
+	q := c.h.mw.Services.Queue
+	var warn error
+	c.h.goWork("queueing jobs", func(ctx context.Context) error {
+		if err := q.Submit(jobs, front); err != nil {
+			return err
+		}
+		if front {
+			warn = ensureRunning(ctx, q)
+		}
+		return nil
+	}, func(err error) {
+		c.done()
+		if err != nil {
+			c.say("Nothing queued: "+err.Error(), widget.DangerImportance)
+			c.h.setError("queueing failed: " + err.Error())
+			return
+		}
+		c.h.mw.State.RecordRun()
+		c.h.preview.consume(res)
+		where := "to the queue"
+		if front {
+			where = "at the front of the queue"
+		}
+		msg := fmt.Sprintf("Queued %s %s.", plural(len(jobs), "job", "jobs"), where)
+		if warn != nil {
+			c.say(msg+" "+warn.Error(), widget.WarningImportance)
+			return
+		}
+		c.say(msg, widget.SuccessImportance)
+	})
+}
+
+// ensureRunning resumes a paused queue and starts one whose auto-run is off
+// (Run Now). It does database work: never on the UI goroutine.
+func ensureRunning(ctx context.Context, q *queue.Service) error {
+	if q.Paused() {
+		if err := q.Resume(); err != nil {
+			return fmt.Errorf("the queue could not be resumed: %w", err)
+		}
+	}
+	if !q.AutoRun() {
+		if err := q.Start(ctx); err != nil {
+			if errors.Is(err, queue.ErrNoExecutor) {
+				return errors.New("no WebUI is attached yet, so nothing runs; check the WebUI in the status bar")
+			}
+			return fmt.Errorf("the queue could not be started: %w", err)
+		}
+	}
+	return nil
+}
+
+func (c *runControls) done() {
+	c.submitting = false
+	c.setBusy(false)
+}
+
+// setBusy disables the submit buttons while a submit is on its way.
+func (c *runControls) setBusy(busy bool) {
+	for _, b := range []*widget.Button{c.add, c.runNow} {
+		if busy {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+}
+
+// onClearDraft clears the pack selection: the draft becomes empty.
+func (c *runControls) onClearDraft() {
+	c.h.mw.State.SetPacks(nil)
+	c.say("Draft cleared: pick prompt packs in the sidebar to plan again.", widget.LowImportance)
+}
+
+// onTogglePause pauses the queue (the running job finishes) or resumes it.
+func (c *runControls) onTogglePause() {
+	q := c.h.mw.Services.Queue
+	pause := !c.paused
+	c.setPaused(pause) // at once; the Paused/Resumed event confirms it
+	c.h.goWork("pausing or resuming the queue", func(context.Context) error {
+		if pause {
+			return q.Pause()
+		}
+		return q.Resume()
+	}, func(err error) {
+		if err != nil {
+			c.setPaused(!pause)
+			c.say("Could not change the queue: "+err.Error(), widget.DangerImportance)
+		}
+	})
+}
+
+// onAutoRun turns auto-run on or off.
+func (c *runControls) onAutoRun(on bool) {
+	if c.loading {
+		return
+	}
+	q := c.h.mw.Services.Queue
+	c.h.goWork("changing auto-run", func(context.Context) error { return q.SetAutoRun(on) }, func(err error) {
+		if err != nil {
+			c.say("Could not change auto-run: "+err.Error(), widget.DangerImportance)
+		}
+	})
+}
+
+// setSnapshot shows the queue's state.
+func (c *runControls) setSnapshot(s *queueSnapshot) {
+	c.setPaused(s.Paused)
+	if c.autoRun.Checked != s.AutoRun {
+		c.loading = true
+		c.autoRun.SetChecked(s.AutoRun)
+		c.loading = false
+	}
+	c.status.SetText(queueStatusText(s))
+}
+
+// queueStatusText is "Queue: Idle", "N job(s) pending", "Paused (N
+// pending)" or "Running job…".
+func queueStatusText(s *queueSnapshot) string {
+	n := len(s.Queued)
+	switch {
+	case s.Paused:
+		return fmt.Sprintf("Paused (%d pending)", n)
+	case len(s.Running) > 0 && n > 0:
+		return fmt.Sprintf("Running job… (%d pending)", n)
+	case len(s.Running) > 0:
+		return "Running job…"
+	case n > 0:
+		return fmt.Sprintf("%d job(s) pending", n)
+	}
+	return "Queue: Idle"
+}
+
+// setPaused shows the toggle for a paused or running queue.
+func (c *runControls) setPaused(paused bool) {
+	if c.paused == paused && c.pause.Text != "" {
+		return
+	}
+	c.paused = paused
+	if paused {
+		c.pause.SetText("Resume Queue")
+		c.pause.SetIcon(theme.MediaPlayIcon())
+	} else {
+		c.pause.SetText("Pause Queue")
+		c.pause.SetIcon(theme.MediaPauseIcon())
+	}
+}
+
+// say shows a message under the controls.
+func (c *runControls) say(text string, imp widget.Importance) {
+	showMessage(c.message, text, imp)
+}

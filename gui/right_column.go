@@ -1,0 +1,191 @@
+package gui
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// panelHub ties the run panels of one window together: the preview, the
+// run controls, the queue, the running job, the history, the status bar
+// and the log panel share one queue-event pump and one view of the queue.
+// Everything in it is touched on the UI goroutine only, except pump, which
+// runs its own goroutine and reaches the panels through do.
+type panelHub struct {
+	mw *MainWindow
+
+	preview  *previewPanel
+	controls *runControls
+	queue    *queuePanel
+	running  *runningPanel
+	history  *historyPanel
+	status   *statusBar
+	logs     *logPanel
+	drops    *dropHandler
+
+	pump *eventPump
+	// snap is the last queue snapshot the panels were given.
+	snap *queueSnapshot
+
+	// probe, when set (benchmarks), hears how long each UI callback of the
+	// panels took.
+	probe func(name string, d time.Duration)
+}
+
+// hubs maps each window to its panels: MainWindow belongs to the window
+// side of the package, so the panels keep their state beside it.
+var hubs = struct {
+	sync.Mutex
+	m map[*MainWindow]*panelHub
+}{m: map[*MainWindow]*panelHub{}}
+
+// hubOf returns the panels of mw, creating the hub on first use.
+func hubOf(mw *MainWindow) *panelHub {
+	hubs.Lock()
+	defer hubs.Unlock()
+	h := hubs.m[mw]
+	if h == nil {
+		h = &panelHub{mw: mw}
+		hubs.m[mw] = h
+	}
+	return h
+}
+
+// forgetHub stops the event pump of a window and drops its panels (after
+// the window closed).
+func forgetHub(mw *MainWindow) {
+	hubs.Lock()
+	h := hubs.m[mw]
+	delete(hubs.m, mw)
+	hubs.Unlock()
+	if h != nil && h.pump != nil {
+		h.pump.stop()
+	}
+}
+
+// do runs fn on the UI goroutine through the window's Bridge.
+func (h *panelHub) do(name string, fn func()) {
+	h.mw.Bridge.Do(h.timed(name, fn))
+}
+
+// goWork runs work in the background and done on the UI goroutine, through
+// the Bridge.
+func (h *panelHub) goWork(name string, work func(ctx context.Context) error, done func(err error)) {
+	if done == nil {
+		h.mw.Bridge.Go(name, work, nil)
+		return
+	}
+	h.mw.Bridge.Go(name, work, func(err error) { h.timed(name, func() { done(err) })() })
+}
+
+// timed wraps fn so that the probe hears its duration.
+func (h *panelHub) timed(name string, fn func()) func() {
+	return func() {
+		if h.probe == nil {
+			fn()
+			return
+		}
+		start := time.Now()
+		fn()
+		h.probe(name, time.Since(start))
+	}
+}
+
+// startPump starts the queue-event pump once.
+func (h *panelHub) startPump() {
+	if h.pump != nil || h.mw.Services == nil || h.mw.Services.Queue == nil {
+		return
+	}
+	h.pump = newEventPump(h)
+	h.pump.start()
+	h.refreshQueue()
+}
+
+// NewRightColumn builds the right column: run controls and the running job
+// on top, then Preview, Queue and History as tabs that share the height.
+// It also starts the queue-event pump and installs the window's drop
+// handler.
+func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
+	h := hubOf(mw)
+	h.preview = newPreviewPanel(h)
+	h.controls = newRunControls(h)
+	h.queue = newQueuePanel(h)
+	h.running = newRunningPanel(h)
+	h.history = newHistoryPanel(h)
+	h.drops = newDropHandler(h)
+
+	tabs := container.NewAppTabs(
+		container.NewTabItemWithIcon("Preview", theme.VisibilityIcon(), h.preview.build()),
+		container.NewTabItemWithIcon("Queue", theme.ListIcon(), h.queue.build()),
+		container.NewTabItemWithIcon("History", theme.HistoryIcon(), h.history.build()),
+	)
+	h.preview.tab, h.queue.tab, h.history.tab = tabs.Items[0], tabs.Items[1], tabs.Items[2]
+	h.preview.tabs, h.queue.tabs, h.history.tabs = tabs, tabs, tabs
+	top := container.NewVBox(
+		h.controls.build(),
+		widget.NewSeparator(),
+		h.running.build(),
+		widget.NewSeparator(),
+	)
+	h.drops.install()
+	h.preview.start()
+	h.history.reload()
+	h.startPump()
+	startDemoScript(h)
+	return container.NewBorder(top, nil, nil, nil, tabs)
+}
+
+// AddToQueue queues exactly the jobs the preview shows (Ctrl+Enter). When
+// the preview is still rebuilding it waits for that rebuild, without
+// blocking the UI goroutine.
+func (mw *MainWindow) AddToQueue() {
+	if h := hubOf(mw); h.controls != nil {
+		h.controls.submit(false)
+	}
+}
+
+// RunNow queues the previewed jobs at the front of the queue and makes
+// sure the queue runs: it resumes a paused queue and starts it when
+// auto-run is off (Ctrl+Shift+Enter).
+func (mw *MainWindow) RunNow() {
+	if h := hubOf(mw); h.controls != nil {
+		h.controls.submit(true)
+	}
+}
+
+// TogglePause pauses the queue (the running job finishes) or resumes it
+// (Ctrl+P).
+func (mw *MainWindow) TogglePause() {
+	if h := hubOf(mw); h.controls != nil {
+		h.controls.onTogglePause()
+	}
+}
+
+// minHeight gives obj at least height h (for lists inside scrolling or
+// stacked containers, where a widget.List alone would shrink to one row).
+func minHeight(obj fyne.CanvasObject, h float32) fyne.CanvasObject {
+	spacer := canvas.NewRectangle(nil)
+	spacer.SetMinSize(fyne.NewSize(0, h))
+	return container.NewStack(spacer, obj)
+}
+
+// newMessage returns a wrapping label for a panel's last message, hidden
+// while empty.
+func newMessage() *widget.Label {
+	l := &widget.Label{Wrapping: fyne.TextWrapWord}
+	l.Hide()
+	return l
+}
+
+// showMessage sets a message label's text and importance; "" hides it.
+func showMessage(l *widget.Label, text string, imp widget.Importance) {
+	l.Importance = imp
+	setNote(l, text)
+	l.Refresh()
+}

@@ -1,0 +1,192 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"stablenew/app"
+)
+
+// settingsDialog edits the app settings of the data folder
+// (settings.json): backends, launcher, output root, theme, affinity and the
+// watchdog. Theme and output root apply at once; the rest at next start.
+type settingsDialog struct {
+	mw       *MainWindow
+	orig     app.Settings
+	dlg      *dialog.CustomDialog
+	urls     *appEntry
+	auth     *widget.Entry
+	command  *appEntry
+	dir      *appEntry
+	auto     *widget.Check
+	output   *appEntry
+	theme    *widget.Select
+	affinity *widget.Check
+	watchdog *appEntry
+	problem  *widget.Label
+}
+
+// onSettings reads the settings file in the background, then opens the
+// dialog. (The running services may use demo or --webui overrides; the
+// dialog edits what is saved.)
+func (mw *MainWindow) onSettings() {
+	var s app.Settings
+	dir := mw.Services.DataDir
+	mw.Bridge.Go("reading the settings", func(context.Context) (err error) {
+		s, err = app.LoadSettings(dir)
+		return err
+	}, func(err error) {
+		if err != nil {
+			mw.ShowError("The settings file has a problem; showing the defaults", err)
+		}
+		newSettingsDialog(mw, s).show()
+	})
+}
+
+func newSettingsDialog(mw *MainWindow, s app.Settings) *settingsDialog {
+	d := &settingsDialog{mw: mw, orig: s}
+	d.urls = newAppEntry(mw.keys, true)
+	d.urls.SetMinRowsVisible(2)
+	d.urls.SetText(strings.Join(s.WebUIURLs, "\n"))
+	d.auth = widget.NewPasswordEntry()
+	d.auth.SetPlaceHolder("user:password (the WebUI's --api-auth), or empty")
+	d.auth.SetText(s.APIAuth)
+	d.command = newAppEntry(mw.keys, false)
+	d.command.SetPlaceHolder("./webui.sh --api")
+	d.command.SetText(s.LauncherCommand)
+	d.dir = newAppEntry(mw.keys, false)
+	d.dir.SetPlaceHolder("~/stable-diffusion-webui")
+	d.dir.SetText(s.LauncherDir)
+	d.auto = widget.NewCheck("Start the WebUI when StableNew opens", nil)
+	d.auto.SetChecked(s.LauncherAutostart)
+	d.output = newAppEntry(mw.keys, false)
+	d.output.SetPlaceHolder(mw.Services.Library.OutputDir())
+	d.output.SetText(s.OutputRoot)
+	d.theme = widget.NewSelect([]string{"dark", "light"}, nil)
+	d.theme.SetSelected(themeName(s.Theme))
+	d.affinity = widget.NewCheck("Let a free GPU prefer jobs for the model it has loaded", nil)
+	d.affinity.SetChecked(s.CheckpointAffinity)
+	d.watchdog = newAppEntry(mw.keys, false)
+	d.watchdog.SetText(strconv.Itoa(s.WatchdogSeconds))
+	d.problem = newNote()
+	return d
+}
+
+func themeName(s string) string {
+	if s == "light" {
+		return "light"
+	}
+	return "dark"
+}
+
+func (d *settingsDialog) show() {
+	browseDir := &widget.Button{Icon: theme.FolderOpenIcon(), Importance: widget.LowImportance, OnTapped: d.onBrowseLauncher}
+	browseOut := &widget.Button{Icon: theme.FolderOpenIcon(), Importance: widget.LowImportance, OnTapped: d.onBrowseOutput}
+	var r formRows
+	r.add("WebUI URLs", container.NewVBox(d.urls, newHint("one per line; each WebUI runs jobs from the one queue")))
+	r.add("API auth", d.auth)
+	r.add("Launcher", container.NewVBox(d.command, container.NewBorder(nil, nil, nil, browseDir, d.dir), d.auto))
+	r.add("Output folder", container.NewVBox(container.NewBorder(nil, nil, nil, browseOut, d.output), newHint("empty: the output folder in the data folder")))
+	r.add("Data folder", container.NewVBox(&widget.Label{Text: d.mw.Services.DataDir, Selectable: true, Wrapping: fyne.TextWrapBreak},
+		newHint("chosen when StableNew starts, with --data-dir")))
+	r.add("Theme", d.theme)
+	r.add("Queue", d.affinity)
+	r.add("Watchdog", container.NewVBox(d.watchdog, newHint("seconds without progress before a generation is interrupted; 0 = off")))
+	save := &widget.Button{Text: "Save", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: d.onSave}
+	cancel := &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: d.onCancel}
+	content := container.NewBorder(nil, container.NewVBox(d.problem, container.NewHBox(layout.NewSpacer(), cancel, save)), nil, nil,
+		container.NewVScroll(r.build()))
+	d.dlg = dialog.NewCustomWithoutButtons("Settings", content, d.mw.Window)
+	d.dlg.Resize(fyne.NewSize(640, 600))
+	d.dlg.Show()
+}
+
+// settings reads the dialog's fields.
+func (d *settingsDialog) settings() (app.Settings, error) {
+	s := d.orig
+	s.WebUIURLs = nil
+	for _, l := range strings.Split(d.urls.Text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			s.WebUIURLs = append(s.WebUIURLs, l)
+		}
+	}
+	s.APIAuth = strings.TrimSpace(d.auth.Text)
+	s.LauncherCommand = strings.TrimSpace(d.command.Text)
+	s.LauncherDir = strings.TrimSpace(d.dir.Text)
+	s.LauncherAutostart = d.auto.Checked
+	s.OutputRoot = strings.TrimSpace(d.output.Text)
+	s.Theme = d.theme.Selected
+	s.CheckpointAffinity = d.affinity.Checked
+	w, err := strconv.Atoi(strings.TrimSpace(d.watchdog.Text))
+	if err != nil {
+		return s, fmt.Errorf("watchdog: enter whole seconds, such as 90 (0 turns it off)")
+	}
+	s.WatchdogSeconds = w
+	return s, s.Validate()
+}
+
+func (d *settingsDialog) onSave() {
+	s, err := d.settings()
+	if err != nil {
+		setNote(d.problem, err.Error())
+		return
+	}
+	setNote(d.problem, "")
+	dir := d.mw.Services.DataDir
+	d.mw.Bridge.Go("saving the settings", func(context.Context) error {
+		return app.SaveSettings(dir, s)
+	}, func(err error) {
+		if err != nil {
+			setNote(d.problem, err.Error())
+			return
+		}
+		d.dlg.Hide()
+		d.apply(s)
+	})
+}
+
+// apply uses what can change at once and says what waits for a restart.
+func (d *settingsDialog) apply(s app.Settings) {
+	mw := d.mw
+	mw.App.Settings().SetTheme(newTheme(s.Theme))
+	mw.Services.Settings.Theme = s.Theme
+	mw.Services.Settings.OutputRoot = s.OutputRoot
+	mw.State.SetDefaultOutputRoot(s.OutputRoot)
+	o := d.orig
+	if !slices.Equal(o.WebUIURLs, s.WebUIURLs) || o.APIAuth != s.APIAuth || o.LauncherCommand != s.LauncherCommand ||
+		o.LauncherDir != s.LauncherDir || o.LauncherAutostart != s.LauncherAutostart ||
+		o.CheckpointAffinity != s.CheckpointAffinity || o.WatchdogSeconds != s.WatchdogSeconds {
+		mw.info("Settings saved", "Theme and output folder apply now. The WebUI, launcher, queue and watchdog changes apply when StableNew starts next.")
+	}
+	mw.Log.Info("settings saved", "file", app.SettingsFile)
+}
+
+func (d *settingsDialog) onCancel() { d.dlg.Hide() }
+
+func (d *settingsDialog) onBrowseLauncher() { d.browse(d.dir) }
+func (d *settingsDialog) onBrowseOutput()   { d.browse(d.output) }
+
+// browse fills an entry with a chosen folder.
+func (d *settingsDialog) browse(into *appEntry) {
+	fd := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			d.mw.ShowError("Could not choose the folder", err)
+			return
+		}
+		if dir != nil {
+			into.SetText(dir.Path())
+		}
+	}, d.mw.Window)
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
+}

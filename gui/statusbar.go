@@ -1,0 +1,252 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"stablenew/app"
+	"stablenew/pipeline/queue"
+	"stablenew/pipeline/webui"
+)
+
+// statusBar is the bottom line: what the app is doing (Idle, Running…,
+// Paused, Error: msg), each WebUI's connection with Launch and Retry, and a
+// summary of the queue.
+type statusBar struct {
+	h *panelHub
+
+	state      *widget.Label
+	summary    *widget.Label
+	indicators []*backendIndicator
+	// lastErr is the last failure ("" when none); it shows while nothing
+	// runs, until the next job starts.
+	lastErr string
+}
+
+// backendIndicator is one WebUI in the status bar.
+type backendIndicator struct {
+	sb     *statusBar
+	b      *app.Backend
+	name   string
+	dot    *canvas.Circle
+	label  *widget.Label
+	launch *widget.Button
+	retry  *widget.Button
+	state  webui.ConnectionState
+	err    error
+	// launcher is the WebUI process started with Launch, or nil.
+	launcher *webui.Launcher
+	// canLaunch: a launcher command is configured (first backend only).
+	canLaunch bool
+}
+
+// NewStatusBar builds the status bar of the window.
+func NewStatusBar(mw *MainWindow) fyne.CanvasObject {
+	h := hubOf(mw)
+	sb := &statusBar{h: h}
+	h.status = sb
+	sb.state = &widget.Label{Text: "Idle", TextStyle: fyne.TextStyle{Bold: true}}
+	sb.summary = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
+	web := container.NewHBox()
+	for i, b := range mw.Services.Backends {
+		ind := sb.newIndicator(b, i, len(mw.Services.Backends))
+		sb.indicators = append(sb.indicators, ind)
+		web.Add(ind.build())
+	}
+	mw.OnBackendChange(sb.onBackend)
+	h.startPump()
+	return container.NewBorder(nil, nil, container.NewHBox(sb.state, widget.NewSeparator(), web), nil, sb.summary)
+}
+
+func (sb *statusBar) newIndicator(b *app.Backend, i, n int) *backendIndicator {
+	ind := &backendIndicator{sb: sb, b: b, name: "WebUI", state: webui.StateDisconnected}
+	if n > 1 {
+		ind.name = fmt.Sprintf("WebUI %d", i+1)
+	}
+	if b.Monitor != nil {
+		ind.state, ind.err = b.Monitor.State(), b.Monitor.Err()
+	}
+	ind.canLaunch = i == 0 && strings.TrimSpace(sb.h.mw.Services.Settings.LauncherCommand) != ""
+	ind.dot = canvas.NewCircle(color.Transparent)
+	ind.dot.Resize(fyne.NewSize(10, 10))
+	ind.label = &widget.Label{}
+	ind.launch = &widget.Button{Text: "Launch", Icon: theme.MediaPlayIcon(), Importance: widget.LowImportance, OnTapped: ind.onLaunch}
+	ind.retry = &widget.Button{Text: "Retry", Icon: theme.ViewRefreshIcon(), Importance: widget.LowImportance, OnTapped: ind.onRetry}
+	if !ind.canLaunch {
+		ind.launch.Hide()
+	}
+	ind.show()
+	return ind
+}
+
+// build lays out one indicator: a coloured dot, the state and the buttons.
+func (ind *backendIndicator) build() fyne.CanvasObject {
+	dot := container.NewCenter(container.NewGridWrap(fyne.NewSize(10, 10), ind.dot))
+	return container.NewHBox(dot, ind.label, ind.launch, ind.retry)
+}
+
+// onBackend hears a connection change (UI goroutine).
+func (sb *statusBar) onBackend(b *app.Backend, s webui.ConnectionState, err error) {
+	for _, ind := range sb.indicators {
+		if ind.b == b {
+			ind.state, ind.err = s, err
+			ind.show()
+		}
+	}
+}
+
+// show paints the indicator for its state.
+func (ind *backendIndicator) show() {
+	text := ind.name + ": " + stateLabel(ind.state)
+	if ind.err != nil && ind.state != webui.StateReady {
+		text += " (" + oneLine(ind.err.Error(), 60) + ")"
+	}
+	setLabel(ind.label, text)
+	ind.dot.FillColor = stateColor(ind.state)
+	ind.dot.Refresh()
+	connected := ind.state == webui.StateReady
+	enable(ind.retry, !connected)
+	enable(ind.launch, ind.canLaunch && !connected && ind.state != webui.StateConnecting &&
+		(ind.launcher == nil || !ind.launcher.Running()))
+}
+
+// stateLabel is the status-bar word for a connection state.
+func stateLabel(s webui.ConnectionState) string {
+	switch s {
+	case webui.StateReady:
+		return "Ready"
+	case webui.StateConnecting:
+		return "Connecting"
+	case webui.StateError:
+		return "Error"
+	case webui.StateDisabled:
+		return "Disabled"
+	}
+	return "Disconnected"
+}
+
+// stateColor is green for ready, orange for connecting or disconnected, red
+// for error and grey for disabled, from the theme.
+func stateColor(s webui.ConnectionState) color.Color {
+	switch s {
+	case webui.StateReady:
+		return theme.Color(theme.ColorNameSuccess)
+	case webui.StateError:
+		return theme.Color(theme.ColorNameError)
+	case webui.StateDisabled:
+		return theme.Color(theme.ColorNameDisabled)
+	}
+	return theme.Color(theme.ColorNameWarning)
+}
+
+// onRetry asks the monitor to probe now.
+func (ind *backendIndicator) onRetry() {
+	if ind.b.Monitor != nil {
+		ind.b.Monitor.Retry()
+	}
+	ind.state = webui.StateConnecting
+	ind.show()
+}
+
+// onLaunch starts the configured WebUI command, off the UI goroutine. The
+// process stops when the window closes.
+func (ind *backendIndicator) onLaunch() {
+	s := ind.sb.h.mw.Services.Settings
+	fields := strings.Fields(s.LauncherCommand)
+	if len(fields) == 0 {
+		return
+	}
+	cfg := webui.LauncherConfig{Command: fields[0], Args: fields[1:], Dir: s.LauncherDir, Logger: ind.sb.h.mw.Log}
+	client := ind.b.Client
+	ind.launch.Disable()
+	var l *webui.Launcher
+	ind.sb.h.goWork("launching the WebUI", func(ctx context.Context) error {
+		var err error
+		if l, err = webui.NewLauncher(cfg, client); err != nil {
+			return err
+		}
+		return l.Start(ctx)
+	}, func(err error) {
+		if err != nil {
+			ind.sb.setError("WebUI launch failed: " + err.Error())
+			ind.show()
+			return
+		}
+		ind.launcher = l
+		ind.sb.h.mw.Log.Info("WebUI launched; waiting for it to answer", "command", s.LauncherCommand)
+		ind.onRetry()
+	})
+}
+
+// apply shows the queue's state from a pump batch.
+func (sb *statusBar) apply(b *uiBatch) {
+	for _, e := range b.events {
+		switch e.Kind {
+		case queue.JobStarted, queue.JobFinished:
+			sb.lastErr = ""
+		case queue.JobFailed:
+			sb.lastErr = e.Reason
+		}
+	}
+	sb.refresh()
+}
+
+// setError shows an error until the next job starts.
+func (sb *statusBar) setError(msg string) {
+	sb.lastErr = msg
+	sb.refresh()
+}
+
+// setError on the hub reaches the status bar when there is one.
+func (h *panelHub) setError(msg string) {
+	if h.status != nil {
+		h.status.setError(msg)
+	}
+}
+
+// refresh shows the state text and the queue summary.
+func (sb *statusBar) refresh() {
+	s := sb.h.snap
+	if s == nil {
+		s = &queueSnapshot{}
+	}
+	state := "Idle"
+	imp := widget.MediumImportance
+	switch {
+	case s.Paused:
+		state, imp = "Paused", widget.WarningImportance
+	case len(s.Running) > 0:
+		state, imp = "Running…", widget.HighImportance
+	case sb.lastErr != "":
+		state, imp = "Error: "+oneLine(sb.lastErr, 80), widget.DangerImportance
+	}
+	if sb.state.Text != state || sb.state.Importance != imp {
+		sb.state.Text, sb.state.Importance = state, imp
+		sb.state.Refresh()
+	}
+	setLabel(sb.summary, queueSummary(s))
+}
+
+// queueSummary is "3 queued · 1 running · ETA 4m 10s, done ≈ 21:45".
+func queueSummary(s *queueSnapshot) string {
+	if s.Err != nil {
+		return "Queue unreadable: " + s.Err.Error()
+	}
+	if len(s.Items) == 0 {
+		return "Queue empty"
+	}
+	parts := []string{fmt.Sprintf("%d queued", len(s.Queued))}
+	if n := len(s.Running); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d running", n))
+	}
+	parts = append(parts, fmt.Sprintf("ETA %s, done ≈ %s", fmtEstimate(s.ETA, s.Known), s.Finish.Local().Format("15:04")))
+	return strings.Join(parts, " · ")
+}

@@ -1,0 +1,69 @@
+package gui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
+
+// stableTheme is Fyne's default theme with StableNew's accent colour, a
+// fixed variant (dark unless the settings say light) and slightly tighter
+// sizes, so that the three dense columns fit a 1280×800 screen.
+type stableTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+// newTheme returns the theme for the settings' theme name ("light" or
+// anything else for dark).
+func newTheme(name string) fyne.Theme {
+	v := theme.VariantDark
+	if name == "light" {
+		v = theme.VariantLight
+	}
+	return &stableTheme{Theme: theme.DefaultTheme(), variant: v}
+}
+
+// Accent colours: a violet that reads on both backgrounds.
+var (
+	accentDark  = color.NRGBA{R: 0x9d, G: 0x7c, B: 0xf4, A: 0xff}
+	accentLight = color.NRGBA{R: 0x6a, G: 0x4c, B: 0xd6, A: 0xff}
+)
+
+// Color overrides the primary colour and pins the variant.
+func (t *stableTheme) Color(name fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	switch name {
+	case theme.ColorNamePrimary, theme.ColorNameFocus:
+		c := accentDark
+		if t.variant == theme.VariantLight {
+			c = accentLight
+		}
+		if name == theme.ColorNameFocus {
+			c.A = 0x80
+		}
+		return c
+	case theme.ColorNameHyperlink:
+		if t.variant == theme.VariantDark {
+			return accentDark
+		}
+	}
+	return t.Theme.Color(name, t.variant)
+}
+
+// Size tightens the paddings a little.
+func (t *stableTheme) Size(name fyne.ThemeSizeName) float32 {
+	switch name {
+	case theme.SizeNamePadding:
+		return 3
+	case theme.SizeNameInnerPadding:
+		return 6
+	case theme.SizeNameText:
+		return 13
+	case theme.SizeNameHeadingText:
+		return 19
+	case theme.SizeNameSubHeadingText:
+		return 15
+	}
+	return t.Theme.Size(name)
+}

@@ -1,0 +1,338 @@
+package gui
+
+import (
+	"context"
+	"log/slog"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"stablenew/app"
+	"stablenew/pipeline/packs"
+	"stablenew/pipeline/webui"
+)
+
+// Window sizes: the size it opens at, and the smallest size restored from
+// the state file.
+var (
+	defaultWindowSize = fyne.NewSize(1400, 850)
+	minRestoredSize   = fyne.NewSize(800, 600)
+)
+
+// Tab names.
+const (
+	tabPipeline = "Pipeline"
+	tabPrompt   = "Prompt"
+)
+
+// MainWindow is StableNew's window. The exported fields are the contract
+// with the run panels (see doc.go); the rest is the window's own.
+type MainWindow struct {
+	Window   fyne.Window
+	App      fyne.App
+	Services *app.Services
+	State    *app.State
+	Bridge   *Bridge
+	Log      *slog.Logger
+	Logs     *app.LogBuffer
+
+	keys *shortcuts
+	form *configForm
+
+	res              *webui.Resources
+	backendStates    map[*app.Backend]webui.ConnectionState
+	backendListeners []func(b *app.Backend, s webui.ConnectionState, err error)
+
+	lib          libraryView
+	libListeners []func()
+	closers      []func()
+
+	tabs      *container.AppTabs
+	sidebar   *sidebar
+	cards     *stageCards
+	promptTab *promptTab
+	started   bool
+	closed    bool
+}
+
+// libraryView is what the window knows of the data folder: packs, presets
+// and pack lists, read in the background by reloadLibrary.
+type libraryView struct {
+	loaded        bool
+	Packs         []packs.PackInfo
+	Presets       []string
+	DefaultPreset string
+	PackLists     map[string][]string
+	PackListsErr  error
+}
+
+// New builds the main window over the services and the state. It reads no
+// files itself: packs and presets load in the background.
+func New(svc *app.Services, st *app.State, a fyne.App) *MainWindow {
+	return newMainWindow(svc, st, a, nil)
+}
+
+// newMainWindow is New with a given bridge (tests pass a queued one).
+func newMainWindow(svc *app.Services, st *app.State, a fyne.App, bridge *Bridge) *MainWindow {
+	log := svc.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	logs := app.LogBufferOf(log)
+	if logs == nil {
+		logs = app.NewLogBuffer(app.DefaultLogEntries)
+		log = slog.New(logs.Handler(log.Handler()))
+	}
+	if bridge == nil {
+		bridge = NewBridge(log)
+	}
+	mw := &MainWindow{
+		App: a, Services: svc, State: st, Bridge: bridge, Log: log, Logs: logs,
+		keys:          newShortcuts(),
+		backendStates: map[*app.Backend]webui.ConnectionState{},
+	}
+	a.Settings().SetTheme(newTheme(svc.Settings.Theme))
+	mw.Window = a.NewWindow("StableNew")
+	mw.form = newConfigForm(st, mw.keys)
+	st.SetScheduler(bridge.Do)
+	st.SetDefaultOutputRoot(svc.Settings.OutputRoot)
+
+	mw.Window.SetContent(mw.buildContent())
+	mw.Window.Resize(mw.initialSize())
+	mw.Window.SetMaster()
+	mw.Window.SetCloseIntercept(mw.onClose)
+	mw.installShortcuts()
+
+	st.OnChange(mw.onStateChange)
+	mw.form.load()
+	mw.reloadLibrary()
+	return mw
+}
+
+// buildContent lays out the header, the tabs and the bottom zone.
+func (mw *MainWindow) buildContent() fyne.CanvasObject {
+	mw.sidebar = newSidebar(mw)
+	mw.cards = newStageCards(mw)
+	right := NewRightColumn(mw)
+	pipelineTab := container.New(columnsLayout{},
+		container.NewVScroll(mw.sidebar.build()),
+		container.NewVScroll(mw.cards.build()),
+		container.NewVScroll(right),
+	)
+	mw.promptTab = newPromptTab(mw)
+	mw.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(tabPipeline, theme.GridIcon(), pipelineTab),
+		container.NewTabItemWithIcon(tabPrompt, theme.DocumentCreateIcon(), mw.promptTab.build()),
+	)
+	if mw.State.View().Tab == tabPrompt {
+		mw.tabs.SelectIndex(1)
+	}
+	mw.tabs.OnSelected = mw.onTabSelected
+	bottom := container.NewVBox(NewLogPanel(mw), NewStatusBar(mw))
+	return container.NewBorder(mw.buildHeader(), bottom, nil, nil, mw.tabs)
+}
+
+// buildHeader is the row of window-wide buttons above the tabs.
+func (mw *MainWindow) buildHeader() fyne.CanvasObject {
+	refresh := &widget.Button{Text: "Refresh (" + labelRefresh + ")", Icon: theme.ViewRefreshIcon(),
+		Importance: widget.LowImportance, OnTapped: mw.RefreshResources}
+	restore := &widget.Button{Text: "Restore last run", Icon: theme.HistoryIcon(),
+		Importance: widget.LowImportance, OnTapped: mw.onRestoreLastRun}
+	settings := &widget.Button{Text: "Settings", Icon: theme.SettingsIcon(),
+		Importance: widget.LowImportance, OnTapped: mw.onSettings}
+	reprocess := &widget.Button{Text: "Reprocess images…", Icon: theme.MediaReplayIcon(),
+		Importance: widget.LowImportance, OnTapped: mw.showReprocess}
+	keys := &widget.Label{Text: labelAddToQueue + " add to queue · " + labelRunNow + " run now · " + labelPause + " pause/resume",
+		Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
+	return container.NewBorder(nil, nil, container.NewHBox(refresh, restore, reprocess, settings), nil, keys)
+}
+
+// initialSize is the saved window size, or 1400×850.
+func (mw *MainWindow) initialSize() fyne.Size {
+	v := mw.State.View()
+	if v.WindowWidth >= minRestoredSize.Width && v.WindowHeight >= minRestoredSize.Height {
+		return fyne.NewSize(v.WindowWidth, v.WindowHeight)
+	}
+	return defaultWindowSize
+}
+
+// Show shows the window and starts the services (connection monitors and
+// queue workers) once.
+func (mw *MainWindow) Show() {
+	mw.Window.Show()
+	mw.start()
+}
+
+// start runs the services, with backend changes coming to the UI goroutine.
+func (mw *MainWindow) start() {
+	if mw.started {
+		return
+	}
+	mw.started = true
+	if err := mw.Services.Start(mw.onBackendEvent); err != nil {
+		mw.Log.Error("starting the services failed", "err", err)
+		mw.ShowError("Could not start", err)
+	}
+}
+
+// onBackendEvent hears a connection change on a monitor goroutine.
+func (mw *MainWindow) onBackendEvent(b *app.Backend, s webui.ConnectionState, err error) {
+	mw.Bridge.Do(func() { mw.backendChanged(b, s, err) })
+}
+
+// backendChanged records a connection change, refreshes the lists of a
+// backend that became ready and tells the listeners.
+func (mw *MainWindow) backendChanged(b *app.Backend, s webui.ConnectionState, err error) {
+	mw.backendStates[b] = s
+	if s == webui.StateReady {
+		mw.refreshBackend(b)
+	} else {
+		mw.updateResources()
+	}
+	for _, fn := range mw.backendListeners {
+		fn(b, s, err)
+	}
+}
+
+// OnBackendChange adds a listener for connection changes (UI goroutine).
+func (mw *MainWindow) OnBackendChange(fn func(b *app.Backend, s webui.ConnectionState, err error)) {
+	mw.backendListeners = append(mw.backendListeners, fn)
+}
+
+// Resources returns the lists of the first ready backend, or nil when no
+// backend is ready. It does no I/O.
+func (mw *MainWindow) Resources() *webui.Resources { return mw.res }
+
+// RefreshResources re-reads the packs and presets and asks every ready
+// WebUI for its lists again, in the background (F5).
+func (mw *MainWindow) RefreshResources() {
+	mw.reloadLibrary()
+	for _, b := range mw.Services.Backends {
+		if mw.backendStates[b] == webui.StateReady {
+			mw.refreshBackend(b)
+		}
+	}
+}
+
+// refreshBackend asks one WebUI for its lists again.
+func (mw *MainWindow) refreshBackend(b *app.Backend) {
+	mw.Bridge.Go("refreshing the WebUI lists of "+b.URL, func(ctx context.Context) error {
+		_, err := b.Resources.Refresh(ctx)
+		return err
+	}, func(error) { mw.updateResources() })
+}
+
+// updateResources shows the lists of the first ready backend (nil: offline).
+func (mw *MainWindow) updateResources() {
+	var res *webui.Resources
+	for _, b := range mw.Services.Backends {
+		if mw.backendStates[b] != webui.StateReady {
+			continue
+		}
+		if r := b.Resources.Get(); r != nil {
+			res = r
+			break
+		}
+	}
+	mw.setResources(res)
+}
+
+// setResources gives the dropdowns new lists.
+func (mw *MainWindow) setResources(res *webui.Resources) {
+	mw.res = res
+	if mw.form != nil {
+		mw.form.setResources(res)
+	}
+}
+
+// reloadLibrary reads packs, presets and pack lists in the background.
+func (mw *MainWindow) reloadLibrary() {
+	var v libraryView
+	lib := mw.Services.Library
+	mw.Bridge.Go("reading packs and presets", func(context.Context) error {
+		v.Packs = lib.Packs()
+		v.Presets = lib.Presets()
+		v.DefaultPreset, _ = lib.DefaultPreset()
+		v.PackLists, v.PackListsErr = lib.PackLists()
+		v.loaded = true
+		return nil
+	}, func(error) {
+		mw.lib = v
+		for _, fn := range mw.libListeners {
+			fn()
+		}
+	})
+}
+
+// onLibrary adds a listener for reloadLibrary (UI goroutine).
+func (mw *MainWindow) onLibrary(fn func()) { mw.libListeners = append(mw.libListeners, fn) }
+
+// onStateChange reloads the fields after any change of the configuration.
+func (mw *MainWindow) onStateChange(what app.Change) {
+	if what.Has(app.ChangeConfig) {
+		mw.form.load()
+	}
+}
+
+func (mw *MainWindow) onTabSelected(t *container.TabItem) {
+	mw.State.UpdateView(func(v *app.ViewState) { v.Tab = t.Text })
+}
+
+// onRestoreLastRun brings back the last queued setup, after confirming.
+func (mw *MainWindow) onRestoreLastRun() {
+	last, ok := mw.State.LastRun()
+	if !ok {
+		dialog.ShowInformation("Restore last run", "Nothing has been queued yet, so there is no last run to restore.", mw.Window)
+		return
+	}
+	msg := "Replace the current stage settings, pack selection (" + joinLimited(last.Packs, 4) +
+		") and preset with the run queued " + last.Time.Local().Format("Jan 2 15:04") + "?"
+	dialog.ShowConfirm("Restore last run", msg, mw.onRestoreConfirmed, mw.Window)
+}
+
+func (mw *MainWindow) onRestoreConfirmed(ok bool) {
+	if ok {
+		mw.State.RestoreLastRun()
+	}
+}
+
+// OnClose adds a function run on the UI goroutine when the window closes,
+// for panels that must stop their goroutines or timers.
+func (mw *MainWindow) OnClose(fn func()) { mw.closers = append(mw.closers, fn) }
+
+// onClose remembers the window size and closes the window.
+func (mw *MainWindow) onClose() {
+	size := mw.Window.Canvas().Size()
+	mw.State.UpdateView(func(v *app.ViewState) { v.WindowWidth, v.WindowHeight = size.Width, size.Height })
+	mw.close()
+}
+
+// close stops what the window started and closes it (once).
+func (mw *MainWindow) close() {
+	if mw.closed {
+		return
+	}
+	mw.closed = true
+	for _, fn := range mw.closers {
+		fn()
+	}
+	if mw.promptTab != nil {
+		mw.promptTab.counter.Stop()
+	}
+	mw.Bridge.Close()
+	mw.Window.Close()
+}
+
+// ShowError shows err in a dialog on the window, titled title.
+func (mw *MainWindow) ShowError(title string, err error) {
+	if err == nil {
+		return
+	}
+	msg := &widget.Label{Text: err.Error(), Wrapping: fyne.TextWrapWord, Selectable: true}
+	d := dialog.NewCustom(title, "Close", msg, mw.Window)
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
+}
