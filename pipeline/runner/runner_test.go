@@ -368,3 +368,20 @@ func TestWebPOutputKeepsInfotextInEXIF(t *testing.T) {
 		assert.Contains(t, text, "a lighthouse at dusk")
 	}
 }
+
+func TestSkipEndsTheImageEarlyAndKeepsIt(t *testing.T) {
+	srv, r := newFake(t, webuitest.Options{StepDuration: 20 * time.Millisecond})
+	job := newJob(t, func(c *pipeline.PipelineConfig) { c.Txt2Img.Steps = 150 })
+	var once sync.Once
+	skipped := make(chan error, 1)
+	res, err := r.Run(context.Background(), job, func(p Progress) {
+		if p.Step > 0 {
+			once.Do(func() { skipped <- r.Skip(context.Background()) })
+		}
+	})
+	require.NoError(t, <-skipped)
+	require.NoError(t, err, "a skipped image ends its request early; the job still completes")
+	require.Len(t, res.Outputs, 1)
+	assert.FileExists(t, res.Outputs[0])
+	assert.Equal(t, 1, srv.RequestCount("/sdapi/v1/skip"))
+}
