@@ -48,7 +48,7 @@ type historyPanel struct {
 	message *widget.Label
 	more    *widget.Button
 
-	open, requeue, retry, retryAll, load, inspect *widget.Button
+	open, requeue, retry, retryAll, load, inspect, reprocess *widget.Button
 
 	rows     []historyRow
 	selected int
@@ -81,6 +81,7 @@ func newHistoryPanel(h *panelHub) *historyPanel {
 	p.retryAll = &widget.Button{Text: "Retry all failed", Icon: theme.ViewRefreshIcon(), OnTapped: p.onRetryAll}
 	p.load = &widget.Button{Text: "Load settings", Icon: theme.DocumentIcon(), OnTapped: p.onLoadSettings}
 	p.inspect = &widget.Button{Text: "Inspect image", Icon: theme.SearchIcon(), OnTapped: p.onInspect}
+	p.reprocess = &widget.Button{Text: "Reprocess…", Icon: theme.MediaReplayIcon(), OnTapped: p.onReprocess}
 	p.thumbs = newThumbCache(h, p.onThumb)
 	p.inspectr = newImageInspector(h)
 	p.updateButtons()
@@ -91,7 +92,7 @@ func newHistoryPanel(h *panelHub) *historyPanel {
 func (p *historyPanel) build() fyne.CanvasObject {
 	refresh := &widget.Button{Icon: theme.ViewRefreshIcon(), Importance: widget.LowImportance, OnTapped: p.reload}
 	top := container.NewBorder(nil, nil, p.filter, refresh, p.search)
-	actions := container.NewGridWithColumns(3, p.open, p.inspect, p.load, p.requeue, p.retry, p.retryAll)
+	actions := container.NewGridWithColumns(3, p.open, p.inspect, p.load, p.requeue, p.reprocess, p.retry, p.retryAll)
 	bottom := container.NewVBox(container.NewBorder(nil, nil, nil, p.more, p.count), actions, p.message)
 	return container.NewBorder(top, bottom, nil, nil, minHeight(p.list, 160))
 }
@@ -283,6 +284,7 @@ func (p *historyPanel) updateButtons() {
 	enable(p.requeue, has)
 	enable(p.load, has && r.rec.Config != nil)
 	enable(p.inspect, has && len(r.rec.Outputs) > 0)
+	enable(p.reprocess, has && len(r.rec.Outputs) > 0)
 	enable(p.retry, has && (r.rec.Status == queue.StatusFailed || r.rec.Status == queue.StatusCancelled))
 }
 

@@ -150,3 +150,16 @@ func (p *historyPanel) onInspect() {
 }
 
 func (p *historyPanel) say(text string, imp widget.Importance) { showMessage(p.message, text, imp) }
+
+// onReprocess opens the Reprocess images dialog with the selected job's
+// final images, so more stages can run on them.
+func (p *historyPanel) onReprocess() {
+	r := p.selectedRow()
+	if r == nil || len(r.rec.Outputs) == 0 {
+		return
+	}
+	d := p.h.mw.openReprocess()
+	for _, out := range r.rec.Outputs {
+		d.add(out)
+	}
+}

@@ -68,6 +68,7 @@ func (mw *MainWindow) openReprocess() *reprocessDialog {
 	})
 	r.d.Resize(fyne.NewSize(620, 560))
 	r.d.Show()
+	mw.reprocess = r
 	return r
 }
 

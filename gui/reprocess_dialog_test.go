@@ -66,3 +66,26 @@ func TestReprocessDialogQueuesThePlannedJobs(t *testing.T) {
 		}
 	}
 }
+
+// Reprocess from a history entry: the dialog opens with the job's images
+// and plans one job over each.
+func TestHistoryReprocessOpensTheDialogWithTheJobsImages(t *testing.T) {
+	ph := historyOf(t, 1)
+	h := ph.h.history
+	h.list.Select(0)
+	rec := h.rows[0].rec
+	ph.tapButton("Reprocess…")
+	d := ph.mw.reprocess
+	if d == nil {
+		t.Fatal("the Reprocess images dialog did not open")
+	}
+	ph.waitFor("the reprocess plan", func() bool { return d.plan != nil })
+	if len(d.plan.Jobs) != len(rec.Outputs) {
+		t.Fatalf("want %d jobs, got %d (%s)", len(rec.Outputs), len(d.plan.Jobs), d.result.Text)
+	}
+	for i, j := range d.plan.Jobs {
+		if j.Config.Img2Img.InputImage != rec.Outputs[i] {
+			t.Errorf("job %d reprocesses %s, want %s", i, j.Config.Img2Img.InputImage, rec.Outputs[i])
+		}
+	}
+}

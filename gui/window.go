@@ -31,6 +31,9 @@ const (
 // MainWindow is StableNew's window. The exported fields are the contract
 // with the run panels (see doc.go); the rest is the window's own.
 type MainWindow struct {
+	// reprocess is the Reprocess images dialog opened last, if any.
+	reprocess *reprocessDialog
+
 	Window   fyne.Window
 	App      fyne.App
 	Services *app.Services
