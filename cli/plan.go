@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 
 	"stablenew/controller"
 	"stablenew/pipeline"
+	"stablenew/pipeline/output"
 	"stablenew/pipeline/packs"
 )
 
@@ -128,20 +128,12 @@ func printPlanTable(w io.Writer, plan *controller.Plan) {
 			seed = "random"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%d/%d\t%d/%d\t%s\t%s\t%dx%d\t%s\t%s\n", i+1, j.PackID, j.PromptIndex+1,
-			j.VariantIndex+1, j.VariantTotal, j.BatchIndex+1, j.BatchTotal, seed, orDash(shortModel(c.Txt2Img.Model)),
+			j.VariantIndex+1, j.VariantTotal, j.BatchIndex+1, j.BatchTotal, seed, orDash(output.StripModelHash(c.Txt2Img.Model)),
 			c.Txt2Img.Width, c.Txt2Img.Height, c.StageSummary(), ellipsis(c.Prompt.Positive, 60))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nJobs %d | images per job %d | total %d | randomizer seed %d\n",
 		len(plan.Jobs), plan.ImagesPerJob(), plan.TotalImages(), plan.RandomizerSeed)
-}
-
-// shortModel drops the " [hash]" of a checkpoint title.
-func shortModel(m string) string {
-	if i := strings.LastIndex(m, " ["); i > 0 && strings.HasSuffix(m, "]") {
-		return m[:i]
-	}
-	return m
 }
 
 func orDash(s string) string {

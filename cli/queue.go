@@ -153,7 +153,7 @@ func queueList(env *Env, args []string) error {
 			pos = "▶"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d/%d\t%d\t%s\t%dx%d\t%s\n", pos, it.Status, shortID(it.JobID), it.PackID,
-			it.PromptIndex+1, it.VariantIndex+1, it.VariantTotal, it.Seed, orDash(shortModel(it.Model)), it.Width, it.Height, ellipsis(it.Prompt, 50))
+			it.PromptIndex+1, it.VariantIndex+1, it.VariantTotal, it.Seed, orDash(output.StripModelHash(it.Model)), it.Width, it.Height, ellipsis(it.Prompt, 50))
 	}
 	tw.Flush()
 	total, finish, known := svc.Queue.QueueETA()

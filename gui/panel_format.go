@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"stablenew/pipeline"
+	"stablenew/pipeline/output"
 )
 
 // fmtDuration formats a duration the way the panels show it: "45s",
@@ -96,16 +97,7 @@ func modelName(title string) string {
 	if title == "" {
 		return "current model"
 	}
-	if i := strings.LastIndex(title, " ["); i > 0 && strings.HasSuffix(title, "]") {
-		title = title[:i]
-	}
-	if i := strings.LastIndexAny(title, `/\`); i >= 0 {
-		title = title[i+1:]
-	}
-	for _, ext := range []string{".safetensors", ".ckpt", ".pt"} {
-		title = strings.TrimSuffix(title, ext)
-	}
-	return title
+	return output.ModelShortName(title)
 }
 
 // stageList is "txt2img → adetailer" for a list of stages.

@@ -159,11 +159,17 @@ var (
 // "SDXL\juggernautXL_v9.safetensors [c9e3e68f89]" to "juggernautXL_v9": the
 // " [hash]" suffix, folders and the model file extension are removed.
 func ModelShortName(title string) string {
-	s := reModelHash.ReplaceAllString(strings.TrimSpace(title), "")
+	s := StripModelHash(title)
 	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
 		s = s[i+1:]
 	}
 	return reModelExt.ReplaceAllString(s, "")
+}
+
+// StripModelHash drops the " [hash]" the WebUI appends to a checkpoint
+// title: "sub/model.safetensors [6ce0161689]" gives "sub/model.safetensors".
+func StripModelHash(title string) string {
+	return reModelHash.ReplaceAllString(strings.TrimSpace(title), "")
 }
 
 // PromptWords returns the first n words of a prompt joined with "_": LoRA,

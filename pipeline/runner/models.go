@@ -3,10 +3,9 @@ package runner
 import (
 	"context"
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"stablenew/pipeline"
+	"stablenew/pipeline/output"
 )
 
 // ensureModel switches the WebUI's checkpoint and VAE to the job's, only
@@ -64,9 +63,5 @@ func sameModel(have, want string) bool {
 	if have == want {
 		return true
 	}
-	norm := func(s string) string {
-		s = filepath.Base(filepath.ToSlash(stripHash(strings.TrimSpace(s))))
-		return strings.TrimSuffix(s, filepath.Ext(s))
-	}
-	return have != "" && norm(have) == norm(want)
+	return have != "" && output.ModelShortName(have) == output.ModelShortName(want)
 }

@@ -1,21 +1,10 @@
 package runner
 
 import (
-	"strings"
-
 	"stablenew/pipeline"
+	"stablenew/pipeline/output"
 	"stablenew/pipeline/webui"
 )
-
-// stripHash turns a checkpoint title "name.safetensors [6ce0161689]" into
-// "name.safetensors"; the WebUI resolves either, but the refiner field is
-// documented without the hash.
-func stripHash(title string) string {
-	if i := strings.LastIndex(title, " ["); i > 0 && strings.HasSuffix(title, "]") {
-		return title[:i]
-	}
-	return title
-}
 
 // generationParams fills the fields txt2img and img2img share.
 func generationParams(cfg *pipeline.PipelineConfig, seed int64) webui.GenerationParams {
@@ -64,7 +53,7 @@ func txt2imgRequest(cfg *pipeline.PipelineConfig, seed int64, withADetailer bool
 		req.HRScheduler = h.Scheduler
 	}
 	if r := cfg.Refiner; r.Enabled {
-		req.RefinerCheckpoint = stripHash(r.Checkpoint)
+		req.RefinerCheckpoint = output.StripModelHash(r.Checkpoint)
 		req.RefinerSwitchAt = r.SwitchAt
 	}
 	if withADetailer {

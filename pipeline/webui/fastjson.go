@@ -12,10 +12,9 @@ import (
 // scans such a string several times (validation, escaping, compaction), so
 // the two paths that carry images avoid it: requests are encoded with a
 // short placeholder per image that is then replaced by the base64 text
-// (which never needs JSON escaping), and replies have their image strings
-// decoded straight from the body. Everything else still goes through
-// encoding/json, and the reply fast path falls back to the general decoder
-// on anything unusual.
+// (which never needs JSON escaping), and replies in A1111's own shape have
+// their image strings decoded straight from the body. Everything else still
+// goes through encoding/json.
 
 // bodyEncoder is implemented by request bodies that encode themselves.
 type bodyEncoder interface {
@@ -102,82 +101,13 @@ func (r ExtrasRequest) encodeBody() ([]byte, error) {
 	return spliceImages(r, []string{img})
 }
 
-// fastDecodeGenerationResponse decodes a generation reply, reading each
-// image's base64 text in place. ok is false when the reply is unusual in
-// any way (escapes in an image string, Python NaN tokens, an unexpected
-// shape); the caller then uses the general decoder, which also produces
-// the precise error.
-func fastDecodeGenerationResponse(body []byte) (resp *GenerationResponse, ok bool) {
-	if resp, ok := decodeImagesFirst(body); ok {
-		return resp, true
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, false
-	}
-	resp = &GenerationResponse{}
-	var info any
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, false
-		}
-		key, _ := t.(string)
-		switch key {
-		case "images":
-			var raws []json.RawMessage
-			if err := dec.Decode(&raws); err != nil {
-				return nil, false
-			}
-			for _, raw := range raws {
-				if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' || bytes.IndexByte(raw, '\\') >= 0 {
-					return nil, false
-				}
-				img, err := decodeBase64Bytes(raw[1 : len(raw)-1])
-				if err != nil {
-					return nil, false
-				}
-				resp.Images = append(resp.Images, img)
-			}
-		case "parameters":
-			if err := dec.Decode(&resp.Parameters); err != nil {
-				return nil, false
-			}
-		case "info":
-			if err := dec.Decode(&info); err != nil {
-				return nil, false
-			}
-		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return nil, false
-			}
-		}
-	}
-	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
-		return nil, false
-	}
-	switch v := info.(type) {
-	case nil:
-	case string:
-		resp.RawInfo = v
-		if len(bytes.TrimSpace([]byte(v))) > 0 {
-			var m map[string]any
-			if json.Unmarshal([]byte(v), &m) != nil {
-				return nil, false
-			}
-			resp.Info = infoFromMap(m)
-		}
-	default:
-		return nil, false
-	}
-	return resp, true
-}
-
-// decodeImagesFirst handles the reply shape A1111 writes, {"images": [...],
-// ...}: it finds each image string's end with a byte search instead of
-// a JSON scan of megabytes, then decodes the small rest normally.
-func decodeImagesFirst(body []byte) (*GenerationResponse, bool) {
+// fastDecodeGenerationResponse handles the reply shape A1111 writes,
+// {"images": [...], ...}: it finds each image string's end with a byte
+// search instead of a JSON scan of megabytes, then decodes the small rest
+// normally. ok is false for any other shape (images not first, escapes in
+// an image string, Python NaN tokens); the caller then uses the general
+// decoder, which also produces the precise error.
+func fastDecodeGenerationResponse(body []byte) (*GenerationResponse, bool) {
 	rest := skipSpace(body)
 	if len(rest) == 0 || rest[0] != '{' {
 		return nil, false
