@@ -34,10 +34,15 @@ const (
 	ChangePlan
 	// ChangeLastRun: RecordRun saved a new last run.
 	ChangeLastRun
+	// ChangeReprocess: the reprocess draft was set or cleared.
+	ChangeReprocess
 )
 
 // PlanInputs are the changes that make the current plan stale.
-const PlanInputs = ChangeConfig | ChangePacks | ChangePreset | ChangeOverride
+const PlanInputs = ChangeConfig | ChangePacks | ChangePreset | ChangeOverride | ChangeReprocess
+
+// transient are the changes the state file does not hold.
+const transient = ChangePlan | ChangeReprocess
 
 // Has reports whether c includes any bit of what.
 func (c Change) Has(what Change) bool { return c&what != 0 }
@@ -112,6 +117,9 @@ type State struct {
 	mu   sync.Mutex
 	data stateData
 	plan PlanInfo
+	// reprocess is the reprocess draft, or nil while the packs are planned.
+	// It is not saved: a restart plans the packs again.
+	reprocess *controller.ReprocessSource
 
 	// outputRoot is used when the configuration names no output folder.
 	outputRoot string
@@ -168,7 +176,7 @@ func (s *State) OnChange(fn func(what Change)) (cancel func()) {
 // call once the lock is released.
 func (s *State) changed(what Change) (after func()) {
 	s.pending |= what
-	if what != ChangePlan {
+	if what&^transient != 0 {
 		s.markDirtyLocked()
 	}
 	if s.scheduled {
@@ -310,6 +318,30 @@ func (s *State) SetOverrideEnabled(on bool) {
 	})
 }
 
+// Reprocess returns a copy of the reprocess draft, or nil when the plan is
+// made from the selected packs.
+func (s *State) Reprocess() *controller.ReprocessSource {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reprocess.Clone()
+}
+
+// SetReprocess makes the draft the given stages on existing images (the
+// packs are then left out of the plan), or, with nil, the selected packs
+// again.
+func (s *State) SetReprocess(r *controller.ReprocessSource) {
+	r = r.Clone()
+	s.mu.Lock()
+	if reflect.DeepEqual(r, s.reprocess) {
+		s.mu.Unlock()
+		return
+	}
+	s.reprocess = r
+	after := s.changed(ChangeReprocess)
+	s.mu.Unlock()
+	after()
+}
+
 // View returns the view choices (filters, sizes) to restore.
 func (s *State) View() ViewState {
 	s.mu.Lock()
@@ -413,7 +445,8 @@ func (s *State) RestoreLastRun() bool {
 // shares nothing with the State, safe to plan on another goroutine.
 // Settings are the sidebar's sections (see SettingsSections); Overrides are
 // the stage cards, used only when OverrideEnabled; a randomizer seed other
-// than -1 is RandomizerSeed. RunMode is queue; the caller sets Source.
+// than -1 is RandomizerSeed; Reprocess is the reprocess draft, if any.
+// RunMode is queue; the caller sets Source.
 func (s *State) Snapshot() controller.RunRequest {
 	s.mu.Lock()
 	cfg := s.data.Config.Clone()
@@ -422,6 +455,7 @@ func (s *State) Snapshot() controller.RunRequest {
 		Packs:           slices.Clone(s.data.Packs),
 		Preset:          s.data.Preset,
 		OverrideEnabled: s.data.OverrideEnabled,
+		Reprocess:       s.reprocess.Clone(),
 	}
 	if cfg.Output.Root == "" {
 		req.OutputRoot = s.outputRoot

@@ -48,25 +48,16 @@ func runReprocess(env *Env, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	req := controller.RunRequest{Preset: *preset}
+	req := controller.RunRequest{Preset: *preset, OutputRoot: *output, Source: pipeline.SourceCLI,
+		Reprocess: &controller.ReprocessSource{Inputs: fs.Args(), Stages: want, UseImagePrompt: *ownPrompt}}
 	if *override != "" {
 		o, err := pipeline.LoadPatchFile(*override)
 		if err != nil {
 			return inputError{err}
 		}
-		req.Overrides, req.OverrideEnabled = o, true
+		req.Overrides = o
 	}
-	base, _, err := svc.Pipeline.BaseConfig(req, nil)
-	if err != nil {
-		return inputError{err}
-	}
-	cfg, err := svc.Pipeline.Merger.Merge(base, req.Overrides, req.OverrideEnabled)
-	if err != nil {
-		return inputError{err}
-	}
-	plan, err := svc.Pipeline.PlanReprocess(context.Background(), controller.ReprocessRequest{
-		Inputs: fs.Args(), Stages: want, Config: cfg, UseImagePrompt: *ownPrompt, OutputRoot: *output,
-	})
+	plan, err := svc.Pipeline.Plan(context.Background(), req)
 	if plan != nil {
 		for _, s := range plan.Skipped {
 			fmt.Fprintln(env.Stderr, "skipped:", s.Error())

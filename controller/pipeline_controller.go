@@ -36,6 +36,9 @@ type RunRequest struct {
 	RandomizerSeed *int64
 	// OutputRoot, when set, replaces the configured output root.
 	OutputRoot string
+	// Reprocess, when set, plans its stages on existing images instead of
+	// the packs (Packs are then ignored); the stage cards always apply.
+	Reprocess *ReprocessSource
 }
 
 // Plan is the result of planning a RunRequest.
@@ -46,6 +49,9 @@ type Plan struct {
 	// matrix limit that kept fewer combinations, original-StableNew keys
 	// that were not applied.
 	Notes []string
+	// Skipped are the reprocess inputs that could not be planned, with the
+	// reason; the other inputs still were.
+	Skipped []InputError
 }
 
 // ImagesPerJob returns the images each job makes (batch size), or 0 for an
@@ -119,6 +125,9 @@ func (pc *PipelineController) BaseConfig(req RunRequest, pack *packs.Pack) (pipe
 // It reads pack, preset and wildcard files, so it must not run on the UI
 // goroutine; cancelling ctx abandons it.
 func (pc *PipelineController) Plan(ctx context.Context, req RunRequest) (*Plan, error) {
+	if req.Reprocess != nil {
+		return pc.planReprocessRequest(ctx, req)
+	}
 	if len(req.Packs) == 0 {
 		return nil, errors.New("no prompt pack selected: pick at least one pack")
 	}

@@ -46,17 +46,56 @@ type InputError struct {
 
 func (e InputError) Error() string { return e.Path + ": " + e.Err.Error() }
 
-// ReprocessPlan is a reprocess plan: the jobs and the files left out.
-type ReprocessPlan struct {
-	Plan
-	Skipped []InputError
+// ReprocessSource is the part of a RunRequest that plans stages on images
+// the user already has instead of prompt packs (the GUI's reprocess draft).
+type ReprocessSource struct {
+	// Inputs are image files or folders (see ReprocessRequest.Inputs).
+	Inputs []string
+	// Stages are img2img, adetailer and/or upscale.
+	Stages []pipeline.StageType
+	// UseImagePrompt takes each image's own prompt and seed when it has them.
+	UseImagePrompt bool
+}
+
+// Clone returns a copy that shares nothing with s (nil for nil).
+func (s *ReprocessSource) Clone() *ReprocessSource {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	c.Inputs = append([]string(nil), s.Inputs...)
+	c.Stages = append([]pipeline.StageType(nil), s.Stages...)
+	return &c
+}
+
+// planReprocessRequest plans a RunRequest whose Reprocess is set: defaults
+// ⊕ preset ⊕ settings, then the stage overrides, which always apply (an
+// existing image has no pack whose own settings could win), then one job
+// per image. Every job's Source is reprocess, whatever req.Source says.
+func (pc *PipelineController) planReprocessRequest(ctx context.Context, req RunRequest) (*Plan, error) {
+	base, notes, err := pc.BaseConfig(req, nil)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := pc.Merger.Merge(base, req.Overrides, true)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := pc.PlanReprocess(ctx, ReprocessRequest{
+		Inputs: req.Reprocess.Inputs, Stages: req.Reprocess.Stages, Config: cfg,
+		UseImagePrompt: req.Reprocess.UseImagePrompt, OutputRoot: req.OutputRoot, RunMode: req.RunMode,
+	})
+	if plan != nil {
+		plan.Notes = append(notes, plan.Notes...)
+	}
+	return plan, err
 }
 
 // PlanReprocess makes one ordinary JobSpec per input image: the chosen
 // stages over the current settings, with the image as the first stage's
 // input. A file that is not an image, or that cannot be read, is listed in
 // Skipped with the reason; the other files are still planned.
-func (pc *PipelineController) PlanReprocess(ctx context.Context, req ReprocessRequest) (*ReprocessPlan, error) {
+func (pc *PipelineController) PlanReprocess(ctx context.Context, req ReprocessRequest) (*Plan, error) {
 	if len(req.Stages) == 0 {
 		return nil, errors.New("choose at least one stage to run on the images: img2img, adetailer or upscale")
 	}
@@ -76,7 +115,7 @@ func (pc *PipelineController) PlanReprocess(ctx context.Context, req ReprocessRe
 	files, skipped := expandInputs(req.Inputs)
 	if len(files) == 0 {
 		if len(skipped) > 0 {
-			return &ReprocessPlan{Skipped: skipped}, fmt.Errorf("no image to reprocess: %v", skipped[0])
+			return &Plan{Skipped: skipped}, fmt.Errorf("no image to reprocess: %v", skipped[0])
 		}
 		return nil, errors.New("no image to reprocess: give image files or folders")
 	}
@@ -103,7 +142,7 @@ func (pc *PipelineController) PlanReprocess(ctx context.Context, req ReprocessRe
 		newID = newIDSource().block(len(files))
 	}
 	created := pc.Builder.now()
-	plan := &ReprocessPlan{Skipped: skipped}
+	plan := &Plan{Skipped: skipped}
 	for i, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err

@@ -120,11 +120,14 @@ func jobTitle(pack string, row, vi, vt, bi, bt int, seed int64, model string) st
 	if tags := variantTags(vi, vt, bi, bt); tags != "" {
 		b.WriteString(" " + tags)
 	}
-	if seed == -1 {
-		b.WriteString(" · random seed")
-	} else {
-		fmt.Fprintf(&b, " · seed %d", seed)
-	}
-	b.WriteString(" · " + modelName(model))
+	b.WriteString(" · " + shortSeed(seed) + " · " + modelName(model))
 	return b.String()
+}
+
+// shortSeed is "seed N", or "random seed" for -1.
+func shortSeed(seed int64) string {
+	if seed == -1 {
+		return "random seed"
+	}
+	return fmt.Sprintf("seed %d", seed)
 }

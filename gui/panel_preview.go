@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"stablenew/app"
@@ -38,6 +41,8 @@ type planResult struct {
 	rows     []previewRow
 	estimate time.Duration
 	known    bool
+	// reprocess is set when the plan is a reprocess draft, not the packs.
+	reprocess bool
 }
 
 // previewPanel shows the draft: every JobSpec the current setup plans to,
@@ -56,6 +61,10 @@ type previewPanel struct {
 	notes   *widget.Label
 	list    *widget.List
 	details *jobDetails
+	// reprocessBar says the draft is a reprocess draft, with Edit… and Back
+	// to packs; hidden otherwise.
+	reprocessBar  *fyne.Container
+	reprocessText *widget.Label
 
 	debounce *Debouncer
 	// gen counts plan-input changes (UI goroutine); genSeen is its copy for
@@ -91,12 +100,20 @@ func newPreviewPanel(h *panelHub) *previewPanel {
 	p.list.OnUnselected = p.onUnselected
 	p.details = newJobDetails(h)
 	p.debounce = NewDebouncer(previewDelay, p.rebuild)
+	p.reprocessText = &widget.Label{Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
+	p.reprocessBar = container.NewBorder(nil, nil, nil,
+		container.NewHBox(
+			&widget.Button{Text: "Edit…", Icon: theme.DocumentCreateIcon(), OnTapped: func() { h.mw.openReprocess() }},
+			&widget.Button{Text: "Back to packs", Icon: theme.NavigateBackIcon(), OnTapped: p.onBackToPacks},
+		),
+		p.reprocessText)
+	p.reprocessBar.Hide()
 	return p
 }
 
 // build lays out the panel.
 func (p *previewPanel) build() fyne.CanvasObject {
-	top := container.NewVBox(p.header, p.stages, p.state, p.errText, p.notes)
+	top := container.NewVBox(p.reprocessBar, p.header, p.stages, p.state, p.errText, p.notes)
 	split := container.NewVSplit(minHeight(p.list, 120), container.NewVScroll(p.details.build()))
 	split.Offset = 0.55
 	return container.NewBorder(top, nil, nil, nil, split)
@@ -105,12 +122,16 @@ func (p *previewPanel) build() fyne.CanvasObject {
 // start listens to the State and plans the current setup at once.
 func (p *previewPanel) start() {
 	p.h.mw.State.OnChange(p.onStateChange)
+	p.showReprocess()
 	p.invalidate(true)
 }
 
 // onStateChange rebuilds the plan, a moment after the last edit, when one
 // of its inputs changed.
 func (p *previewPanel) onStateChange(what app.Change) {
+	if what.Has(app.ChangeReprocess) {
+		p.showReprocess()
+	}
 	if what.Has(app.PlanInputs) {
 		p.invalidate(false)
 	}
@@ -179,7 +200,7 @@ func (p *previewPanel) plan(ctx context.Context, gen uint64) *planResult {
 	if ctx.Err() != nil {
 		return nil
 	}
-	res := &planResult{gen: gen, plan: plan, err: err}
+	res := &planResult{gen: gen, plan: plan, err: err, reprocess: req.Reprocess != nil}
 	if err == nil {
 		res.rows = previewRows(plan.Jobs)
 		res.estimate, res.known = p.estimate(plan.Jobs)
@@ -206,6 +227,14 @@ func previewRows(jobs []pipeline.JobSpec) []previewRow {
 	for i := range jobs {
 		j := &jobs[i]
 		c := j.Config
+		if j.Source == pipeline.SourceReprocess {
+			rows[i] = previewRow{
+				title: fmt.Sprintf("%d. %s · %s · %s", i+1, filepath.Base(c.Img2Img.InputImage), c.StageSummary(),
+					shortSeed(j.Seed)),
+				prompt: oneLine(c.Prompt.Positive, rowTextMax),
+			}
+			continue
+		}
 		rows[i] = previewRow{
 			title: fmt.Sprintf("%d. %s · %d×%d", i+1,
 				jobTitle(j.PackID, j.PromptIndex, j.VariantIndex, j.VariantTotal, j.BatchIndex, j.BatchTotal, j.Seed, c.Txt2Img.Model),
@@ -215,6 +244,25 @@ func previewRows(jobs []pipeline.JobSpec) []previewRow {
 	}
 	return rows
 }
+
+// showReprocess shows or hides the reprocess bar for the State's draft.
+func (p *previewPanel) showReprocess() {
+	src := p.h.mw.State.Reprocess()
+	if src == nil {
+		p.reprocessBar.Hide()
+		return
+	}
+	stages := make([]string, len(src.Stages))
+	for i, s := range src.Stages {
+		stages[i] = string(s)
+	}
+	p.reprocessText.SetText(fmt.Sprintf("Reprocess draft: %s on %s. The prompt packs are left out until you go back to them.",
+		strings.Join(stages, " → "), plural(len(src.Inputs), "chosen file or folder", "chosen files or folders")))
+	p.reprocessBar.Show()
+}
+
+// onBackToPacks ends the reprocess draft: the preview plans the packs again.
+func (p *previewPanel) onBackToPacks() { p.h.mw.State.SetReprocess(nil) }
 
 // apply shows a finished rebuild, unless the inputs changed since it
 // started (a newer rebuild is on its way then).

@@ -102,13 +102,22 @@ func (c *runControls) submitPlan(res *planResult, front bool) {
 			c.h.setError("queueing failed: " + err.Error())
 			return
 		}
-		c.h.mw.State.RecordRun()
-		c.h.preview.consume(res)
 		where := "to the queue"
 		if front {
 			where = "at the front of the queue"
 		}
 		msg := fmt.Sprintf("Queued %s %s.", plural(len(jobs), "job", "jobs"), where)
+		if res.reprocess {
+			// Queued once is what a reprocess wants: the draft ends and the
+			// preview plans the packs again.
+			c.h.preview.consume(res)
+			c.h.mw.State.SetReprocess(nil)
+			msg = fmt.Sprintf("Queued %s %s. The preview shows the prompt packs again.",
+				plural(len(jobs), "reprocess job", "reprocess jobs"), where)
+		} else {
+			c.h.mw.State.RecordRun()
+			c.h.preview.consume(res)
+		}
 		if warn != nil {
 			c.say(msg+" "+warn.Error(), widget.WarningImportance)
 			return
@@ -152,8 +161,14 @@ func (c *runControls) setBusy(busy bool) {
 	}
 }
 
-// onClearDraft clears the pack selection: the draft becomes empty.
+// onClearDraft ends a reprocess draft, or else clears the pack selection:
+// the draft becomes empty.
 func (c *runControls) onClearDraft() {
+	if c.h.mw.State.Reprocess() != nil {
+		c.h.mw.State.SetReprocess(nil)
+		c.say("Reprocess draft cleared: the preview shows the prompt packs again.", widget.LowImportance)
+		return
+	}
 	c.h.mw.State.SetPacks(nil)
 	c.say("Draft cleared: pick prompt packs in the sidebar to plan again.", widget.LowImportance)
 }

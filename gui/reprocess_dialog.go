@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -17,26 +19,30 @@ import (
 	"stablenew/pipeline"
 )
 
-// reprocessDialog queues stages (img2img, ADetailer, upscale) on images the
-// user already has. It plans first and shows the result; Add to Queue then
-// stores exactly the planned JobSpecs.
+// reprocessDialog sets up a reprocess draft: stages (img2img, ADetailer,
+// upscale) on images the user already has. It plans as the choices change
+// to show how many jobs that makes and which files are left out; Show in
+// Preview then makes it the draft, so the preview lists every job and Add
+// to Queue stores exactly those, as for prompt packs.
 type reprocessDialog struct {
-	mw        *MainWindow
-	inputs    []string
-	inputList *widget.Label
-	img2img   *widget.Check
-	adetailer *widget.Check
-	upscale   *widget.Check
-	ownPrompt *widget.Check
-	result    *widget.Label
-	queueBtn  *widget.Button
-	plan      *controller.ReprocessPlan
-	d         dialog.Dialog
+	mw         *MainWindow
+	inputs     []string
+	inputList  *widget.Label
+	img2img    *widget.Check
+	adetailer  *widget.Check
+	upscale    *widget.Check
+	ownPrompt  *widget.Check
+	result     *widget.Label
+	previewBtn *widget.Button
+	plan       *controller.Plan
+	d          dialog.Dialog
 }
 
 // showReprocess opens the Reprocess images dialog.
 func (mw *MainWindow) showReprocess() { mw.openReprocess() }
 
+// openReprocess opens the Reprocess images dialog, filled in with the
+// current reprocess draft when there is one.
 func (mw *MainWindow) openReprocess() *reprocessDialog {
 	r := &reprocessDialog{mw: mw}
 	r.inputList = &widget.Label{Text: "No images chosen yet.", Wrapping: fyne.TextWrapWord}
@@ -45,8 +51,14 @@ func (mw *MainWindow) openReprocess() *reprocessDialog {
 	r.upscale = &widget.Check{Text: "Upscale (with the upscale card's settings)", Checked: true, OnChanged: r.onChanged}
 	r.ownPrompt = &widget.Check{Text: "Use each image's own prompt and seed when it has them", Checked: true, OnChanged: r.onChanged}
 	r.result = &widget.Label{Wrapping: fyne.TextWrapWord}
-	r.queueBtn = &widget.Button{Text: "Add to Queue", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: r.onQueue}
-	r.queueBtn.Disable()
+	r.previewBtn = &widget.Button{Text: "Show in Preview", Icon: theme.VisibilityIcon(), Importance: widget.HighImportance, OnTapped: r.onPreview}
+	r.previewBtn.Disable()
+	if cur := mw.State.Reprocess(); cur != nil {
+		r.img2img.Checked = slices.Contains(cur.Stages, pipeline.StageImg2Img)
+		r.adetailer.Checked = slices.Contains(cur.Stages, pipeline.StageADetailer)
+		r.upscale.Checked = slices.Contains(cur.Stages, pipeline.StageUpscale)
+		r.ownPrompt.Checked = cur.UseImagePrompt
+	}
 	content := container.NewVBox(
 		widget.NewLabel("Images (files, or folders whose .png, .jpg and .webp files are all taken):"),
 		r.inputList,
@@ -60,15 +72,23 @@ func (mw *MainWindow) openReprocess() *reprocessDialog {
 		r.img2img, r.adetailer, r.upscale, r.ownPrompt,
 		widget.NewSeparator(),
 		r.result,
+		&widget.Label{Text: "Show in Preview lists every job in the Preview tab instead of the prompt packs; " +
+			"Add to Queue there queues them. \"Back to packs\" in the preview ends the reprocess draft.",
+			Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance},
 	)
 	r.d = dialog.NewCustomWithoutButtons("Reprocess images", container.NewVScroll(content), mw.Window)
 	r.d.(*dialog.CustomDialog).SetButtons([]fyne.CanvasObject{
-		&widget.Button{Text: "Close", Icon: theme.CancelIcon(), OnTapped: r.d.Hide},
-		r.queueBtn,
+		&widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: r.d.Hide},
+		r.previewBtn,
 	})
-	r.d.Resize(fyne.NewSize(620, 560))
+	r.d.Resize(fyne.NewSize(620, 600))
 	r.d.Show()
 	mw.reprocess = r
+	if cur := mw.State.Reprocess(); cur != nil {
+		r.setInputs(cur.Inputs)
+	} else {
+		r.onChanged(true)
+	}
 	return r
 }
 
@@ -93,57 +113,66 @@ func (r *reprocessDialog) onAddFolder() {
 	}, r.mw.Window)
 }
 
-func (r *reprocessDialog) onClear() {
-	r.inputs = nil
-	r.inputList.SetText("No images chosen yet.")
-	r.onChanged(true)
-}
+func (r *reprocessDialog) onClear() { r.setInputs(nil) }
 
-func (r *reprocessDialog) add(path string) {
-	r.inputs = append(r.inputs, path)
-	names := make([]string, len(r.inputs))
-	for i, p := range r.inputs {
-		names[i] = filepath.Base(p)
+// add adds an image file or folder to the inputs.
+func (r *reprocessDialog) add(path string) { r.setInputs(append(slices.Clone(r.inputs), path)) }
+
+// setInputs replaces the inputs, lists them and plans again.
+func (r *reprocessDialog) setInputs(paths []string) {
+	r.inputs = paths
+	if len(paths) == 0 {
+		r.inputList.SetText("No images chosen yet.")
+	} else {
+		names := make([]string, len(paths))
+		for i, p := range paths {
+			names[i] = filepath.Base(p)
+		}
+		r.inputList.SetText(oneLine(strings.Join(names, ", "), 600))
 	}
-	r.inputList.SetText(strings.Join(names, ", "))
 	r.onChanged(true)
 }
 
-func (r *reprocessDialog) stages() []pipeline.StageType {
-	var out []pipeline.StageType
+// source is the reprocess draft the dialog's choices make.
+func (r *reprocessDialog) source() *controller.ReprocessSource {
+	var stages []pipeline.StageType
 	if r.img2img.Checked {
-		out = append(out, pipeline.StageImg2Img)
+		stages = append(stages, pipeline.StageImg2Img)
 	}
 	if r.adetailer.Checked {
-		out = append(out, pipeline.StageADetailer)
+		stages = append(stages, pipeline.StageADetailer)
 	}
 	if r.upscale.Checked {
-		out = append(out, pipeline.StageUpscale)
+		stages = append(stages, pipeline.StageUpscale)
 	}
-	return out
+	return &controller.ReprocessSource{Inputs: slices.Clone(r.inputs), Stages: stages, UseImagePrompt: r.ownPrompt.Checked}
 }
 
-// onChanged plans again, off the UI goroutine, whenever a choice changes.
+// onChanged plans again, off the UI goroutine, whenever a choice changes:
+// the same plan the preview will make (the State's snapshot with this
+// draft), so the counts shown here are the preview's.
 func (r *reprocessDialog) onChanged(bool) {
 	r.plan = nil
-	r.queueBtn.Disable()
-	if len(r.inputs) == 0 || len(r.stages()) == 0 {
+	r.previewBtn.Disable()
+	src := r.source()
+	if len(src.Inputs) == 0 || len(src.Stages) == 0 {
 		r.result.SetText("Choose images and at least one stage.")
 		return
 	}
 	r.result.SetText("Planning…")
-	req := controller.ReprocessRequest{Inputs: append([]string(nil), r.inputs...), Stages: r.stages(),
-		Config: r.mw.State.Config(), UseImagePrompt: r.ownPrompt.Checked}
-	var plan *controller.ReprocessPlan
+	req := r.mw.State.Snapshot()
+	req.Source, req.Reprocess = pipeline.SourceReprocess, src
+	var plan *controller.Plan
 	r.mw.Bridge.Go("plan reprocess", func(ctx context.Context) error {
 		var err error
-		plan, err = r.mw.Services.Pipeline.PlanReprocess(ctx, req)
+		plan, err = r.mw.Services.Pipeline.Plan(ctx, req)
 		return err
-	}, func(err error) { r.planned(req, plan, err) })
+	}, func(err error) { r.planned(src, plan, err) })
 }
 
-func (r *reprocessDialog) planned(req controller.ReprocessRequest, plan *controller.ReprocessPlan, err error) {
-	if len(req.Inputs) != len(r.inputs) || fmt.Sprint(req.Stages) != fmt.Sprint(r.stages()) || req.UseImagePrompt != r.ownPrompt.Checked {
+// planned shows a finished plan, unless the choices changed meanwhile.
+func (r *reprocessDialog) planned(src *controller.ReprocessSource, plan *controller.Plan, err error) {
+	if !reflect.DeepEqual(src, r.source()) {
 		return // a newer choice is being planned
 	}
 	var b strings.Builder
@@ -152,7 +181,7 @@ func (r *reprocessDialog) planned(req controller.ReprocessRequest, plan *control
 	}
 	if plan != nil {
 		if len(plan.Jobs) > 0 {
-			fmt.Fprintf(&b, "%d jobs: %s on each image.\n", len(plan.Jobs), plan.Jobs[0].Config.StageSummary())
+			fmt.Fprintf(&b, "%s: %s on each image.\n", plural(len(plan.Jobs), "job", "jobs"), plan.Jobs[0].Config.StageSummary())
 		}
 		for _, s := range plan.Skipped {
 			fmt.Fprintf(&b, "Skipped %s\n", s.Error())
@@ -161,26 +190,19 @@ func (r *reprocessDialog) planned(req controller.ReprocessRequest, plan *control
 	r.result.SetText(strings.TrimSpace(b.String()))
 	if err == nil && plan != nil && len(plan.Jobs) > 0 {
 		r.plan = plan
-		r.queueBtn.Enable()
+		r.previewBtn.Enable()
 	}
 }
 
-// onQueue stores exactly the planned jobs.
-func (r *reprocessDialog) onQueue() {
-	plan := r.plan
-	if plan == nil {
+// onPreview makes the choices the draft: the preview plans them in place of
+// the packs and Add to Queue queues exactly what it shows.
+func (r *reprocessDialog) onPreview() {
+	if r.plan == nil {
 		return
 	}
-	r.queueBtn.Disable()
-	r.mw.Bridge.Go("queue reprocess", func(context.Context) error {
-		return r.mw.Services.Queue.Submit(plan.Jobs, false)
-	}, func(err error) {
-		if err != nil {
-			r.result.SetText("Could not add the jobs to the queue: " + err.Error())
-			r.queueBtn.Enable()
-			return
-		}
-		r.result.SetText(fmt.Sprintf("Added %d jobs to the queue.", len(plan.Jobs)))
-		r.plan = nil
-	})
+	r.mw.State.SetReprocess(r.source())
+	r.d.Hide()
+	if h := hubOf(r.mw); h.preview != nil && h.preview.tabs != nil {
+		h.preview.tabs.Select(h.preview.tab)
+	}
 }
