@@ -170,6 +170,35 @@ func TestLaunchStartsTheConfiguredWebUI(t *testing.T) {
 	})
 }
 
+// With autostart on, the launcher runs by itself once the first probe finds
+// no WebUI.
+func TestLauncherAutostartLaunchesWhenNoWebUIAnswers(t *testing.T) {
+	s := app.DefaultSettings()
+	s.LauncherCommand = "true --api"
+	s.LauncherAutostart = true
+	ph := newPanelHarness(t, harnessOptions{urls: []string{"http://127.0.0.1:9"}, start: true, settings: &s})
+	ind := ph.h.status.indicators[0]
+	ph.waitFor("the launched process", func() bool { return ind.launcher != nil })
+	if ind.autoLaunch {
+		t.Error("autostart must launch once only")
+	}
+}
+
+// Without autostart nothing is launched by itself.
+func TestLauncherWithoutAutostartWaitsForTheUser(t *testing.T) {
+	s := app.DefaultSettings()
+	s.LauncherCommand = "true --api"
+	ph := newPanelHarness(t, harnessOptions{urls: []string{"http://127.0.0.1:9"}, start: true, settings: &s})
+	ind := ph.h.status.indicators[0]
+	ph.waitFor("the first probe", func() bool {
+		return ind.state == webui.StateDisconnected || ind.state == webui.StateError
+	})
+	ph.mw.Bridge.Drain()
+	if ind.launcher != nil {
+		t.Error("the WebUI was launched without autostart")
+	}
+}
+
 func TestRunNowStartsAQueueWithoutAutoRun(t *testing.T) {
 	ph := newPanelHarness(t, harnessOptions{rows: 1, steps: 4, start: true})
 	if err := ph.svc.Queue.SetAutoRun(false); err != nil {

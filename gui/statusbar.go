@@ -46,6 +46,9 @@ type backendIndicator struct {
 	launcher *webui.Launcher
 	// canLaunch: a launcher command is configured (first backend only).
 	canLaunch bool
+	// autoLaunch: launch once when the first probe finds no WebUI
+	// (Settings: start the WebUI when StableNew opens).
+	autoLaunch bool
 }
 
 // NewStatusBar builds the status bar of the window.
@@ -75,6 +78,7 @@ func (sb *statusBar) newIndicator(b *app.Backend, i, n int) *backendIndicator {
 		ind.state, ind.err = b.Monitor.State(), b.Monitor.Err()
 	}
 	ind.canLaunch = i == 0 && strings.TrimSpace(sb.h.mw.Services.Settings.LauncherCommand) != ""
+	ind.autoLaunch = ind.canLaunch && sb.h.mw.Services.Settings.LauncherAutostart
 	ind.dot = canvas.NewCircle(color.Transparent)
 	ind.dot.Resize(fyne.NewSize(10, 10))
 	ind.label = &widget.Label{}
@@ -99,6 +103,7 @@ func (sb *statusBar) onBackend(b *app.Backend, s webui.ConnectionState, err erro
 		if ind.b == b {
 			ind.state, ind.err = s, err
 			ind.show()
+			ind.maybeAutoLaunch()
 		}
 	}
 }
@@ -154,6 +159,23 @@ func (ind *backendIndicator) onRetry() {
 	}
 	ind.state = webui.StateConnecting
 	ind.show()
+}
+
+// maybeAutoLaunch launches the WebUI once, when autostart is on and the
+// first answer from the monitor is that nothing listens. A WebUI that is
+// already up is left alone.
+func (ind *backendIndicator) maybeAutoLaunch() {
+	if !ind.autoLaunch {
+		return
+	}
+	switch ind.state {
+	case webui.StateReady, webui.StateDisabled:
+		ind.autoLaunch = false
+	case webui.StateDisconnected, webui.StateError:
+		ind.autoLaunch = false
+		ind.sb.h.mw.Log.Info("no WebUI answers; starting it (Settings: start the WebUI when StableNew opens)")
+		ind.onLaunch()
+	}
 }
 
 // onLaunch starts the configured WebUI command, off the UI goroutine. The
