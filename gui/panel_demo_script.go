@@ -15,8 +15,10 @@ import (
 // sdxl_portraits) once the window is up and runs them now, as if the user
 // had clicked Run Now. STABLENEW_DEMO_SCRIPT=tour does the same with
 // sdxl_portraits and landscapes_matrix by default, then shows the Queue tab
-// after tourQueueAt and the History tab with the log panel open after
-// tourHistoryAt, so that timed screenshots catch every panel.
+// after tourQueueAt, the History tab with the log panel open after
+// tourHistoryAt, the Reprocess images dialog on the newest job's images
+// after tourReprocessAt and that reprocess draft in the preview after
+// tourDraftAt, so that timed screenshots catch every panel.
 const (
 	envDemoScript   = "STABLENEW_DEMO_SCRIPT"
 	envDemoPack     = "STABLENEW_DEMO_PACK"
@@ -24,6 +26,8 @@ const (
 	demoTourScript  = "tour"
 	tourQueueAt     = 8 * time.Second
 	tourHistoryAt   = 16 * time.Second
+	tourReprocessAt = 22 * time.Second
+	tourDraftAt     = 30 * time.Second
 )
 
 // startDemoScript starts the scripted demo named by STABLENEW_DEMO_SCRIPT.
@@ -39,6 +43,8 @@ func startDemoScript(h *panelHub) {
 		want = "sdxl_portraits,landscapes_matrix"
 		time.AfterFunc(tourQueueAt, func() { h.do("demo tour", func() { h.queue.tabs.Select(h.queue.tab) }) })
 		time.AfterFunc(tourHistoryAt, func() { h.do("demo tour", h.tourHistory) })
+		time.AfterFunc(tourReprocessAt, func() { h.do("demo tour", h.tourReprocess) })
+		time.AfterFunc(tourDraftAt, func() { h.do("demo tour", h.tourDraft) })
 	default:
 		h.mw.Log.Warn("unknown demo script; known: "+demoQueueScript+", "+demoTourScript, "script", script)
 		return
@@ -95,5 +101,25 @@ func (h *panelHub) tourHistory() {
 	}
 	if h.logs != nil && !h.logs.open {
 		h.logs.onToggle()
+	}
+}
+
+// tourReprocess opens the Reprocess images dialog on the selected history
+// job's images, with ADetailer and upscale chosen (demo tour).
+func (h *panelHub) tourReprocess() {
+	if h.logs != nil && h.logs.open {
+		h.logs.onToggle()
+	}
+	h.history.onReprocess()
+	if d := h.mw.reprocess; d != nil {
+		d.adetailer.SetChecked(true)
+	}
+}
+
+// tourDraft shows the dialog's choices as the draft in the preview (demo
+// tour).
+func (h *panelHub) tourDraft() {
+	if d := h.mw.reprocess; d != nil {
+		d.onPreview()
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -80,8 +81,12 @@ func (j *JobSpec) ImagesPerJob() int { return j.Config.Batch.BatchSize }
 // Stages lists the stages the job runs, in order.
 func (j *JobSpec) Stages() []StageType { return j.Config.StageTypes() }
 
-// Label is a short human description: "portraits #3 v2/4 b1/2 seed 1234".
+// Label is a short human description: "portraits #3 v2/4 b1/2 seed 1234",
+// or "reprocess of cat.png seed 1234" for a reprocess job.
 func (j *JobSpec) Label() string {
+	if j.Source == SourceReprocess && j.Config != nil && j.Config.Img2Img.InputImage != "" {
+		return fmt.Sprintf("reprocess of %s seed %d", filepath.Base(j.Config.Img2Img.InputImage), j.Seed)
+	}
 	return fmt.Sprintf("%s #%d v%d/%d b%d/%d seed %d", j.PackID, j.PromptIndex+1,
 		j.VariantIndex+1, j.VariantTotal, j.BatchIndex+1, j.BatchTotal, j.Seed)
 }
