@@ -331,13 +331,23 @@ func (s *State) Reprocess() *controller.ReprocessSource {
 // again.
 func (s *State) SetReprocess(r *controller.ReprocessSource) {
 	r = r.Clone()
+	s.updateTransient(ChangeReprocess, func() bool {
+		if reflect.DeepEqual(r, s.reprocess) {
+			return false
+		}
+		s.reprocess = r
+		return true
+	})
+}
+
+// updateTransient runs set under the lock for a part the state file does
+// not hold; when set reports a change, listeners hear what.
+func (s *State) updateTransient(what Change, set func() (changed bool)) {
 	s.mu.Lock()
-	if reflect.DeepEqual(r, s.reprocess) {
-		s.mu.Unlock()
-		return
+	after := func() {}
+	if set() {
+		after = s.changed(what)
 	}
-	s.reprocess = r
-	after := s.changed(ChangeReprocess)
 	s.mu.Unlock()
 	after()
 }
@@ -374,15 +384,13 @@ func (s *State) PlanInfo() PlanInfo {
 // SetPlanInfo publishes the preview's plan summary (not persisted).
 func (s *State) SetPlanInfo(p PlanInfo) {
 	p.Notes = slices.Clone(p.Notes)
-	s.mu.Lock()
-	if reflect.DeepEqual(p, s.plan) {
-		s.mu.Unlock()
-		return
-	}
-	s.plan = p
-	after := s.changed(ChangePlan)
-	s.mu.Unlock()
-	after()
+	s.updateTransient(ChangePlan, func() bool {
+		if reflect.DeepEqual(p, s.plan) {
+			return false
+		}
+		s.plan = p
+		return true
+	})
 }
 
 // RecordRun remembers the current setup as the last run (call it when Add
