@@ -54,7 +54,7 @@ func runPNGInfo(env *Env, args []string) error {
 				for _, p := range md.Params.Pairs {
 					r.Parameters[p.Key] = p.Value
 				}
-				m := infotext.ToConfig(md.Params, pipeline.Defaults())
+				m := infotext.ToConfig(md.Params, pipeline.Defaults(), infotext.Options{})
 				r.Config, r.NotApplied = &m.Config, m.NotApplied
 			}
 			if md.StableNew != nil {

@@ -129,7 +129,7 @@ func TestPreviewEqualsQueueEqualsExecutor(t *testing.T) {
 			require.True(t, ok)
 			assert.Equal(t, job.Seed+int64(k), seed, "the infotext the WebUI wrote carries the same seed")
 			// Round trip: the image's parameters load back to the job's values.
-			back := infotext.ToConfig(md.Params, pipeline.Defaults()).Config
+			back := infotext.ToConfig(md.Params, pipeline.Defaults(), infotext.Options{}).Config
 			assert.Equal(t, job.Config.Prompt.Positive, back.Prompt.Positive)
 			assert.Equal(t, job.Config.Prompt.Negative, back.Prompt.Negative)
 			assert.Equal(t, job.Config.Txt2Img.Steps, back.Txt2Img.Steps)

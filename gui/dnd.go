@@ -25,17 +25,15 @@ type dropTarget struct {
 
 // dropHandler handles images dropped on the window. Dropped on the img2img
 // card, an image becomes img2img's input image; anywhere else its
-// generation parameters are read (off the UI goroutine) and loaded into the
-// stage cards, with a dialog that lists what was applied and what was not,
-// and an Undo button.
+// generation parameters are read (off the UI goroutine), mapped with
+// infotext.ToConfig and loaded into the stage cards, with a dialog that
+// lists what changed and what was not applied, and an Undo button.
 type dropHandler struct {
 	h       *panelHub
 	targets []dropTarget
 
-	// Of the last loaded image (tests read them).
-	report *dropReport
-	prev   *pipeline.PipelineConfig
-	dlg    dialog.Dialog
+	// loaded is the last image's load into the stage cards (tests read it).
+	loaded *stageLoad
 }
 
 func newDropHandler(h *panelHub) *dropHandler { return &dropHandler{h: h} }
@@ -158,60 +156,43 @@ func (d *dropHandler) loadParameters(path string) {
 	})
 }
 
-// apply loads parameters into the State and shows what happened.
+// apply maps the parameters onto the current configuration with the one
+// infotext mapping and loads its stage sections into the State: prompts
+// stay with the packs. The dialog shows what changed, what was not applied,
+// Undo, and buttons to use the image's prompt.
 func (d *dropHandler) apply(path string, p *infotext.Parameters) {
-	st := d.h.mw.State
-	prev := st.Config()
-	next := prev.Clone()
-	rep := applyInfotext(&next, p, d.h.mw.Resources())
-	st.SetConfig(next)
-	d.prev, d.report = &prev, rep
-	d.showReport(path, p, rep)
-}
-
-// showReport is the dialog after a drop: applied, not applied, Undo.
-func (d *dropHandler) showReport(path string, p *infotext.Parameters, rep *dropReport) {
-	applied := &widget.Label{Text: "• " + strings.Join(rep.Applied, "\n• "), Wrapping: fyne.TextWrapWord}
-	skipped := &widget.Label{Text: "none", Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
-	if len(rep.Skipped) > 0 {
-		skipped.Text = "• " + strings.Join(rep.Skipped, "\n• ")
+	m := infotext.ToConfig(p, d.h.mw.State.Config(), infotext.Options{Checkpoint: checkpointResolver(d.h.mw.Resources())})
+	var notApplied []string
+	if p.Prompt != "" {
+		notApplied = append(notApplied, "Prompt: prompts come from the prompt packs (use Copy prompt or New pack from prompt)")
 	}
-	note := "These settings are in the stage cards now."
-	if !d.h.mw.State.OverrideEnabled() {
-		note += " Turn on \"Override pack configs with current stages\" for them to apply over the packs' own settings."
+	if p.Negative != "" {
+		notApplied = append(notApplied, "Negative prompt: comes from the packs and the Prompts card")
 	}
-	content := container.NewVBox(
-		widget.NewLabelWithStyle("Applied", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), applied,
-		widget.NewLabelWithStyle("Not applied", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), skipped,
-		&widget.Label{Text: note, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance},
-	)
-	scroll := container.NewVScroll(content)
-	scroll.SetMinSize(fyne.NewSize(520, 320))
-	dlg := dialog.NewCustomWithoutButtons("Settings from "+filepath.Base(path), scroll, d.h.mw.Window)
-	undo := &widget.Button{Text: "Undo", Icon: theme.ContentUndoIcon(), OnTapped: func() { d.onUndo(); dlg.Hide() }}
-	copyPrompt := &widget.Button{Text: "Copy prompt", Icon: theme.ContentCopyIcon(), OnTapped: func() {
-		d.h.mw.App.Clipboard().SetContent(p.Prompt)
-	}}
-	asPack := &widget.Button{Text: "New pack from prompt", Icon: theme.DocumentCreateIcon(), OnTapped: func() {
-		dlg.Hide()
-		d.onPromptAsPack(path, p)
-	}}
-	closeBtn := &widget.Button{Text: "Close", Importance: widget.HighImportance, OnTapped: dlg.Hide}
-	if p.Prompt == "" {
-		copyPrompt.Disable()
-		asPack.Disable()
+	for _, na := range m.NotApplied {
+		notApplied = append(notApplied, oneLine(na, 100))
 	}
-	dlg.SetButtons([]fyne.CanvasObject{undo, copyPrompt, asPack, closeBtn})
-	d.dlg = dlg
-	dlg.Show()
-}
-
-// onUndo puts back the configuration from before the drop.
-func (d *dropHandler) onUndo() {
-	if d.prev != nil {
-		d.h.mw.State.SetConfig(*d.prev)
-		d.prev = nil
+	l := &stageLoad{
+		title:      "Settings from " + filepath.Base(path),
+		notApplied: notApplied,
+		notes:      m.Notes,
+		buttons: func(hide func()) []fyne.CanvasObject {
+			copyPrompt := &widget.Button{Text: "Copy prompt", Icon: theme.ContentCopyIcon(), OnTapped: func() {
+				d.h.mw.App.Clipboard().SetContent(p.Prompt)
+			}}
+			asPack := &widget.Button{Text: "New pack from prompt", Icon: theme.DocumentCreateIcon(), OnTapped: func() {
+				hide()
+				d.onPromptAsPack(path, p)
+			}}
+			if p.Prompt == "" {
+				copyPrompt.Disable()
+				asPack.Disable()
+			}
+			return []fyne.CanvasObject{copyPrompt, asPack}
+		},
 	}
+	d.loaded = l
+	d.h.loadStages(l, m.Config)
 }
 
 // onPromptAsPack saves the image's prompt as a new one-row pack, selects it

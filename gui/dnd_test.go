@@ -7,6 +7,8 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"stablenew/pipeline"
 	"stablenew/pipeline/output"
 )
 
@@ -44,10 +47,14 @@ Steps: 28, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 6.5, Seed: 42424
 func TestDropLoadsParametersWithUndo(t *testing.T) {
 	ph := newPanelHarness(t, harnessOptions{})
 	path := infotextPNG(t, t.TempDir(), droppedParams)
+	ph.mw.State.SetOverrideEnabled(false)
+	ph.mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) {
+		c.Batch.SeedMode, c.Txt2Img.Steps, c.Hires.Enabled = pipeline.SeedRandom, 20, false
+	})
 	before := ph.mw.State.Config()
 	d := ph.h.drops
 	d.onDropped(fyne.NewPos(5, 5), []fyne.URI{storage.NewFileURI(path)})
-	ph.waitFor("the parameters", func() bool { return d.report != nil })
+	ph.waitFor("the parameters", func() bool { return d.loaded != nil })
 	c := ph.mw.State.Config()
 	tx := c.Txt2Img
 	if tx.Steps != 28 || tx.Sampler != "DPM++ 2M" || tx.Scheduler != "Karras" || tx.CFGScale != 6.5 ||
@@ -63,21 +70,64 @@ func TestDropLoadsParametersWithUndo(t *testing.T) {
 	if !c.Refiner.Enabled || c.Refiner.SwitchAt != 0.75 || !strings.HasPrefix(c.Refiner.Checkpoint, "sd_xl_refiner_1.0") {
 		t.Errorf("refiner = %+v", c.Refiner)
 	}
-	if c.Batch != before.Batch || c.Prompt != before.Prompt {
-		t.Error("a drop changed more than the stage settings")
+	if d := pipeline.DiffConfigs(before, c, "prompt", "lora_strengths", "batch", "output", "randomizer"); len(d) > 0 {
+		t.Errorf("a drop changed more than the stage settings: %v", d)
 	}
-	skipped := strings.Join(d.report.Skipped, "\n")
-	for _, want := range []string{"Prompt:", "Lora hashes"} {
-		if !strings.Contains(skipped, want) {
-			t.Errorf("not-applied list lacks %q:\n%s", want, skipped)
+
+	// The dialog: what changed, the notes, what was not applied.
+	text := dialogText(t, ph.mw)
+	for _, want := range []string{
+		"Changed", "Txt2img steps: 20 → 28", "Txt2img sampler: " + before.Txt2Img.Sampler + " → DPM++ 2M", "Hires fix: off → on",
+		"Txt2img seed: " + strconv.FormatInt(before.Txt2Img.Seed, 10) + " → 424242", "seed mode is random",
+		"Not applied", "Prompt: prompts come from the prompt packs", "Lora hashes", "Version: v1.10.1",
+		"Override pack configs with current stages",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the dialog lacks %q:\n%s", want, text)
 		}
 	}
-	if strings.Contains(skipped, "Steps") || strings.Contains(skipped, "Version") {
-		t.Errorf("applied keys listed as not applied:\n%s", skipped)
+	if strings.Contains(text, "• Steps:") || strings.Contains(text, "• Sampler:") {
+		t.Errorf("applied keys listed as not applied:\n%s", text)
 	}
+	if len(d.loaded.changes) == 0 || d.loaded.changes[0].Path != "txt2img.model" {
+		t.Errorf("changes = %v", d.loaded.changes)
+	}
+	if ph.findButton("Copy prompt").Disabled() || ph.findButton("New pack from prompt").Disabled() {
+		t.Error("the prompt buttons are off for an image with a prompt")
+	}
+
 	ph.tapButton("Undo")
-	if got := ph.mw.State.Config(); got.Txt2Img != before.Txt2Img || got.Hires != before.Hires || got.Refiner != before.Refiner {
-		t.Error("Undo did not restore the settings")
+	if got := ph.mw.State.Config(); !reflect.DeepEqual(got, before) {
+		t.Errorf("Undo did not restore the configuration: %v", pipeline.DiffConfigs(before, got))
+	}
+	if ph.mw.Window.Canvas().Overlays().Top() != nil {
+		t.Error("the dialog stayed open after Undo")
+	}
+}
+
+// A second drop of the same image changes nothing, and says so.
+func TestDropOfTheSameSettingsSaysNothingChanged(t *testing.T) {
+	ph := newPanelHarness(t, harnessOptions{})
+	path := infotextPNG(t, t.TempDir(), droppedParams)
+	d := ph.h.drops
+	d.onDropped(fyne.NewPos(5, 5), []fyne.URI{storage.NewFileURI(path)})
+	ph.waitFor("the first load", func() bool { return d.loaded != nil })
+	first := d.loaded
+	ph.tapButton("Close")
+	loaded := ph.mw.State.Config()
+	d.onDropped(fyne.NewPos(5, 5), []fyne.URI{storage.NewFileURI(path)})
+	ph.waitFor("the second load", func() bool { return d.loaded != first })
+	if len(d.loaded.changes) != 0 {
+		t.Errorf("changes = %v", d.loaded.changes)
+	}
+	if text := dialogText(t, ph.mw); !strings.Contains(text, "Nothing changed") {
+		t.Errorf("the dialog does not say nothing changed:\n%s", text)
+	}
+	if !ph.findButton("Undo").Disabled() {
+		t.Error("Undo is on with nothing to undo")
+	}
+	if got := ph.mw.State.Config(); !reflect.DeepEqual(got, loaded) {
+		t.Errorf("the second drop changed %v", pipeline.DiffConfigs(loaded, got))
 	}
 }
 
@@ -92,7 +142,7 @@ func TestDropOnTheImg2ImgCardSetsTheInputImage(t *testing.T) {
 	if got := ph.mw.State.Config().Img2Img.InputImage; got != path {
 		t.Fatalf("input image = %q, want %q", got, path)
 	}
-	if d.report != nil {
+	if d.loaded != nil {
 		t.Error("a drop on the card also loaded the parameters")
 	}
 

@@ -57,6 +57,8 @@ type historyPanel struct {
 	thumbs   *thumbCache
 	searchT  *time.Timer
 	inspectr *imageInspector
+	// loaded is the last "Load settings" (tests read it).
+	loaded *stageLoad
 	// openFolder opens a folder in the file manager (tests replace it).
 	openFolder func(dir string) error
 }

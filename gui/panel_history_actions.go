@@ -115,23 +115,28 @@ func (p *historyPanel) onRetryAll() {
 }
 
 // onLoadSettings copies the selected job's stage settings into the stage
-// cards: only the stage sections, so packs, batch and output stay.
+// cards: only the stage sections, so packs, prompts, batch and output stay.
+// A dialog shows what changed, with Undo.
 func (p *historyPanel) onLoadSettings() {
 	r := p.selectedRow()
 	if r == nil || r.rec.Config == nil {
 		return
 	}
-	src := r.rec.Config.Clone()
-	p.h.mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) { copyStageSections(c, &src) })
-	msg := "Loaded the stage settings of job " + r.rec.JobID + " into the stage cards."
-	if !p.h.mw.State.OverrideEnabled() {
-		msg += " They apply to packs with \"Override pack configs with current stages\" on."
+	id := r.rec.JobID
+	l := &stageLoad{
+		title: "Settings of job " + id,
+		notApplied: []string{"The job's prompts, batch, output and randomizer settings: only the stage settings load, " +
+			"so the selected packs and the other settings stay as they are."},
+		onUndo: func() { p.say("Undid loading the stage settings of job "+id+".", widget.LowImportance) },
 	}
-	p.say(msg, widget.SuccessImportance)
+	p.loaded = l
+	p.h.loadStages(l, r.rec.Config.Clone())
+	p.say("Loaded the stage settings of job "+id+" into the stage cards ("+plural(len(l.changes), "change", "changes")+").",
+		widget.SuccessImportance)
 }
 
 // copyStageSections copies the stage sections (pipeline.OverrideSections)
-// of src into dst.
+// of src into dst; TestCopyStageSections checks that the two lists agree.
 func copyStageSections(dst, src *pipeline.PipelineConfig) {
 	dst.Txt2Img = src.Txt2Img
 	dst.Hires = src.Hires

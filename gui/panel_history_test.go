@@ -2,6 +2,7 @@ package gui
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -53,6 +54,7 @@ func TestHistoryActions(t *testing.T) {
 	ph.mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) {
 		c.Txt2Img.Steps, c.Txt2Img.Width, c.Batch.BatchRuns = 33, 768, 5
 	})
+	before := ph.mw.State.Config()
 	ph.tapButton("Load settings")
 	cfg := ph.mw.State.Config()
 	if cfg.Txt2Img.Steps != 4 || cfg.Txt2Img.Width != 512 || cfg.Txt2Img.Model != rec.Config.Txt2Img.Model {
@@ -61,6 +63,31 @@ func TestHistoryActions(t *testing.T) {
 	if cfg.Batch.BatchRuns != 5 {
 		t.Errorf("batch runs changed to %d: only the stages may load", cfg.Batch.BatchRuns)
 	}
+	// The dialog lists the changes; Undo restores the configuration.
+	text := dialogText(t, ph.mw)
+	for _, want := range []string{"Settings of job", "Txt2img steps: 33 → 4", "Txt2img width: 768 → 512", "only the stage settings load"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Load settings dialog lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Batch") {
+		t.Errorf("the dialog lists a batch change:\n%s", text)
+	}
+	ph.tapButton("Undo")
+	if got := ph.mw.State.Config(); !reflect.DeepEqual(got, before) {
+		t.Errorf("Undo did not restore the configuration: %v", pipeline.DiffConfigs(before, got))
+	}
+	if !strings.Contains(h.message.Text, "Undid") {
+		t.Errorf("message after Undo = %q", h.message.Text)
+	}
+	// Loaded twice, the second load changes nothing and says so.
+	ph.tapButton("Load settings")
+	ph.tapButton("Close")
+	ph.tapButton("Load settings")
+	if text := dialogText(t, ph.mw); !strings.Contains(text, "Nothing changed") || !ph.findButton("Undo").Disabled() {
+		t.Errorf("a load without changes: Undo on %v, dialog:\n%s", !ph.findButton("Undo").Disabled(), text)
+	}
+	ph.tapButton("Close")
 
 	// Inspect: the image with its parsed parameters.
 	ph.tapButton("Inspect image")

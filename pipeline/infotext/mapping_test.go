@@ -18,7 +18,7 @@ func mapCorpus(t *testing.T, name string) Mapping {
 	require.NoError(t, err)
 	p, err := Parse(string(data))
 	require.NoError(t, err)
-	return ToConfig(p, pipeline.Defaults())
+	return ToConfig(p, pipeline.Defaults(), Options{})
 }
 
 func TestToConfigADetailerTwoUnitsAndHires(t *testing.T) {
@@ -74,7 +74,7 @@ func TestToConfigTurnsUnusedSubStagesOff(t *testing.T) {
 	base.Hires.Enabled, base.Refiner.Enabled = true, true
 	p, err := Parse("a cat\nSteps: 20, Sampler: Euler a, CFG scale: 7.0, Seed: 1, Size: 512x512")
 	require.NoError(t, err)
-	c := ToConfig(p, base).Config
+	c := ToConfig(p, base, Options{}).Config
 	assert.False(t, c.Hires.Enabled)
 	assert.False(t, c.Refiner.Enabled)
 	assert.False(t, c.ADetailer.Enabled)
@@ -100,7 +100,7 @@ func TestToConfigWholeCorpus(t *testing.T) {
 		require.NoError(t, err)
 		p, err := Parse(string(data))
 		require.NoError(t, err, f)
-		m := ToConfig(p, pipeline.Defaults())
+		m := ToConfig(p, pipeline.Defaults(), Options{})
 		assert.Equal(t, p.Prompt, m.Config.Prompt.Positive, f)
 		assert.Equal(t, len(p.Pairs), len(m.Applied)+notAppliedPairs(m.NotApplied), f)
 	}
@@ -109,7 +109,7 @@ func TestToConfigWholeCorpus(t *testing.T) {
 func notAppliedPairs(notApplied []string) int {
 	n := 0
 	for _, s := range notApplied {
-		if !strings.HasPrefix(s, "Template: ") {
+		if !strings.HasPrefix(s, "Template: ") && !strings.HasPrefix(s, "Negative Template: ") {
 			n++
 		}
 	}
