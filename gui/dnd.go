@@ -3,7 +3,9 @@ package gui
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -59,19 +61,26 @@ func (mw *MainWindow) SetImg2ImgInput(path string) {
 	mw.Log.Info("img2img input image set from a dropped file", "path", path)
 }
 
-// onDropped handles a drop on the window (UI goroutine).
+// onDropped handles a drop on the window (UI goroutine). One image loads
+// its settings (or goes to the target under it); several files, or a
+// folder, open the Reprocess images dialog with them.
 func (d *dropHandler) onDropped(pos fyne.Position, uris []fyne.URI) {
-	path := ""
+	var paths []string
 	for _, u := range uris {
 		if u != nil && u.Scheme() == "file" {
-			path = u.Path()
-			break
+			paths = append(paths, u.Path())
 		}
 	}
-	if path == "" {
-		dialog.ShowInformation("Drop an image", "Drop a PNG, JPEG or WebP file made by a WebUI to load its settings.", d.h.mw.Window)
+	if len(paths) == 0 {
+		dialog.ShowInformation("Drop an image", "Drop a PNG, JPEG or WebP file made by a WebUI to load its settings, "+
+			"or several images or a folder to reprocess them.", d.h.mw.Window)
 		return
 	}
+	if len(paths) > 1 {
+		d.reprocess(paths)
+		return
+	}
+	path := paths[0]
 	for i := len(d.targets) - 1; i >= 0; i-- {
 		if t := d.targets[i]; d.contains(t.obj, pos) {
 			t.onDrop(path)
@@ -84,7 +93,25 @@ func (d *dropHandler) onDropped(pos fyne.Position, uris []fyne.URI) {
 			"img2img starts from "+filepath.Base(path)+" when txt2img is off.", d.h.mw.Window)
 		return
 	}
-	d.loadParameters(path)
+	var folder bool
+	d.h.goWork("looking at "+filepath.Base(path), func(context.Context) error {
+		st, err := os.Stat(path)
+		folder = err == nil && st.IsDir()
+		return nil
+	}, func(error) {
+		if folder {
+			d.reprocess(paths)
+			return
+		}
+		d.loadParameters(path)
+	})
+}
+
+// reprocess opens the Reprocess images dialog with dropped files or
+// folders.
+func (d *dropHandler) reprocess(paths []string) {
+	r := d.h.mw.openReprocess()
+	r.setInputs(append(slices.Clone(r.inputs), paths...))
 }
 
 // contains reports whether a visible object covers pos (window coordinates).

@@ -154,3 +154,45 @@ func TestDropOnTheImg2ImgCardSetsTheInputImage(t *testing.T) {
 		t.Errorf("the drop target got %q", got)
 	}
 }
+
+// Several files, or a folder, dropped on the window open the Reprocess
+// images dialog with them instead of loading settings.
+func TestDropOfSeveralImagesOrAFolderOpensReprocess(t *testing.T) {
+	ph := newPanelHarness(t, harnessOptions{})
+	dir := t.TempDir()
+	a := infotextPNG(t, dir, droppedParams)
+	b := filepath.Join(dir, "second.png")
+	data, err := os.ReadFile(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := ph.h.drops
+	d.onDropped(fyne.NewPos(5, 5), []fyne.URI{storage.NewFileURI(a), storage.NewFileURI(b)})
+	r := ph.mw.reprocess
+	if r == nil || !reflect.DeepEqual(r.inputs, []string{a, b}) {
+		t.Fatalf("two dropped images must open the reprocess dialog with both: %+v", r)
+	}
+	ph.waitFor("the reprocess plan", func() bool { return r.plan != nil })
+	if len(r.plan.Jobs) != 2 {
+		t.Fatalf("%d jobs planned, want 2", len(r.plan.Jobs))
+	}
+	r.d.Hide()
+	ph.mw.reprocess = nil
+
+	d.onDropped(fyne.NewPos(5, 5), []fyne.URI{storage.NewFileURI(dir)})
+	ph.waitFor("the dialog for the folder", func() bool { return ph.mw.reprocess != nil })
+	r = ph.mw.reprocess
+	if !reflect.DeepEqual(r.inputs, []string{dir}) {
+		t.Fatalf("inputs %v, want the folder", r.inputs)
+	}
+	ph.waitFor("the folder's plan", func() bool { return r.plan != nil && len(r.plan.Jobs) == 2 })
+	if d.loaded != nil {
+		t.Error("a drop of several images or a folder must not load settings")
+	}
+	if ph.mw.State.Reprocess() != nil {
+		t.Error("the dialog alone must not change the draft")
+	}
+}
