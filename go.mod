@@ -3,6 +3,7 @@ module stablenew
 go 1.26.0
 
 require (
+	earlyinit.invalid v0.0.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/gen2brain/webp v0.5.5
 	github.com/google/uuid v1.6.0
@@ -51,3 +52,6 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+// earlyinit must initialise before Fyne (see earlyinit/earlyinit.go).
+replace earlyinit.invalid => ./earlyinit

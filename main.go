@@ -8,6 +8,8 @@ import (
 	"os/signal"
 	"strings"
 
+	_ "earlyinit.invalid" // before Fyne's init: no locale error under C.UTF-8
+
 	"stablenew/cli"
 )
 

@@ -1,0 +1,3 @@
+module earlyinit.invalid
+
+go 1.26.0
