@@ -18,7 +18,7 @@ import (
 
 func init() {
 	register("queue", "add to, list, run and manage the durable job queue", runQueue)
-	register("history", "list finished jobs", runHistory)
+	register("history", "list finished jobs, prune old records", runHistory)
 }
 
 const queueUsage = `Usage: stablenew queue SUBCOMMAND [flags]
@@ -321,14 +321,39 @@ func queueImport(env *Env, args []string) error {
 	return nil
 }
 
+const historyUsage = `Usage: stablenew history SUBCOMMAND [flags]
+
+Subcommands:
+  list [--json] [--status S] [--pack ID] [--search TEXT] [--limit N]
+        finished jobs, newest first
+  prune --older-than DURATION|--all [--status S[,S]] [--yes]
+        delete the records of finished jobs (never their images); without
+        --yes only count them. DURATION is 30d, 36h, 1d12h ...
+Every subcommand takes --data-dir DIR.`
+
 func runHistory(env *Env, args []string) error {
-	if len(args) == 0 || args[0] != "list" {
-		return usagef("usage: stablenew history list [--json] [--status S] [--pack ID] [--search TEXT] [--limit N]")
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(env.Stderr, historyUsage)
+		if len(args) == 0 {
+			return usagef("a subcommand is required")
+		}
+		return nil
 	}
+	switch args[0] {
+	case "list":
+		return historyList(env, args[1:])
+	case "prune":
+		return historyPrune(env, args[1:])
+	}
+	fmt.Fprintln(env.Stderr, historyUsage)
+	return usagef("unknown history subcommand %q", args[0])
+}
+
+func historyList(env *Env, args []string) error {
 	var asJSON *bool
 	var status, pack, search *string
 	var limit *int
-	dir, rest, err := dataDirFlag(env, "history list", "[--json] [--status completed|failed|cancelled] [--pack ID] [--search TEXT] [--limit N]", args[1:], func(fs *flag.FlagSet) {
+	dir, rest, err := dataDirFlag(env, "history list", "[--json] [--status completed|failed|cancelled] [--pack ID] [--search TEXT] [--limit N]", args, func(fs *flag.FlagSet) {
 		asJSON = fs.Bool("json", false, "print a JSON array (JobSpec field names plus status, attempts, outputs)")
 		status = fs.String("status", "", "only jobs with this status: completed, failed or cancelled")
 		pack = fs.String("pack", "", "only jobs of this pack")

@@ -76,11 +76,12 @@ func (b *uiBatch) empty() bool {
 	return len(b.events) == 0 && len(b.progress) == 0 && b.preview == nil && !b.reload && !b.tick
 }
 
-// historyChanged reports whether a job entered history in this batch.
+// historyChanged reports whether a job entered history in this batch, or
+// records left it.
 func (b *uiBatch) historyChanged() bool {
 	for _, e := range b.events {
 		switch e.Kind {
-		case queue.JobFinished, queue.JobFailed, queue.JobCancelled:
+		case queue.JobFinished, queue.JobFailed, queue.JobCancelled, queue.HistoryChanged:
 			return true
 		}
 	}

@@ -48,7 +48,7 @@ type historyPanel struct {
 	message *widget.Label
 	more    *widget.Button
 
-	open, requeue, retry, retryAll, load, inspect, reprocess *widget.Button
+	open, requeue, retry, retryAll, load, inspect, reprocess, prune *widget.Button
 
 	rows     []historyRow
 	selected int
@@ -59,6 +59,8 @@ type historyPanel struct {
 	inspectr *imageInspector
 	// loaded is the last "Load settings" (tests read it).
 	loaded *stageLoad
+	// pruning is the Clear history dialog opened last (tests read it).
+	pruning *historyPrune
 	// openFolder opens a folder in the file manager (tests replace it).
 	openFolder func(dir string) error
 }
@@ -84,6 +86,7 @@ func newHistoryPanel(h *panelHub) *historyPanel {
 	p.load = &widget.Button{Text: "Load settings", Icon: theme.DocumentIcon(), OnTapped: p.onLoadSettings}
 	p.inspect = &widget.Button{Text: "Inspect image", Icon: theme.SearchIcon(), OnTapped: p.onInspect}
 	p.reprocess = &widget.Button{Text: "Reprocess…", Icon: theme.MediaReplayIcon(), OnTapped: p.onReprocess}
+	p.prune = &widget.Button{Text: "Clear history…", Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: p.onPrune}
 	p.thumbs = newThumbCache(h, p.onThumb)
 	p.inspectr = newImageInspector(h)
 	p.updateButtons()
@@ -94,7 +97,7 @@ func newHistoryPanel(h *panelHub) *historyPanel {
 func (p *historyPanel) build() fyne.CanvasObject {
 	refresh := &widget.Button{Icon: theme.ViewRefreshIcon(), Importance: widget.LowImportance, OnTapped: p.reload}
 	top := container.NewBorder(nil, nil, p.filter, refresh, p.search)
-	actions := container.NewGridWithColumns(3, p.open, p.inspect, p.load, p.requeue, p.reprocess, p.retry, p.retryAll)
+	actions := container.NewGridWithColumns(3, p.open, p.inspect, p.load, p.requeue, p.reprocess, p.retry, p.retryAll, p.prune)
 	bottom := container.NewVBox(container.NewBorder(nil, nil, nil, p.more, p.count), actions, p.message)
 	return container.NewBorder(top, bottom, nil, nil, minHeight(p.list, 160))
 }

@@ -44,6 +44,14 @@
 // worker shows the backend state "waiting", pings it with backoff and
 // resumes by itself.
 //
+// # History
+//
+// Finished jobs stay in history until the user prunes it: PruneHistory
+// deletes the records of jobs that finished before a cutoff (or all of
+// them, optionally of some statuses only) in one transaction, and
+// CountHistory says beforehand how many that would be. Pruning deletes
+// records only, never the images on disk, and keeps the learned step times.
+//
 // # Ownership
 //
 // One process at a time owns a queue database: Open takes an exclusive lock

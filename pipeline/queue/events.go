@@ -37,13 +37,18 @@ const (
 	// Paused and Resumed: the queue was paused or resumed.
 	Paused
 	Resumed
+	// HistoryChanged: finished jobs were deleted from history
+	// (PruneHistory); read History again. Jobs entering history are
+	// reported by JobFinished, JobFailed and JobCancelled. Coalesced like
+	// QueueChanged.
+	HistoryChanged
 )
 
 var eventNames = map[EventKind]string{
 	QueueChanged: "queue_changed", JobStarted: "job_started", JobProgress: "progress",
 	StageFinished: "stage_finished", JobFinished: "job_finished", JobFailed: "job_failed",
 	JobCancelled: "job_cancelled", JobRequeued: "job_requeued", BackendChanged: "backend_state",
-	Paused: "paused", Resumed: "resumed",
+	Paused: "paused", Resumed: "resumed", HistoryChanged: "history_changed",
 }
 
 func (k EventKind) String() string {
@@ -148,10 +153,11 @@ func (h *hub) close() {
 }
 
 // subscriber holds the events one subscriber has not received yet. State
-// transitions are kept in order and never dropped; progress (per job) and
-// QueueChanged are coalesced: a newer one replaces the pending one, moving
-// to the end so order is kept. Replaced entries leave holes that are
-// compacted away, so the list stays at most about twice the live entries.
+// transitions are kept in order and never dropped; progress (per job),
+// QueueChanged and HistoryChanged are coalesced: a newer one replaces the
+// pending one, moving to the end so order is kept. Replaced entries leave
+// holes that are compacted away, so the list stays at most about twice the
+// live entries.
 type subscriber struct {
 	mu     sync.Mutex
 	queue  []*Event
@@ -169,6 +175,8 @@ func coalesceKey(e *Event) string {
 		return "p" + e.JobID
 	case QueueChanged:
 		return "q"
+	case HistoryChanged:
+		return "h"
 	}
 	return ""
 }

@@ -163,9 +163,9 @@ func (s *Service) Path() string { return s.st.path }
 
 // Subscribe returns a channel of events and a function that ends the
 // subscription (and closes the channel). A slow subscriber never slows the
-// queue: progress and QueueChanged events are coalesced (the latest wins)
-// while it lags; every other event is kept, in order. buffer is the
-// channel's capacity.
+// queue: progress, QueueChanged and HistoryChanged events are coalesced
+// (the latest wins) while it lags; every other event is kept, in order.
+// buffer is the channel's capacity.
 func (s *Service) Subscribe(buffer int) (<-chan Event, func()) {
 	return s.hub.subscribe(buffer)
 }
