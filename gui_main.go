@@ -63,7 +63,8 @@ func runGUI(args []string) int {
 	st := svc.OpenState()
 	st.EnableAutosave(stateAutosave)
 
-	gui.New(svc, st, a).Show()
+	mw := gui.New(svc, st, a)
+	mw.Show()
 	a.Run()
 
 	code := 0
@@ -74,6 +75,13 @@ func runGUI(args []string) int {
 	if err := svc.Close(); err != nil {
 		log.Error("closing the services failed", "err", err)
 		code = 1
+	}
+	if code == 0 && mw.RestartRequested() {
+		// Everything is saved and the queue database is closed.
+		if err := restart(); err != nil {
+			log.Error("restarting failed; start StableNew again", "err", err)
+			return 1
+		}
 	}
 	return code
 }

@@ -166,10 +166,33 @@ func (d *settingsDialog) apply(s app.Settings) {
 	if !slices.Equal(o.WebUIURLs, s.WebUIURLs) || o.APIAuth != s.APIAuth || o.LauncherCommand != s.LauncherCommand ||
 		o.LauncherDir != s.LauncherDir || o.LauncherAutostart != s.LauncherAutostart ||
 		o.CheckpointAffinity != s.CheckpointAffinity || o.WatchdogSeconds != s.WatchdogSeconds {
-		mw.info("Settings saved", "Theme and output folder apply now. The WebUI, launcher, queue and watchdog changes apply when StableNew starts next.")
+		mw.offerRestart()
 	}
 	mw.Log.Info("settings saved", "file", app.SettingsFile)
 }
+
+// offerRestart says which saved settings wait for a restart and offers to
+// restart now. The queue is durable: a running job goes back to the queue
+// and runs again after the restart.
+func (mw *MainWindow) offerRestart() {
+	msg := "Theme and output folder apply now. The WebUI, launcher, queue and watchdog changes apply when StableNew starts next."
+	if s := hubOf(mw).snap; s != nil && len(s.Running) > 0 {
+		msg += " Restarting now stops the running job; it goes back to the queue and runs again after the restart."
+	}
+	mw.confirm("Settings saved", msg, "Restart now", mw.restartApp)
+}
+
+// restartApp closes the window and asks main to start StableNew again once
+// everything is saved and closed (RestartRequested).
+func (mw *MainWindow) restartApp() {
+	mw.restart = true
+	mw.Log.Info("restarting to apply the settings")
+	mw.onClose()
+}
+
+// RestartRequested reports whether the user asked for a restart (to apply
+// settings) when the window closed: main then starts StableNew again.
+func (mw *MainWindow) RestartRequested() bool { return mw.restart }
 
 func (d *settingsDialog) onCancel() { d.dlg.Hide() }
 

@@ -53,4 +53,12 @@ func TestSettingsDialogValidatesAndSaves(t *testing.T) {
 	if mw.Services.Settings.Theme != "light" {
 		t.Error("the theme was not applied")
 	}
+	if mw.RestartRequested() {
+		t.Fatal("a restart was requested before the user chose it")
+	}
+	test.Tap(findButton(t, topDialog(t, mw), "Restart now"))
+	settle(t, mw)
+	if !mw.RestartRequested() || !mw.closed {
+		t.Error("Restart now must close the window and ask main for a restart")
+	}
 }

@@ -59,6 +59,8 @@ type MainWindow struct {
 	promptTab *promptTab
 	started   bool
 	closed    bool
+	// restart is set when the window closed to restart StableNew.
+	restart bool
 }
 
 // libraryView is what the window knows of the data folder: packs, presets
