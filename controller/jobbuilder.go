@@ -81,27 +81,27 @@ func (s *idSource) uuid() uuid.UUID {
 	return id
 }
 
-// block returns a function giving n ids that share one string allocation.
+// block returns a function giving n ids that share one string allocation
+// (written once, never copied).
 func (s *idSource) block(n int) func() string {
 	const l = 36
-	buf := make([]byte, n*l)
+	var all strings.Builder
+	all.Grow(n * l)
+	var d [l]byte
+	d[8], d[13], d[18], d[23] = '-', '-', '-', '-'
 	for i := 0; i < n; i++ {
 		id := s.uuid()
-		d := buf[i*l : (i+1)*l]
 		hex.Encode(d[0:8], id[0:4])
-		d[8] = '-'
 		hex.Encode(d[9:13], id[4:6])
-		d[13] = '-'
 		hex.Encode(d[14:18], id[6:8])
-		d[18] = '-'
 		hex.Encode(d[19:23], id[8:10])
-		d[23] = '-'
 		hex.Encode(d[24:], id[10:])
+		all.Write(d[:])
 	}
-	all := string(buf)
+	ids := all.String()
 	k := 0
 	return func() string {
-		id := all[k*l : (k+1)*l]
+		id := ids[k*l : (k+1)*l]
 		k++
 		return id
 	}
