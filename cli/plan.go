@@ -132,8 +132,8 @@ func printPlanTable(w io.Writer, plan *controller.Plan) {
 			c.Txt2Img.Width, c.Txt2Img.Height, c.StageSummary(), ellipsis(c.Prompt.Positive, 60))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nJobs %d | images per job %d | total %d | randomizer seed %d\n",
-		len(plan.Jobs), plan.ImagesPerJob(), plan.TotalImages(), plan.RandomizerSeed)
+	fmt.Fprintf(w, "\nJobs %d | images per job %d | total %d | randomizer seed %d | disk ≈ %s\n",
+		len(plan.Jobs), plan.ImagesPerJob(), plan.TotalImages(), plan.RandomizerSeed, pipeline.FormatDiskBytes(plan.DiskBytes()))
 }
 
 func orDash(s string) string {

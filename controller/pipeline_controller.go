@@ -72,6 +72,23 @@ func (p *Plan) TotalImages() int {
 	return n
 }
 
+// DiskBytes is about how much disk space the plan's images take (see
+// pipeline.PipelineConfig.EstimateDiskBytes).
+func (p *Plan) DiskBytes() int64 {
+	per := map[*pipeline.PipelineConfig]int64{}
+	var total int64
+	for i := range p.Jobs {
+		c := p.Jobs[i].Config
+		n, ok := per[c]
+		if !ok {
+			n = c.EstimateDiskBytes()
+			per[c] = n
+		}
+		total += n
+	}
+	return total
+}
+
 // PipelineController plans and submits runs.
 type PipelineController struct {
 	Library *packs.Library

@@ -43,6 +43,8 @@ type planResult struct {
 	known    bool
 	// reprocess is set when the plan is a reprocess draft, not the packs.
 	reprocess bool
+	// disk is about how much disk space the plan's images take.
+	disk int64
 }
 
 // previewPanel shows the draft: every JobSpec the current setup plans to,
@@ -204,6 +206,7 @@ func (p *previewPanel) plan(ctx context.Context, gen uint64) *planResult {
 	if err == nil {
 		res.rows = previewRows(plan.Jobs)
 		res.estimate, res.known = p.estimate(plan.Jobs)
+		res.disk = plan.DiskBytes()
 	}
 	return res
 }
@@ -307,7 +310,11 @@ func (p *previewPanel) showSummary(res *planResult) {
 	if jobs > 0 {
 		est = fmtEstimate(res.estimate, res.known)
 	}
-	p.header.SetText(fmt.Sprintf("Jobs %d | images per job %d | total %d | estimated time %s", jobs, per, total, est))
+	header := fmt.Sprintf("Jobs %d | images per job %d | total %d | estimated time %s", jobs, per, total, est)
+	if jobs > 0 {
+		header += " | disk ≈ " + pipeline.FormatDiskBytes(res.disk)
+	}
+	p.header.SetText(header)
 
 	stages := ""
 	if jobs > 0 {

@@ -20,6 +20,10 @@ func TestPreviewFollowsTheState(t *testing.T) {
 	if !strings.HasPrefix(ph.h.preview.header.Text, "Jobs 3 | images per job 1 | total 3 | estimated time") {
 		t.Errorf("header = %q", ph.h.preview.header.Text)
 	}
+	disk := "| disk ≈ " + pipeline.FormatDiskBytes(res.plan.DiskBytes())
+	if res.plan.DiskBytes() <= 0 || !strings.HasSuffix(ph.h.preview.header.Text, disk) {
+		t.Errorf("header = %q: want the plan's disk estimate %q at the end", ph.h.preview.header.Text, disk)
+	}
 	if ph.h.preview.list.Length() != 3 {
 		t.Errorf("list length = %d", ph.h.preview.list.Length())
 	}

@@ -88,23 +88,19 @@ func workUnits(c *pipeline.PipelineConfig) []stageWork {
 	batch := float64(max(c.Batch.BatchSize, 1))
 	t := c.Txt2Img
 	mp := func(w, h int) float64 { return float64(w) * float64(h) / 1e6 }
-	baseMP := mp(t.Width, t.Height)
-	base := float64(max(t.Steps, 1)) * baseMP * batch
-	curW, curH := t.Width, t.Height
+	base := float64(max(t.Steps, 1)) * mp(t.Width, t.Height) * batch
 	var out []stageWork
-	for _, s := range c.StageTypes() {
+	for _, sz := range c.OutputSizes() {
 		var u float64
-		switch s {
+		switch sz.Stage {
 		case pipeline.StageTxt2Img:
 			u = base
 			if h := c.Hires; h.Enabled {
-				hw, hh := hiresSize(t.Width, t.Height, h)
 				steps := h.Steps
 				if steps == 0 {
 					steps = t.Steps
 				}
-				u += float64(max(steps, 1)) * mp(hw, hh) * batch
-				curW, curH = hw, hh
+				u += float64(max(steps, 1)) * mp(sz.Width, sz.Height) * batch
 			}
 		case pipeline.StageImg2Img:
 			i := c.Img2Img
@@ -112,39 +108,16 @@ func workUnits(c *pipeline.PipelineConfig) []stageWork {
 			if steps == 0 {
 				steps = t.Steps
 			}
-			if i.Width > 0 && i.Height > 0 {
-				curW, curH = i.Width, i.Height
-			}
 			// The WebUI samples steps × denoise steps for img2img.
-			u = math.Max(1, float64(steps)*i.Denoise) * mp(curW, curH) * batch
+			u = math.Max(1, float64(steps)*i.Denoise) * mp(sz.Width, sz.Height) * batch
 		case pipeline.StageADetailer:
 			u = adetailerShare * base * float64(max(len(c.ADetailer.Units), 1))
 		case pipeline.StageUpscale:
-			up := c.Upscale
-			if up.TargetWidth > 0 && up.TargetHeight > 0 {
-				curW, curH = up.TargetWidth, up.TargetHeight
-			} else {
-				f := math.Max(up.Factor, 1)
-				curW, curH = int(float64(curW)*f), int(float64(curH)*f)
-			}
-			u = mp(curW, curH) * batch
+			u = mp(sz.Width, sz.Height) * batch
 		}
-		out = append(out, stageWork{stage: s, units: u})
+		out = append(out, stageWork{stage: sz.Stage, units: u})
 	}
 	return out
-}
-
-func hiresSize(w, h int, c pipeline.HiresConfig) (int, int) {
-	switch {
-	case c.ResizeX > 0 && c.ResizeY > 0:
-		return c.ResizeX, c.ResizeY
-	case c.ResizeX > 0:
-		return c.ResizeX, c.ResizeX * h / max(w, 1)
-	case c.ResizeY > 0:
-		return c.ResizeY * w / max(h, 1), c.ResizeY
-	}
-	f := math.Max(c.Scale, 1)
-	return int(float64(w) * f), int(float64(h) * f)
 }
 
 func formatWork(ws []stageWork) string {
