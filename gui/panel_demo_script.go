@@ -18,7 +18,9 @@ import (
 // after tourQueueAt, the History tab with the log panel open after
 // tourHistoryAt, the Reprocess images dialog on the newest job's images
 // after tourReprocessAt and that reprocess draft in the preview after
-// tourDraftAt, so that timed screenshots catch every panel.
+// tourDraftAt, and the stage settings of the newest job loaded from history
+// (what changed, with Undo) after tourLoadAt, so that timed screenshots
+// catch every panel.
 const (
 	envDemoScript   = "STABLENEW_DEMO_SCRIPT"
 	envDemoPack     = "STABLENEW_DEMO_PACK"
@@ -28,6 +30,7 @@ const (
 	tourHistoryAt   = 16 * time.Second
 	tourReprocessAt = 22 * time.Second
 	tourDraftAt     = 30 * time.Second
+	tourLoadAt      = 36 * time.Second
 )
 
 // startDemoScript starts the scripted demo named by STABLENEW_DEMO_SCRIPT.
@@ -45,6 +48,7 @@ func startDemoScript(h *panelHub) {
 		time.AfterFunc(tourHistoryAt, func() { h.do("demo tour", h.tourHistory) })
 		time.AfterFunc(tourReprocessAt, func() { h.do("demo tour", h.tourReprocess) })
 		time.AfterFunc(tourDraftAt, func() { h.do("demo tour", h.tourDraft) })
+		time.AfterFunc(tourLoadAt, func() { h.do("demo tour", h.tourLoad) })
 	default:
 		h.mw.Log.Warn("unknown demo script; known: "+demoQueueScript+", "+demoTourScript, "script", script)
 		return
@@ -122,4 +126,11 @@ func (h *panelHub) tourDraft() {
 	if d := h.mw.reprocess; d != nil {
 		d.onPreview()
 	}
+}
+
+// tourLoad loads the selected history job's stage settings into the stage
+// cards, which shows what changed (demo tour).
+func (h *panelHub) tourLoad() {
+	h.history.tabs.Select(h.history.tab)
+	h.history.onLoadSettings()
 }

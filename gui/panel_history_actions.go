@@ -124,7 +124,7 @@ func (p *historyPanel) onLoadSettings() {
 	}
 	id := r.rec.JobID
 	l := &stageLoad{
-		title: "Settings of job " + id,
+		title: "Settings of " + r.title,
 		notApplied: []string{"The job's prompts, batch, output and randomizer settings: only the stage settings load, " +
 			"so the selected packs and the other settings stay as they are."},
 		onUndo: func() { p.say("Undid loading the stage settings of job "+id+".", widget.LowImportance) },

@@ -65,7 +65,7 @@ func TestHistoryActions(t *testing.T) {
 	}
 	// The dialog lists the changes; Undo restores the configuration.
 	text := dialogText(t, ph.mw)
-	for _, want := range []string{"Settings of job", "Txt2img steps: 33 → 4", "Txt2img width: 768 → 512", "only the stage settings load"} {
+	for _, want := range []string{"Settings of " + rec.PackID, "Txt2img steps: 33 → 4", "Txt2img width: 768 → 512", "only the stage settings load"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the Load settings dialog lacks %q:\n%s", want, text)
 		}
