@@ -389,7 +389,13 @@ func statusIs(t *testing.T, db *sql.DB, id string, want Status) func() bool {
 // storedQueue is the queued jobs' ids in position order, read from the store.
 func storedQueue(t *testing.T, db *sql.DB) []string {
 	t.Helper()
-	rows, err := db.Query(`SELECT job_id FROM jobs WHERE status = 'queued' ORDER BY position`)
+	return queryIDs(t, db, `SELECT job_id FROM jobs WHERE status = 'queued' ORDER BY position`)
+}
+
+// queryIDs runs a query whose rows are one job id each.
+func queryIDs(t *testing.T, db *sql.DB, query string) []string {
+	t.Helper()
+	rows, err := db.Query(query)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,20 +103,7 @@ func rawWriteDB(t *testing.T, path string) *sql.DB {
 // storedIDs is every job id in the store, sorted.
 func storedIDs(t *testing.T, db *sql.DB) []string {
 	t.Helper()
-	rows, err := db.Query(`SELECT job_id FROM jobs ORDER BY job_id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, id)
-	}
-	return out
+	return queryIDs(t, db, `SELECT job_id FROM jobs ORDER BY job_id`)
 }
 
 // etaRows is the eta_rates table, one string per row.
