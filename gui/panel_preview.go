@@ -17,6 +17,7 @@ import (
 	"stablenew/app"
 	"stablenew/controller"
 	"stablenew/pipeline"
+	"stablenew/pipeline/output"
 )
 
 // previewDelay is how long the preview waits after the last edit before it
@@ -45,6 +46,8 @@ type planResult struct {
 	reprocess bool
 	// disk is about how much disk space the plan's images take.
 	disk int64
+	// diskWarning says the output disk has less room than that, or "".
+	diskWarning string
 }
 
 // previewPanel shows the draft: every JobSpec the current setup plans to,
@@ -85,10 +88,13 @@ type previewPanel struct {
 	// estimating is set while reestimate runs.
 	estimating bool
 	waiters    []func(*planResult)
+	// freeBytes tells the free space of the disk that holds a folder
+	// (output.FreeBytes; tests replace it).
+	freeBytes func(path string) (int64, bool)
 }
 
 func newPreviewPanel(h *panelHub) *previewPanel {
-	p := &previewPanel{h: h, selected: -1}
+	p := &previewPanel{h: h, selected: -1, freeBytes: output.FreeBytes}
 	p.header = &widget.Label{Text: "Jobs 0", TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 	p.stages = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
 	p.state = newMessage()
@@ -207,6 +213,7 @@ func (p *previewPanel) plan(ctx context.Context, gen uint64) *planResult {
 		res.rows = previewRows(plan.Jobs)
 		res.estimate, res.known = p.estimate(plan.Jobs)
 		res.disk = plan.DiskBytes()
+		res.diskWarning = diskWarning(plan.Jobs, res.disk, p.freeBytes)
 	}
 	return res
 }
@@ -329,7 +336,25 @@ func (p *previewPanel) showSummary(res *planResult) {
 		errText = planErrorText(res.err)
 	}
 	showMessage(p.errText, errText, widget.DangerImportance)
+	if res.diskWarning != "" {
+		notes = append([]string{res.diskWarning}, notes...)
+	}
 	setNote(p.notes, notesText(notes))
+}
+
+// diskWarning is a note when the disk of the plan's first output folder
+// has less free space than the plan's images need, or "".
+func diskWarning(jobs []pipeline.JobSpec, need int64, free func(string) (int64, bool)) string {
+	if len(jobs) == 0 || need <= 0 {
+		return ""
+	}
+	dir := jobs[0].OutputDir
+	have, ok := free(dir)
+	if !ok || have >= need {
+		return ""
+	}
+	return fmt.Sprintf("Not enough disk space: the images need about %s, the output disk has %s free (%s)",
+		pipeline.FormatDiskBytes(need), pipeline.FormatDiskBytes(have), dir)
 }
 
 // planErrorText is the message for a failed plan. A cap error already states

@@ -181,3 +181,25 @@ func TestClearDraftEmptiesThePreview(t *testing.T) {
 		t.Errorf("draft not cleared: packs %v, jobs %d", ph.mw.State.Packs(), len(ph.h.preview.jobs()))
 	}
 }
+
+// The preview warns when the output disk has less free space than the
+// plan's images need, and says nothing when there is room.
+func TestPreviewWarnsWhenTheDiskIsTooFull(t *testing.T) {
+	ph := newPanelHarness(t, harnessOptions{rows: 3})
+	p := ph.h.preview
+	var asked string
+	p.freeBytes = func(dir string) (int64, bool) { asked = dir; return 1 << 40, true }
+	res := ph.selectPack()
+	if p.notes.Visible() && strings.Contains(p.notes.Text, "disk space") {
+		t.Fatalf("a warning with 1 TB free: %q", p.notes.Text)
+	}
+	if asked != res.plan.Jobs[0].OutputDir {
+		t.Errorf("asked about %q, want the first job's folder %q", asked, res.plan.Jobs[0].OutputDir)
+	}
+	p.freeBytes = func(string) (int64, bool) { return 1000, true }
+	ph.mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) { c.Batch.BatchRuns = 2 })
+	ph.waitPreview()
+	if !p.notes.Visible() || !strings.Contains(p.notes.Text, "Not enough disk space") || !strings.Contains(p.notes.Text, "1.0 KB free") {
+		t.Errorf("notes %q: want the disk space warning", p.notes.Text)
+	}
+}

@@ -1,0 +1,23 @@
+package output
+
+import (
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+func TestFreeBytesAsksTheNearestExistingFolder(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("free space is not known on Windows")
+	}
+	dir := t.TempDir()
+	have, ok := FreeBytes(dir)
+	if !ok || have <= 0 {
+		t.Fatalf("FreeBytes(%s) = %d, %v: a temporary folder's disk has free space", dir, have, ok)
+	}
+	deep := filepath.Join(dir, "not", "made", "yet")
+	got, ok := FreeBytes(deep)
+	if !ok || got <= 0 {
+		t.Fatalf("FreeBytes of a folder not made yet = %d, %v: want its nearest parent's disk", got, ok)
+	}
+}
