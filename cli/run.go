@@ -212,7 +212,11 @@ func (p *runPrinter) event(ev queue.Event) {
 		p.started[ev.JobID] = ev.Time
 		fmt.Fprintf(p.w, "[%d/%d] %s started on %s\n", n, p.total, p.specs[ev.JobID].Label(), ev.Backend)
 	case queue.StageFinished:
-		fmt.Fprintf(p.w, "[%d/%d]   %s done: %d images\n", n, p.total, ev.Stage, len(ev.Outputs))
+		noun := "images"
+		if len(ev.Outputs) == 1 {
+			noun = "image"
+		}
+		fmt.Fprintf(p.w, "[%d/%d]   %s done: %d %s\n", n, p.total, ev.Stage, len(ev.Outputs), noun)
 	case queue.JobFinished:
 		p.completed++
 		fmt.Fprintf(p.w, "[%d/%d]   completed in %s: %s\n", n, p.total, ev.Time.Sub(p.started[ev.JobID]).Round(100*time.Millisecond), strings.Join(ev.Outputs, ", "))
