@@ -105,6 +105,9 @@ func runPlan(env *Env, args []string) error {
 		return writeJSON(env.Stdout, plan.Jobs)
 	}
 	printPlanTable(env.Stdout, plan)
+	if w := plan.DiskWarning(plan.DiskBytes(), output.FreeBytes); w != "" {
+		fmt.Fprintln(env.Stderr, "warning:", w)
+	}
 	return nil
 }
 

@@ -232,3 +232,32 @@ func TestDefaultJobIDsAreUniqueUUIDs(t *testing.T) {
 	}
 	assert.Len(t, seen, 400)
 }
+
+func TestPlanDiskWarning(t *testing.T) {
+	c := pipeline.Defaults()
+	plan := &Plan{Jobs: []pipeline.JobSpec{{OutputDir: "/out/a", Config: &c}}}
+	need := plan.DiskBytes()
+	if need <= 0 {
+		t.Fatalf("DiskBytes = %d", need)
+	}
+	var asked string
+	free := func(have int64, ok bool) func(string) (int64, bool) {
+		return func(dir string) (int64, bool) { asked = dir; return have, ok }
+	}
+	if w := plan.DiskWarning(need, free(need, true)); w != "" {
+		t.Errorf("just enough room: %q", w)
+	}
+	if asked != "/out/a" {
+		t.Errorf("asked about %q, want the first job's folder", asked)
+	}
+	if w := plan.DiskWarning(need, free(0, false)); w != "" {
+		t.Errorf("unknown free space: %q", w)
+	}
+	w := plan.DiskWarning(need, free(1000, true))
+	if !strings.Contains(w, "Not enough disk space") || !strings.Contains(w, "1.0 KB free") || !strings.Contains(w, "/out/a") {
+		t.Errorf("warning %q", w)
+	}
+	if w := (&Plan{}).DiskWarning(0, free(0, true)); w != "" {
+		t.Errorf("empty plan: %q", w)
+	}
+}

@@ -89,6 +89,22 @@ func (p *Plan) DiskBytes() int64 {
 	return total
 }
 
+// DiskWarning says when the disk of the plan's first output folder has less
+// free space than need (the plan's DiskBytes), or returns "". free tells a
+// folder's free space (output.FreeBytes).
+func (p *Plan) DiskWarning(need int64, free func(dir string) (int64, bool)) string {
+	if len(p.Jobs) == 0 || need <= 0 {
+		return ""
+	}
+	dir := p.Jobs[0].OutputDir
+	have, ok := free(dir)
+	if !ok || have >= need {
+		return ""
+	}
+	return fmt.Sprintf("Not enough disk space: the images need about %s, the output disk has %s free (%s)",
+		pipeline.FormatDiskBytes(need), pipeline.FormatDiskBytes(have), dir)
+}
+
 // PipelineController plans and submits runs.
 type PipelineController struct {
 	Library *packs.Library

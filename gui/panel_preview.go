@@ -213,7 +213,7 @@ func (p *previewPanel) plan(ctx context.Context, gen uint64) *planResult {
 		res.rows = previewRows(plan.Jobs)
 		res.estimate, res.known = p.estimate(plan.Jobs)
 		res.disk = plan.DiskBytes()
-		res.diskWarning = diskWarning(plan.Jobs, res.disk, p.freeBytes)
+		res.diskWarning = plan.DiskWarning(res.disk, p.freeBytes)
 	}
 	return res
 }
@@ -340,21 +340,6 @@ func (p *previewPanel) showSummary(res *planResult) {
 		notes = append([]string{res.diskWarning}, notes...)
 	}
 	setNote(p.notes, notesText(notes))
-}
-
-// diskWarning is a note when the disk of the plan's first output folder
-// has less free space than the plan's images need, or "".
-func diskWarning(jobs []pipeline.JobSpec, need int64, free func(string) (int64, bool)) string {
-	if len(jobs) == 0 || need <= 0 {
-		return ""
-	}
-	dir := jobs[0].OutputDir
-	have, ok := free(dir)
-	if !ok || have >= need {
-		return ""
-	}
-	return fmt.Sprintf("Not enough disk space: the images need about %s, the output disk has %s free (%s)",
-		pipeline.FormatDiskBytes(need), pipeline.FormatDiskBytes(have), dir)
 }
 
 // planErrorText is the message for a failed plan. A cap error already states
