@@ -36,7 +36,6 @@ type queuePanel struct {
 	up, down, top, bottom, moveTo, remove, clear *widget.Button
 
 	items []queue.QueueItem // queued jobs, in run order
-	index map[string]int    // job id → index in items
 	// selected holds the selected job ids; anchor is the last clicked row.
 	selected map[string]bool
 	anchor   int
@@ -47,7 +46,7 @@ type queuePanel struct {
 }
 
 func newQueuePanel(h *panelHub) *queuePanel {
-	p := &queuePanel{h: h, selected: map[string]bool{}, index: map[string]int{}, anchor: -1}
+	p := &queuePanel{h: h, selected: map[string]bool{}, anchor: -1}
 	p.title = &widget.Label{Text: "Queue (0 jobs)", TextStyle: fyne.TextStyle{Bold: true}}
 	p.eta = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
 	p.list = widget.NewList(p.length, p.createRow, p.updateRow)
@@ -96,14 +95,16 @@ func (p *queuePanel) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 // jobs still queued.
 func (p *queuePanel) setSnapshot(s *queueSnapshot) {
 	p.items = s.Queued
-	p.index = make(map[string]int, len(p.items))
-	for i := range p.items {
-		p.index[p.items[i].JobID] = i
-	}
-	for id := range p.selected {
-		if _, ok := p.index[id]; !ok {
-			delete(p.selected, id)
+	// Keep only the selected jobs still queued (no index of every job:
+	// this runs on the UI goroutine for queues of 10,000).
+	if len(p.selected) > 0 {
+		still := make(map[string]bool, len(p.selected))
+		for i := range p.items {
+			if id := p.items[i].JobID; p.selected[id] {
+				still[id] = true
+			}
 		}
+		p.selected = still
 	}
 	if p.anchor >= len(p.items) {
 		p.anchor = -1
