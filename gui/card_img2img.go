@@ -63,7 +63,8 @@ func (c *img2imgCard) build() fyne.CanvasObject {
 	r.add("Resize mode", resize.cell())
 	r.add("Width", container.NewVBox(width.Entry, newHint("0 = keep the input's size"), width.note))
 	r.add("Height", height.cell())
-	r.add("Input image", container.NewVBox(container.NewBorder(nil, nil, nil, browse, c.input.Entry), c.input.note))
+	r.add("Input image", container.NewVBox(container.NewBorder(nil, nil, nil, c.mw.withTooltip(browse, "Choose the input image…"), c.input.Entry),
+		c.input.note))
 	c.card = newCard("img2img", "Refine the previous stage's images", r.build())
 	return c.card
 }

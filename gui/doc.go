@@ -29,6 +29,7 @@
 //	func (mw *MainWindow) OnBackendChange(fn func(b *app.Backend, s webui.ConnectionState, err error))
 //	func (mw *MainWindow) ShowError(title string, err error) // error dialog on the window
 //	func (mw *MainWindow) OnClose(fn func())     // stop your goroutines/timers when the window closes
+//	func (mw *MainWindow) withTooltip(obj fyne.CanvasObject, text string) fyne.CanvasObject // obj with a hover tip (tooltip.go)
 //
 // OnBackendChange listeners run on the UI goroutine, once per connection
 // change of any backend (register them while building, in New's callees).

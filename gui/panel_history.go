@@ -96,7 +96,7 @@ func newHistoryPanel(h *panelHub) *historyPanel {
 // build lays out the filters, the list and the actions.
 func (p *historyPanel) build() fyne.CanvasObject {
 	refresh := &widget.Button{Icon: theme.ViewRefreshIcon(), Importance: widget.LowImportance, OnTapped: p.reload}
-	top := container.NewBorder(nil, nil, p.filter, refresh, p.search)
+	top := container.NewBorder(nil, nil, p.filter, p.h.mw.withTooltip(refresh, "Reload the history"), p.search)
 	actions := container.NewGridWithColumns(3, p.open, p.inspect, p.load, p.requeue, p.reprocess, p.retry, p.retryAll, p.prune)
 	bottom := container.NewVBox(container.NewBorder(nil, nil, nil, p.more, p.count), actions, p.message)
 	return container.NewBorder(top, bottom, nil, nil, minHeight(p.list, 160))

@@ -44,9 +44,15 @@ func newRunControls(h *panelHub) *runControls {
 	return c
 }
 
-// build lays out the buttons, the check and the status line.
+// build lays out the buttons, with their shortcuts in tooltips, the check
+// and the status line.
 func (c *runControls) build() fyne.CanvasObject {
-	buttons := container.NewGridWithColumns(4, c.add, c.runNow, c.pause, c.clear)
+	mw := c.h.mw
+	buttons := container.NewGridWithColumns(4,
+		mw.withTooltip(c.add, "Queue every job in the preview ("+labelAddToQueue+")"),
+		mw.withTooltip(c.runNow, "Queue the preview's jobs at the front and start the queue ("+labelRunNow+")"),
+		mw.withTooltip(c.pause, "Pause the queue after the running job, or resume it ("+labelPause+")"),
+		c.clear)
 	return container.NewVBox(
 		buttons,
 		container.NewBorder(nil, nil, c.autoRun, nil, c.status),

@@ -186,7 +186,7 @@ func (t *promptTab) newRow(pos, neg string) *promptRowEditor {
 	e.negative.OnChanged = t.onEdited
 	e.count = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
 	remove := &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() { t.onRemoveRow(e) }}
-	head := container.NewBorder(nil, nil, e.title, remove)
+	head := container.NewBorder(nil, nil, e.title, t.mw.withTooltip(remove, "Delete this row"))
 	e.box = container.NewVBox(head, e.positive, e.negative, e.count, widget.NewSeparator())
 	return e
 }

@@ -95,8 +95,10 @@ func (d *settingsDialog) show() {
 	var r formRows
 	r.add("WebUI URLs", container.NewVBox(d.urls, newHint("one per line; each WebUI runs jobs from the one queue")))
 	r.add("API auth", d.auth)
-	r.add("Launcher", container.NewVBox(d.command, container.NewBorder(nil, nil, nil, browseDir, d.dir), d.auto))
-	r.add("Output folder", container.NewVBox(container.NewBorder(nil, nil, nil, browseOut, d.output), newHint("empty: the output folder in the data folder")))
+	r.add("Launcher", container.NewVBox(d.command,
+		container.NewBorder(nil, nil, nil, d.mw.withTooltip(browseDir, "Choose the folder the launcher command runs in…"), d.dir), d.auto))
+	r.add("Output folder", container.NewVBox(container.NewBorder(nil, nil, nil, d.mw.withTooltip(browseOut, "Choose the output folder…"), d.output),
+		newHint("empty: the output folder in the data folder")))
 	r.add("Data folder", container.NewVBox(&widget.Label{Text: d.mw.Services.DataDir, Selectable: true, Wrapping: fyne.TextWrapBreak},
 		newHint("chosen when StableNew starts, with --data-dir")))
 	r.add("Theme", d.theme)
@@ -106,7 +108,7 @@ func (d *settingsDialog) show() {
 	cancel := &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: d.onCancel}
 	content := container.NewBorder(nil, container.NewVBox(d.problem, container.NewHBox(layout.NewSpacer(), cancel, save)), nil, nil,
 		container.NewVScroll(r.build()))
-	d.dlg = dialog.NewCustomWithoutButtons("Settings", content, d.mw.Window)
+	d.dlg = dialog.NewCustomWithoutButtons("Settings", withTooltipLayer(content), d.mw.Window)
 	d.dlg.Resize(fyne.NewSize(640, 600))
 	d.dlg.Show()
 }

@@ -100,7 +100,7 @@ func (c *lorasCard) buildRow(i int, name string) fyne.CanvasObject {
 	remove := &widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance, OnTapped: func() { c.onRemove(name) }}
 	strength.Entry.SetMinRowsVisible(1)
 	label := &widget.Label{Text: name, Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Bold: true}}
-	head := container.NewBorder(nil, nil, nil, container.NewHBox(on.Check, remove), label)
+	head := container.NewBorder(nil, nil, nil, container.NewHBox(on.Check, c.mw.withTooltip(remove, "Remove this LoRA")), label)
 	body := container.NewBorder(nil, nil, nil, container.New(&minSizeLayout{min: fyne.NewSize(64, 0)}, strength.Entry), slider.Slider)
 	return container.NewVBox(head, body, strength.note, nameProblem.note)
 }

@@ -84,7 +84,8 @@ func (c *outputCard) build() fyne.CanvasObject {
 
 	c.rootHint.SetText("Empty: " + c.defaultRootName())
 	var r formRows
-	r.add("Folder", container.NewVBox(container.NewBorder(nil, nil, nil, browse, c.folder.Entry), c.rootHint, c.folder.note))
+	r.add("Folder", container.NewVBox(container.NewBorder(nil, nil, nil, c.mw.withTooltip(browse, "Choose the output folder…"), c.folder.Entry),
+		c.rootHint, c.folder.note))
 	r.add("Subfolders", folderT.cell())
 	r.add("File names", container.NewVBox(container.NewBorder(nil, nil, nil, help, fileT.Entry), fileT.note))
 	r.add("Format", format.cell())

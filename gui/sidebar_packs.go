@@ -165,6 +165,8 @@ type packRow struct {
 	check   *widget.Check
 	info    *widget.Label
 	preview *widget.Button
+	// previewTip is preview with its tooltip.
+	previewTip fyne.CanvasObject
 }
 
 func newPackRow(c *packsCard) *packRow {
@@ -172,6 +174,7 @@ func newPackRow(c *packsCard) *packRow {
 	r.check = widget.NewCheck("", nil)
 	r.preview = &widget.Button{Icon: theme.VisibilityIcon(), Importance: widget.LowImportance}
 	r.preview.OnTapped = func() { c.showPreview(r.id) }
+	r.previewTip = c.mw.withTooltip(r.preview, "Show this pack's prompts")
 	r.check.OnChanged = func(on bool) {
 		if !c.updating {
 			c.onTick(r.id, on)
@@ -183,7 +186,7 @@ func newPackRow(c *packsCard) *packRow {
 
 // CreateRenderer lays the check on the left, the button on the right.
 func (r *packRow) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.check, r.preview, r.info))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.check, r.previewTip, r.info))
 }
 
 // show fills the row for pack p.

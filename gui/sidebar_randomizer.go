@@ -52,7 +52,7 @@ func (c *randomizerCard) build() fyne.CanvasObject {
 	f.add("randomizer", enabled, seed, maxJobs, samples)
 
 	var r formRows
-	r.add("Seed", container.NewVBox(container.NewBorder(nil, nil, nil, dice, seed.Entry),
+	r.add("Seed", container.NewVBox(container.NewBorder(nil, nil, nil, c.mw.withTooltip(dice, "Draw a new random seed"), seed.Entry),
 		newHint("-1 draws a new seed for every plan; a number makes plans repeatable"), seed.note))
 	var caps formRows
 	caps.add("Max jobs", container.NewVBox(maxJobs.Entry, newHint("a bigger plan is refused, with its full count"), maxJobs.note))

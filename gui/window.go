@@ -44,6 +44,8 @@ type MainWindow struct {
 
 	keys *shortcuts
 	form *configForm
+	// tips are the window's tooltips (see tooltips), made on first use.
+	tips *tooltips
 
 	res              *webui.Resources
 	backendStates    map[*app.Backend]webui.ConnectionState
@@ -137,10 +139,11 @@ func (mw *MainWindow) buildContent() fyne.CanvasObject {
 	}
 	mw.tabs.OnSelected = mw.onTabSelected
 	bottom := container.NewVBox(NewLogPanel(mw), NewStatusBar(mw))
-	return container.NewBorder(mw.buildHeader(), bottom, nil, nil, mw.tabs)
+	return withTooltipLayer(container.NewBorder(mw.buildHeader(), bottom, nil, nil, mw.tabs))
 }
 
-// buildHeader is the row of window-wide buttons above the tabs.
+// buildHeader is the row of window-wide buttons above the tabs, with
+// tooltips, and the shortcuts of the run controls for keyboard users.
 func (mw *MainWindow) buildHeader() fyne.CanvasObject {
 	refresh := &widget.Button{Text: "Refresh (" + labelRefresh + ")", Icon: theme.ViewRefreshIcon(),
 		Importance: widget.LowImportance, OnTapped: mw.RefreshResources}
@@ -152,7 +155,13 @@ func (mw *MainWindow) buildHeader() fyne.CanvasObject {
 		Importance: widget.LowImportance, OnTapped: mw.showReprocess}
 	keys := &widget.Label{Text: labelAddToQueue + " add to queue · " + labelRunNow + " run now · " + labelPause + " pause/resume",
 		Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
-	return container.NewBorder(nil, nil, container.NewHBox(refresh, restore, reprocess, settings), nil, keys)
+	buttons := container.NewHBox(
+		mw.withTooltip(refresh, "Read the packs and presets again and ask the WebUI for its lists ("+labelRefresh+")"),
+		mw.withTooltip(restore, "Bring back the stage settings, packs and preset of the last queued run"),
+		mw.withTooltip(reprocess, "Run the stages on images you already have"),
+		mw.withTooltip(settings, "WebUI addresses, launcher, output folder, theme and queue options"),
+	)
+	return container.NewBorder(nil, nil, buttons, nil, keys)
 }
 
 // initialSize is the saved window size, or 1400×850.
