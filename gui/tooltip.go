@@ -353,8 +353,10 @@ func (r *tipBoxRenderer) MinSize() fyne.Size {
 func (r *tipBoxRenderer) Refresh() {
 	th := r.tip.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
-	r.bg.FillColor = th.Color(theme.ColorNameOverlayBackground, v)
-	r.bg.StrokeColor = th.Color(theme.ColorNameInputBorder, v)
+	// The window's own colours would make the tip blend into the labels
+	// under it: it takes the menu's background and the accent as a border.
+	r.bg.FillColor = th.Color(theme.ColorNameMenuBackground, v)
+	r.bg.StrokeColor = th.Color(theme.ColorNamePrimary, v)
 	r.bg.CornerRadius = th.Size(theme.SizeNameInputRadius)
 	r.label.Color = th.Color(theme.ColorNameForeground, v)
 	r.label.TextSize = th.Size(theme.SizeNameCaptionText)
