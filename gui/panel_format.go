@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -113,15 +114,28 @@ func stageList(stages []pipeline.StageType) string {
 }
 
 // jobTitle is the one-line description of a job used by the lists:
-// "sdxl_portraits #2 [v1/3] · seed 1234 · sd_xl_base_1.0".
-func jobTitle(pack string, row, vi, vt, bi, bt int, seed int64, model string) string {
+// "sdxl_portraits #2 [v1/3] · seed 1234 · sd_xl_base_1.0", or for a job
+// that starts from an image file (input, "" for none) "reprocess #2 · from
+// cat.png · seed 1234 · sd_xl_base_1.0".
+func jobTitle(pack, input string, row, vi, vt, bi, bt int, seed int64, model string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s #%d", pack, row+1)
 	if tags := variantTags(vi, vt, bi, bt); tags != "" {
 		b.WriteString(" " + tags)
 	}
+	if input != "" {
+		b.WriteString(" · from " + filepath.Base(input))
+	}
 	b.WriteString(" · " + shortSeed(seed) + " · " + modelName(model))
 	return b.String()
+}
+
+// inputImage is the image file a job without txt2img starts from, or "".
+func inputImage(c *pipeline.PipelineConfig) string {
+	if c == nil || c.Txt2Img.Enabled {
+		return ""
+	}
+	return c.Img2Img.InputImage
 }
 
 // shortSeed is "seed N", or "random seed" for -1.

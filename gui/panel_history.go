@@ -147,7 +147,7 @@ func historyRows(items []queue.HistoryItem, now time.Time) []historyRow {
 	for i := range items {
 		rec := &items[i]
 		r := historyRow{rec: rec}
-		r.title = jobTitle(rec.PackID, rec.PromptIndex, rec.VariantIndex, rec.VariantTotal, rec.BatchIndex, rec.BatchTotal, rec.Seed, modelOf(rec))
+		r.title = jobTitle(rec.PackID, inputImage(rec.Config), rec.PromptIndex, rec.VariantIndex, rec.VariantTotal, rec.BatchIndex, rec.BatchTotal, rec.Seed, modelOf(rec))
 		var parts []string
 		parts = append(parts, statusText(rec.Status))
 		if rec.FinishedAt != nil {

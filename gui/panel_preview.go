@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -237,20 +236,13 @@ func previewRows(jobs []pipeline.JobSpec) []previewRow {
 	for i := range jobs {
 		j := &jobs[i]
 		c := j.Config
-		if j.Source == pipeline.SourceReprocess {
-			rows[i] = previewRow{
-				title: fmt.Sprintf("%d. %s · %s · %s", i+1, filepath.Base(c.Img2Img.InputImage), c.StageSummary(),
-					shortSeed(j.Seed)),
-				prompt: oneLine(c.Prompt.Positive, rowTextMax),
-			}
-			continue
+		input := inputImage(c)
+		title := fmt.Sprintf("%d. %s", i+1,
+			jobTitle(j.PackID, input, j.PromptIndex, j.VariantIndex, j.VariantTotal, j.BatchIndex, j.BatchTotal, j.Seed, c.Txt2Img.Model))
+		if input == "" {
+			title += fmt.Sprintf(" · %d×%d", c.Txt2Img.Width, c.Txt2Img.Height)
 		}
-		rows[i] = previewRow{
-			title: fmt.Sprintf("%d. %s · %d×%d", i+1,
-				jobTitle(j.PackID, j.PromptIndex, j.VariantIndex, j.VariantTotal, j.BatchIndex, j.BatchTotal, j.Seed, c.Txt2Img.Model),
-				c.Txt2Img.Width, c.Txt2Img.Height),
-			prompt: oneLine(c.Prompt.Positive, rowTextMax),
-		}
+		rows[i] = previewRow{title: title, prompt: oneLine(c.Prompt.Positive, rowTextMax)}
 	}
 	return rows
 }

@@ -84,7 +84,7 @@ func (p *queuePanel) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 		return
 	}
 	it := &p.items[id]
-	title := jobTitle(it.PackID, it.PromptIndex, it.VariantIndex, it.VariantTotal, it.BatchIndex, it.BatchTotal, it.Seed, it.Model)
+	title := jobTitle(it.PackID, it.InputImage, it.PromptIndex, it.VariantIndex, it.VariantTotal, it.BatchIndex, it.BatchTotal, it.Seed, it.Model)
 	if it.Attempts > 0 && it.Error != "" {
 		title += " · retry after: " + it.Error
 	}

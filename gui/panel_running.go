@@ -179,12 +179,16 @@ func (p *runningPanel) showJob() {
 		return
 	}
 	j := p.job
-	summary := "Running: " + jobTitle(j.PackID, j.PromptIndex, j.VariantIndex, j.VariantTotal, j.BatchIndex, j.BatchTotal, j.Seed, j.Model)
+	summary := "Running: " + jobTitle(j.PackID, j.InputImage, j.PromptIndex, j.VariantIndex, j.VariantTotal, j.BatchIndex, j.BatchTotal, j.Seed, j.Model)
 	if p.others > 0 {
 		summary += fmt.Sprintf(" (+%d more running)", p.others)
 	}
 	setLabel(p.summary, summary)
-	setLabel(p.detail, fmt.Sprintf("%d×%d · %s · on %s", j.Width, j.Height, stageList(j.Stages), orText(j.Backend, "the WebUI")))
+	size := fmt.Sprintf("%d×%d · ", j.Width, j.Height)
+	if j.Width == 0 || j.Height == 0 {
+		size = "" // the input file's size
+	}
+	setLabel(p.detail, fmt.Sprintf("%s%s · on %s", size, stageList(j.Stages), orText(j.Backend, "the WebUI")))
 	frac, eta := j.Progress, j.ETA
 	stage := "Starting…"
 	if pi := p.progress; pi != nil {

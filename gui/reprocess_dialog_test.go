@@ -94,6 +94,14 @@ func TestReprocessDraftIsPreviewedThenQueued(t *testing.T) {
 			t.Fatalf("the image's own prompt was not used: %q", rec.Config.Prompt.Positive)
 		}
 	}
+	// The queue panel names each job's image.
+	ph.waitFor("the queue panel", func() bool { return len(ph.h.queue.items) == 2 })
+	for i, it := range ph.h.queue.items {
+		title := jobTitle(it.PackID, it.InputImage, it.PromptIndex, it.VariantIndex, it.VariantTotal, it.BatchIndex, it.BatchTotal, it.Seed, it.Model)
+		if want := []string{"from a.png", "from b.png"}[i]; !strings.Contains(title, want) || it.Width != 0 {
+			t.Errorf("queue row %d: %q (width %d): want %q and no size", i, title, it.Width, want)
+		}
+	}
 	ph.waitFor("the draft back on the packs", func() bool {
 		p := ph.h.preview
 		return mw.State.Reprocess() == nil && !p.building && p.result != nil && !p.result.reprocess

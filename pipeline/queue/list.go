@@ -9,7 +9,7 @@ import (
 
 const listColumns = `job_id, status, attempts, run_mode, source, pack_id, prompt_index, variant_index,
 	variant_total, batch_index, batch_total, seed, prompt, model, width, height, steps, stages,
-	created_at, queued_at, started_at, backend, error, position, model_key, work`
+	created_at, queued_at, started_at, backend, error, position, model_key, work, input_image`
 
 // List returns the queue: the running jobs first (oldest start first),
 // then the queued jobs in the order they will run. Items are summaries;
@@ -89,7 +89,7 @@ func scanListed(rows *sql.Rows, items []listedItem) ([]listedItem, error) {
 		if err := rows.Scan(&it.JobID, &status, &it.Attempts, &runMode, &source, &it.PackID, &it.PromptIndex,
 			&it.VariantIndex, &it.VariantTotal, &it.BatchIndex, &it.BatchTotal, &it.Seed, &it.Prompt, &it.Model,
 			&it.Width, &it.Height, &it.Steps, &stages, &created, &queued, &started, &it.Backend, &it.Error,
-			&it.pos, &it.modelKey, &it.work); err != nil {
+			&it.pos, &it.modelKey, &it.work, &it.InputImage); err != nil {
 			return nil, err
 		}
 		it.Status = Status(status)

@@ -87,6 +87,8 @@ CREATE TABLE eta_rates (
 	updated_at INTEGER NOT NULL,
 	PRIMARY KEY (model, bucket, stage)
 );`},
+	{4, "input image of jobs that start from a file", `
+ALTER TABLE jobs ADD COLUMN input_image TEXT NOT NULL DEFAULT ''; -- img2img's input when txt2img is off (reprocess)`},
 }
 
 // schemaVersion is the newest schema this build knows.

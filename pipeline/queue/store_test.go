@@ -130,7 +130,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	if !errors.Is(err, ErrNewerSchema) {
 		t.Fatalf("Open = %v, want ErrNewerSchema", err)
 	}
-	want := "was written by a newer StableNew (schema 7, this build knows 3); nothing was changed"
+	want := "was written by a newer StableNew (schema 7, this build knows 4); nothing was changed"
 	if !strings.Contains(err.Error(), want) {
 		t.Fatalf("error = %v\nwant it to contain %q", err, want)
 	}

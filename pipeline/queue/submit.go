@@ -105,8 +105,8 @@ func encodeJobs(jobs []pipeline.JobSpec, stop <-chan struct{}) <-chan []encodedJ
 const (
 	insertJobCols = `INSERT INTO jobs(id, job_id, status, position, attempts, run_mode, source, pack_id,
 	prompt_index, variant_index, variant_total, batch_index, batch_total, seed, prompt, negative,
-	model, model_key, width, height, steps, stages, work, created_at, queued_at, requeued_from) VALUES `
-	insertJobRow  = `(?, ?, 'queued', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	model, model_key, width, height, steps, stages, work, created_at, queued_at, requeued_from, input_image) VALUES `
+	insertJobRow  = `(?, ?, 'queued', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	insertDataRow = `(?, ?)`
 	// rowsPerInsert rows go in one INSERT statement: far fewer statements
 	// for a big submit, and well under SQLite's limit of bound values.
@@ -161,7 +161,7 @@ func insertJobs(tx *sql.Tx, op string, jobs []pipeline.JobSpec, front bool, now 
 	queued := dbTime(now)
 	queuedAt := fromDB(queued)
 	change.put = make([]listedItem, 0, len(jobs))
-	args := make([]any, 0, rowsPerInsert*24)
+	args := make([]any, 0, rowsPerInsert*25)
 	lo := 0
 	for chunk := range encodeJobs(jobs, stop) {
 		args = args[:0]
@@ -176,7 +176,7 @@ func insertJobs(tx *sql.Tx, op string, jobs []pipeline.JobSpec, front bool, now 
 			args = append(args, firstID+int64(i), j.JobID, base+float64(i), string(j.RunMode), string(j.Source), j.PackID,
 				j.PromptIndex, j.VariantIndex, j.VariantTotal, j.BatchIndex, j.BatchTotal, j.Seed,
 				c.Prompt.Positive, c.Prompt.Negative, p.sum.model, p.sum.modelKey, p.sum.width, p.sum.height,
-				p.sum.steps, p.sum.stages, p.sum.work, dbTime(created), queued, requeuedFrom)
+				p.sum.steps, p.sum.stages, p.sum.work, dbTime(created), queued, requeuedFrom, p.sum.inputImage)
 			// The mirror gets exactly what is stored.
 			change.put = append(change.put, listedItem{pos: base + float64(i), modelKey: p.sum.modelKey, work: p.sum.work, QueueItem: QueueItem{
 				JobID: j.JobID, Status: StatusQueued, RunMode: j.RunMode, Source: j.Source, PackID: j.PackID,
@@ -184,6 +184,7 @@ func insertJobs(tx *sql.Tx, op string, jobs []pipeline.JobSpec, front bool, now 
 				BatchIndex: j.BatchIndex, BatchTotal: j.BatchTotal, Seed: j.Seed, Prompt: c.Prompt.Positive,
 				Model: p.sum.model, Width: p.sum.width, Height: p.sum.height, Steps: p.sum.steps,
 				Stages: splitStages(p.sum.stages), CreatedAt: fromDB(dbTime(created)), QueuedAt: queuedAt,
+				InputImage: p.sum.inputImage,
 			}})
 		}
 		st, err := stmt(len(chunk), false)

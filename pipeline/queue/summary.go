@@ -19,6 +19,8 @@ type summary struct {
 	steps           int
 	stages          string // comma-separated stage names
 	work            string // ETA work units per stage, see workUnits
+	// inputImage is the image file a job without txt2img starts from.
+	inputImage string
 }
 
 func summarize(j *pipeline.JobSpec) summary {
@@ -27,7 +29,7 @@ func summarize(j *pipeline.JobSpec) summary {
 	for _, s := range c.StageTypes() {
 		names = append(names, string(s))
 	}
-	return summary{
+	s := summary{
 		model:    c.Txt2Img.Model,
 		modelKey: modelKey(c.Txt2Img.Model),
 		width:    c.Txt2Img.Width,
@@ -36,6 +38,11 @@ func summarize(j *pipeline.JobSpec) summary {
 		stages:   strings.Join(names, ","),
 		work:     formatWork(workUnits(c)),
 	}
+	if !c.Txt2Img.Enabled {
+		// The size comes from the input file, which is not read here.
+		s.inputImage, s.width, s.height = c.Img2Img.InputImage, 0, 0
+	}
+	return s
 }
 
 // modelKey reduces a checkpoint title to the name both a JobSpec and a

@@ -84,10 +84,13 @@ type QueueItem struct {
 	Height int    `json:"height"`
 	Steps  int    `json:"steps"`
 	// Stages lists the stages in run order.
-	Stages    []pipeline.StageType `json:"stages"`
-	CreatedAt time.Time            `json:"created_at"`
-	QueuedAt  time.Time            `json:"queued_at"`
-	StartedAt *time.Time           `json:"started_at,omitempty"`
+	Stages []pipeline.StageType `json:"stages"`
+	// InputImage is the image file a job without txt2img starts from (a
+	// reprocess job); Width and Height are 0 then (the file's size).
+	InputImage string     `json:"input_image,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	QueuedAt   time.Time  `json:"queued_at"`
+	StartedAt  *time.Time `json:"started_at,omitempty"`
 	// Backend is the WebUI running the job.
 	Backend string `json:"backend,omitempty"`
 	// Error is the last failure of a job that was put back in the queue.
