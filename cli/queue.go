@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -152,8 +153,12 @@ func queueList(env *Env, args []string) error {
 		if it.Status == queue.StatusRunning {
 			pos = "▶"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d/%d\t%d\t%s\t%dx%d\t%s\n", pos, it.Status, shortID(it.JobID), it.PackID,
-			it.PromptIndex+1, it.VariantIndex+1, it.VariantTotal, it.Seed, orDash(output.StripModelHash(it.Model)), it.Width, it.Height, ellipsis(it.Prompt, 50))
+		size := fmt.Sprintf("%dx%d", it.Width, it.Height)
+		if it.InputImage != "" {
+			size = "from " + ellipsis(filepath.Base(it.InputImage), 24)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d/%d\t%d\t%s\t%s\t%s\n", pos, it.Status, shortID(it.JobID), it.PackID,
+			it.PromptIndex+1, it.VariantIndex+1, it.VariantTotal, it.Seed, orDash(output.StripModelHash(it.Model)), size, ellipsis(it.Prompt, 50))
 	}
 	tw.Flush()
 	total, finish, known := svc.Queue.QueueETA()

@@ -62,7 +62,8 @@ type JobBuilder struct {
 
 // idSource makes job ids: random version-4 UUIDs derived from one random
 // base per plan and a counter through a bijective mix, so ids are unique
-// without a read of the system's random source per job.
+// (up to 2^32 per plan) without a read of the system's random source per
+// job.
 type idSource struct {
 	base uuid.UUID
 	n    uint64
@@ -73,11 +74,13 @@ func newIDSource() *idSource { return &idSource{base: uuid.New()} }
 func (s *idSource) uuid() uuid.UUID {
 	s.n++
 	id := s.base
-	x := splitmix64(s.n)
-	for i := 0; i < 8; i++ {
-		id[8+i] ^= byte(x >> (8 * i))
+	// The counter's mix goes into the first four bytes: a bijection of a
+	// 32-bit counter, so the ids of one plan differ already in their first
+	// 8 characters (lists show them cut to 8) and never repeat.
+	x := mix32(uint32(s.n))
+	for i := 0; i < 4; i++ {
+		id[i] ^= byte(x >> (8 * i))
 	}
-	id[8] = id[8]&0x3f | 0x80 // RFC 4122 variant; the version nibble stays 4
 	return id
 }
 
@@ -341,6 +344,17 @@ func jobSeed(mode pipeline.SeedMode, base int64, k, batchSize int) int64 {
 		return (base + int64(k)*int64(batchSize)) % (maxSeed + 1)
 	}
 	return base
+}
+
+// mix32 is a bijection of uint32 (the "lowbias32" integer hash: every step
+// is invertible), spreading consecutive counters over all 32 bits.
+func mix32(x uint32) uint32 {
+	x ^= x >> 16
+	x *= 0x7feb352d
+	x ^= x >> 15
+	x *= 0x846ca68b
+	x ^= x >> 16
+	return x
 }
 
 // splitmix64 is a fast, well-mixed hash of a 64-bit value.

@@ -233,6 +233,19 @@ func TestDefaultJobIDsAreUniqueUUIDs(t *testing.T) {
 	assert.Len(t, seen, 400)
 }
 
+// The ids of one plan differ in their first 8 characters, which lists show.
+func TestJobIDsOfAPlanHaveDistinctShortForms(t *testing.T) {
+	next := newIDSource().block(100000)
+	short := map[string]string{}
+	for i := 0; i < 100000; i++ {
+		id := next()
+		if other, ok := short[id[:8]]; ok {
+			t.Fatalf("ids %s and %s share their first 8 characters", other, id)
+		}
+		short[id[:8]] = id
+	}
+}
+
 func TestPlanDiskWarning(t *testing.T) {
 	c := pipeline.Defaults()
 	plan := &Plan{Jobs: []pipeline.JobSpec{{OutputDir: "/out/a", Config: &c}}}
