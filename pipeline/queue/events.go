@@ -37,8 +37,9 @@ const (
 	// Paused and Resumed: the queue was paused or resumed.
 	Paused
 	Resumed
-	// HistoryChanged: finished jobs were deleted from history
-	// (PruneHistory); read History again. Jobs entering history are
+	// HistoryChanged: finished jobs left the history (PruneHistory deleted
+	// them, or Retry put failed ones back in the queue); read History
+	// again. Jobs entering history are
 	// reported by JobFinished, JobFailed and JobCancelled. Coalesced like
 	// QueueChanged.
 	HistoryChanged

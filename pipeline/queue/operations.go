@@ -193,6 +193,7 @@ func (s *Service) afterRetry(n int) {
 	}
 	s.log.Info("jobs retried", "count", n)
 	s.queueChanged()
+	s.historyChanged() // the retried jobs left the history
 	s.kickLocked()
 }
 

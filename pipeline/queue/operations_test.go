@@ -373,3 +373,23 @@ func TestJSONUsesJobSpecNames(t *testing.T) {
 		}
 	}
 }
+
+// Retried jobs leave the history: listeners hear HistoryChanged.
+func TestRetryTellsTheHistoryChanged(t *testing.T) {
+	t.Parallel()
+	s := newService(t, Options{})
+	f := newFake("gpu0")
+	f.failNext("j1", errors.New("CUDA out of memory"))
+	submit(t, s, false, "j1")
+	if _, err := s.RunUntilEmpty(t.Context(), f); err != nil {
+		t.Fatal(err)
+	}
+	events, stop := s.Subscribe(64)
+	defer stop()
+	if n, err := s.RetryAllFailed(); err != nil || n != 1 {
+		t.Fatalf("RetryAllFailed = %d, %v", n, err)
+	}
+	if kinds := historyEventsUntilPaused(t, s, events); len(kinds) != 1 {
+		t.Fatalf("history events of a retry: %v, want one HistoryChanged", kinds)
+	}
+}
