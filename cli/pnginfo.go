@@ -26,6 +26,9 @@ type pngInfoResult struct {
 	// lists the parameters that have no place in it.
 	Config     *pipeline.PipelineConfig `json:"config,omitempty"`
 	NotApplied []string                 `json:"not_applied,omitempty"`
+	// Notes explain choices of the mapping (a seed under random seed mode,
+	// a refiner switch point out of range).
+	Notes []string `json:"notes,omitempty"`
 
 	md *infotext.Metadata
 }
@@ -55,7 +58,7 @@ func runPNGInfo(env *Env, args []string) error {
 					r.Parameters[p.Key] = p.Value
 				}
 				m := infotext.ToConfig(md.Params, pipeline.Defaults(), infotext.Options{})
-				r.Config, r.NotApplied = &m.Config, m.NotApplied
+				r.Config, r.NotApplied, r.Notes = &m.Config, m.NotApplied, m.Notes
 			}
 			if md.StableNew != nil {
 				r.StableNew = md.StableNew
@@ -93,6 +96,9 @@ func runPNGInfo(env *Env, args []string) error {
 			}
 			if len(r.NotApplied) > 0 {
 				fmt.Fprintf(env.Stdout, "Not applied when loaded into the stage cards: %s\n", strings.Join(r.NotApplied, "; "))
+			}
+			for _, n := range r.Notes {
+				fmt.Fprintf(env.Stdout, "note: %s\n", n)
 			}
 			for _, w := range r.Warnings {
 				fmt.Fprintf(env.Stdout, "warning: %s\n", w)

@@ -157,7 +157,11 @@ loop:
 			break loop
 		}
 	}
-	// Print what is still buffered.
+	// RunUntilEmpty can return before the events of the last jobs have
+	// reached this subscriber: wait for the end of every job that ended in
+	// the store (JobService never drops those events), then print what else
+	// is buffered.
+	p.await(q, events, 10*time.Second)
 	for {
 		select {
 		case ev := <-events:
@@ -231,6 +235,26 @@ func (p *runPrinter) event(ev queue.Event) {
 	case queue.BackendChanged:
 		if ev.State == queue.BackendWaiting || ev.State == queue.BackendError {
 			fmt.Fprintf(p.w, "WebUI %s: %s %s\n", ev.Backend, ev.State, ev.Message)
+		}
+	}
+}
+
+// await prints events until it has seen the end of each of the run's jobs
+// that has ended in the store, or until timeout.
+func (p *runPrinter) await(q *queue.Service, events <-chan queue.Event, timeout time.Duration) {
+	ended := 0
+	for id := range p.index {
+		if rec, err := q.Get(id); err == nil && rec.Status.Finished() {
+			ended++
+		}
+	}
+	deadline := time.After(timeout)
+	for p.completed+p.failed < ended {
+		select {
+		case ev := <-events:
+			p.event(ev)
+		case <-deadline:
+			return
 		}
 	}
 }

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"stablenew/pipeline/output"
+)
+
+// writeParamsPNG writes a small PNG with an A1111 "parameters" chunk.
+func writeParamsPNG(t *testing.T, path, params string) {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 8, 8))))
+	data, err := output.AddPNGText(buf.Bytes(), []output.TextChunk{{Keyword: "parameters", Text: params}})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+}
+
+const sdxlParams = `a castle on a hill, "dramatic" sky
+Negative prompt: blurry
+Steps: 28, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 6.5, Seed: 424242, Size: 832x1216, Model: sd_xl_base_1.0, Refiner: sd_xl_refiner_1.0, Refiner switch at: 1.5, Lora hashes: "film: abc123, grain: def456", Version: f2.0.1v1.10.1`
+
+// pnginfo prints every parameter under its infotext name with the mapped
+// config, names what was not applied, and goes on past a bad file (exit 1).
+func TestPNGInfo(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "castle.png")
+	writeParamsPNG(t, good, sdxlParams)
+	plain := filepath.Join(dir, "plain.png")
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 4, 4))))
+	require.NoError(t, os.WriteFile(plain, buf.Bytes(), 0o644))
+	text := filepath.Join(dir, "notes.txt")
+	require.NoError(t, os.WriteFile(text, []byte("hello"), 0o644))
+
+	code, out, errOut := run(t, "pnginfo", good)
+	require.Equal(t, ExitOK, code, errOut)
+	for _, want := range []string{
+		`Prompt: a castle on a hill, "dramatic" sky`, "Negative prompt: blurry", "Steps: 28",
+		`Lora hashes: film: abc123, grain: def456`, "Not applied when loaded into the stage cards:", "Version: f2.0.1v1.10.1",
+		"note: ",
+	} {
+		assert.Contains(t, out, want)
+	}
+
+	code, out, errOut = run(t, "pnginfo", "--json", good, plain, text)
+	assert.Equal(t, ExitFailed, code, "a file without parameters fails the command")
+	assert.Contains(t, errOut, "2 of 3 files could not be read")
+	var got []pngInfoResult
+	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+	require.Len(t, got, 3, "one object per file, in order")
+	g := got[0]
+	assert.Empty(t, g.Error)
+	assert.Equal(t, "blurry", g.Negative)
+	assert.Equal(t, "6.5", g.Parameters["CFG scale"])
+	assert.Equal(t, "film: abc123, grain: def456", g.Parameters["Lora hashes"])
+	require.NotNil(t, g.Config)
+	assert.Equal(t, 28, g.Config.Txt2Img.Steps)
+	assert.Equal(t, int64(424242), g.Config.Txt2Img.Seed)
+	assert.Equal(t, [2]int{832, 1216}, [2]int{g.Config.Txt2Img.Width, g.Config.Txt2Img.Height})
+	assert.True(t, g.Config.Refiner.Enabled)
+	assert.NotEmpty(t, g.Notes, "the refiner switch point out of range is explained")
+	assert.Contains(t, got[1].Error, "no generation parameters")
+	assert.Contains(t, got[2].Error, "not a PNG, JPEG or WebP")
+
+	code, out, _ = run(t, "pnginfo", "--json", good)
+	require.Equal(t, ExitOK, code)
+	var one pngInfoResult
+	require.NoError(t, json.Unmarshal([]byte(out), &one), "one file gives one object, not an array")
+	assert.Equal(t, good, one.File)
+}
+
+// pnginfo reads back what the runner wrote: the seed it used, the job's
+// prompt and its stage settings.
+func TestPNGInfoOnRunnerOutput(t *testing.T) {
+	data := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(data, "packs"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(data, "packs", "fox.txt"), []byte("a red fox in snow\nneg: blurry\n"), 0o644))
+	code, _, errOut := run(t, "run", "--demo", "--data-dir", data, "--pack", "fox", "--seed", "3")
+	require.Equal(t, ExitOK, code, errOut)
+	images, err := filepath.Glob(filepath.Join(data, "output", "*", "*.png"))
+	require.NoError(t, err)
+	require.NotEmpty(t, images)
+
+	code, out, errOut := run(t, "pnginfo", "--json", images[0])
+	require.Equal(t, ExitOK, code, errOut)
+	var r struct {
+		pngInfoResult
+		StableNew struct {
+			Seed   int64  `json:"seed_actual"`
+			Prompt string `json:"prompt"`
+			Pack   string `json:"pack"`
+		} `json:"stablenew"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &r), out)
+	assert.Equal(t, "fox", r.StableNew.Pack)
+	assert.Equal(t, r.StableNew.Prompt, r.Prompt, "the infotext prompt is the job's prompt")
+	assert.Contains(t, r.Prompt, "a red fox in snow")
+	require.NotNil(t, r.Config)
+	assert.Equal(t, r.StableNew.Seed, r.Config.Txt2Img.Seed, "the seed the WebUI used")
+}
