@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -29,7 +30,7 @@ Subcommands:
   list [--json]                                 the queued and running jobs, in order
   run [--webui URL ...] [--demo]                process the queue until it is empty
   pause | resume                                stop starting new jobs / start again
-  clear                                         remove every queued (not running) job
+  clear [--yes]                                 remove every queued (not running) job
   retry-failed                                  queue every failed job again
   export [FILE]                                 write the pending queue as JSON (default: stdout)
   import FILE                                   add the jobs of an exported queue
@@ -202,16 +203,31 @@ func queueRun(env *Env, args []string) error {
 		}
 	}()
 	events, unsubscribe := svc.Queue.Subscribe(256)
-	defer unsubscribe()
+	printed := make(chan struct{})
+	var ended atomic.Int64              // jobs whose end was printed
+	endedMore := make(chan struct{}, 1) // a job's end was printed
+	jobEnded := func() {
+		ended.Add(1)
+		select {
+		case endedMore <- struct{}{}:
+		default:
+		}
+	}
 	go func() {
+		defer close(printed)
 		for ev := range events {
 			switch ev.Kind {
 			case queue.JobStarted:
 				fmt.Fprintf(env.Stdout, "%s started on %s\n", shortID(ev.JobID), ev.Backend)
 			case queue.JobFinished:
-				fmt.Fprintf(env.Stdout, "%s completed: %d images\n", shortID(ev.JobID), len(ev.Outputs))
+				fmt.Fprintf(env.Stdout, "%s completed: %s\n", shortID(ev.JobID), countNoun(len(ev.Outputs), "image", "images"))
+				jobEnded()
 			case queue.JobFailed:
 				fmt.Fprintf(env.Stdout, "%s FAILED: %s\n", shortID(ev.JobID), ev.Reason)
+				jobEnded()
+			case queue.JobCancelled:
+				fmt.Fprintf(env.Stdout, "%s cancelled: %s\n", shortID(ev.JobID), ev.Reason)
+				jobEnded()
 			case queue.BackendChanged:
 				if ev.State == queue.BackendWaiting || ev.State == queue.BackendError {
 					fmt.Fprintf(env.Stdout, "WebUI %s: %s %s\n", ev.Backend, ev.State, ev.Message)
@@ -220,6 +236,20 @@ func queueRun(env *Env, args []string) error {
 		}
 	}()
 	sum, err := svc.Queue.RunUntilEmpty(ctx, svc.Executors()...)
+	// RunUntilEmpty can return before the last events reach the printer:
+	// wait for the end of every job it counted (JobService never drops
+	// those), then close the subscription, which ends the printer: no line
+	// after the summary, and no two goroutines writing at once.
+	deadline := time.After(10 * time.Second)
+	for want := int64(sum.Completed + sum.Failed + sum.Cancelled); ended.Load() < want; {
+		select {
+		case <-endedMore:
+		case <-deadline:
+			want = 0
+		}
+	}
+	unsubscribe()
+	<-printed
 	fmt.Fprintf(env.Stdout, "%d completed, %d failed, %d cancelled, %d requeued\n", sum.Completed, sum.Failed, sum.Cancelled, sum.Requeued)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
@@ -231,7 +261,15 @@ func queueRun(env *Env, args []string) error {
 }
 
 func queueSimple(env *Env, sub string, args []string) error {
-	dir, rest, err := dataDirFlag(env, "queue "+sub, "[--data-dir DIR]", args, nil)
+	usage, yes := "[--data-dir DIR]", new(bool)
+	var extra func(fs *flag.FlagSet)
+	if sub == "clear" {
+		usage = "[--yes] [--data-dir DIR]"
+		extra = func(fs *flag.FlagSet) {
+			yes = fs.Bool("yes", false, "remove the jobs; without it, only say how many would be removed")
+		}
+	}
+	dir, rest, err := dataDirFlag(env, "queue "+sub, usage, args, extra)
 	if err != nil {
 		return err
 	}
@@ -256,10 +294,18 @@ func queueSimple(env *Env, sub string, args []string) error {
 			fmt.Fprintln(env.Stdout, "Queue resumed.")
 		}
 	case "clear":
+		if !*yes {
+			var c queue.Counts
+			if c, err = q.Count(); err == nil {
+				fmt.Fprintf(env.Stdout, "%s would be removed (a running job keeps running). Run again with --yes to remove them.\n",
+					countNoun(c.Queued, "queued job", "queued jobs"))
+			}
+			break
+		}
 		var n int
 		n, err = q.ClearPending()
 		if err == nil {
-			fmt.Fprintf(env.Stdout, "Removed %d queued jobs.\n", n)
+			fmt.Fprintf(env.Stdout, "Removed %s.\n", countNoun(n, "queued job", "queued jobs"))
 		}
 	case "retry-failed":
 		var n int
@@ -416,6 +462,14 @@ func historyList(env *Env, args []string) error {
 }
 
 // shortID is the first 8 characters of a job id.
+// countNoun is "1 job" or "3 jobs".
+func countNoun(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 func shortID(id string) string {
 	if len(id) > 8 {
 		return id[:8]

@@ -216,11 +216,7 @@ func (p *runPrinter) event(ev queue.Event) {
 		p.started[ev.JobID] = ev.Time
 		fmt.Fprintf(p.w, "[%d/%d] %s started on %s\n", n, p.total, p.specs[ev.JobID].Label(), ev.Backend)
 	case queue.StageFinished:
-		noun := "images"
-		if len(ev.Outputs) == 1 {
-			noun = "image"
-		}
-		fmt.Fprintf(p.w, "[%d/%d]   %s done: %d %s\n", n, p.total, ev.Stage, len(ev.Outputs), noun)
+		fmt.Fprintf(p.w, "[%d/%d]   %s done: %s\n", n, p.total, ev.Stage, countNoun(len(ev.Outputs), "image", "images"))
 	case queue.JobFinished:
 		p.completed++
 		fmt.Fprintf(p.w, "[%d/%d]   completed in %s: %s\n", n, p.total, ev.Time.Sub(p.started[ev.JobID]).Round(100*time.Millisecond), strings.Join(ev.Outputs, ", "))
