@@ -48,25 +48,44 @@ type Backend struct {
 	Runner    *runner.Runner
 	Monitor   *webui.Monitor
 	Resources *webui.ResourceCache
+
+	// stop ends this backend's monitor goroutines (nil until started);
+	// wg counts them.
+	stop context.CancelFunc
+	wg   sync.WaitGroup
 }
 
 // Services are the long-lived parts of the app. Open them once; Start runs
 // the background work; Close stops it.
 type Services struct {
-	DataDir  string
+	DataDir string
+	// Settings are the settings in use. ApplySettings replaces them while
+	// the app runs: read them with CurrentSettings from other goroutines.
 	Settings Settings
 	Library  *packs.Library
 	Pipeline *controller.PipelineController
 	Queue    *queue.Service
+	// Backends are the WebUIs in use. ApplySettings replaces the list while
+	// the app runs: read it with BackendList from other goroutines.
 	Backends []*Backend
 	// Demo is the in-process fake WebUI of demo mode, or nil.
 	Demo *webuitest.Server
 	Log  *slog.Logger
 
-	mu      sync.Mutex
-	cancel  context.CancelFunc
-	started bool
-	wg      sync.WaitGroup
+	// runnerOpts are Open's RunnerOptions, for backends ApplySettings adds.
+	runnerOpts runner.Options
+
+	// applyMu serialises Start and ApplySettings (held while backends are
+	// stopped and started, which may wait on the network); mu guards the
+	// fields below, Settings and Backends, and is never held while waiting.
+	applyMu   sync.Mutex
+	mu        sync.Mutex
+	ctx       context.Context // Start's context
+	cancel    context.CancelFunc
+	onBackend func(b *Backend, state webui.ConnectionState, err error)
+	started   bool
+	closed    bool
+	wg        sync.WaitGroup
 }
 
 // Open opens the data folder, the queue database and the backends. Nothing
@@ -88,7 +107,7 @@ func Open(opts OpenOptions) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Services{DataDir: dir, Settings: settings, Library: lib, Log: log}
+	s := &Services{DataDir: dir, Settings: settings, Library: lib, Log: log, runnerOpts: opts.RunnerOptions}
 	s.Pipeline = controller.NewPipelineController(lib)
 	if opts.WebUIURLs != nil {
 		s.Settings.WebUIURLs = opts.WebUIURLs
@@ -107,7 +126,7 @@ func Open(opts OpenOptions) (*Services, error) {
 		return nil, err
 	}
 	for _, u := range s.Settings.WebUIURLs {
-		b, err := s.newBackend(strings.TrimSpace(u), opts.RunnerOptions)
+		b, err := s.newBackend(strings.TrimSpace(u), s.Settings, opts.RunnerOptions)
 		if err != nil {
 			s.closeDemo()
 			return nil, err
@@ -124,13 +143,15 @@ func Open(opts OpenOptions) (*Services, error) {
 	return s, nil
 }
 
-func (s *Services) newBackend(url string, ropts runner.Options) (*Backend, error) {
+// newBackend builds the client, runner, monitor and resource cache of one
+// WebUI with the client options of set (API auth, watchdog).
+func (s *Services) newBackend(url string, set Settings, ropts runner.Options) (*Backend, error) {
 	copts := []webui.Option{webui.WithLogger(s.Log)}
-	if user, pass, ok := s.Settings.auth(); ok {
+	if user, pass, ok := set.auth(); ok {
 		copts = append(copts, webui.WithBasicAuth(user, pass))
 	}
-	if s.Settings.WatchdogSeconds > 0 {
-		copts = append(copts, webui.WithWatchdog(time.Duration(s.Settings.WatchdogSeconds)*time.Second))
+	if set.WatchdogSeconds > 0 {
+		copts = append(copts, webui.WithWatchdog(time.Duration(set.WatchdogSeconds)*time.Second))
 	}
 	c, err := webui.New(url, copts...)
 	if err != nil {
@@ -150,8 +171,13 @@ func (s *Services) newBackend(url string, ropts runner.Options) (*Backend, error
 
 // Executors are the backends' runners, for JobService.
 func (s *Services) Executors() []runner.Executor {
-	out := make([]runner.Executor, len(s.Backends))
-	for i, b := range s.Backends {
+	return executors(s.BackendList())
+}
+
+// executors are the runners of list.
+func executors(list []*Backend) []runner.Executor {
+	out := make([]runner.Executor, len(list))
+	for i, b := range list {
 		out[i] = b.Runner
 	}
 	return out
@@ -161,44 +187,73 @@ func (s *Services) Executors() []runner.Executor {
 // Each monitor refreshes its backend's model lists whenever it becomes
 // ready; onBackend (may be nil) hears every connection change.
 func (s *Services) Start(onBackend func(b *Backend, state webui.ConnectionState, err error)) error {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.started {
 		return errors.New("services already started")
 	}
+	if s.closed {
+		return errors.New("services closed")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel, s.started = cancel, true
+	s.ctx, s.cancel, s.onBackend, s.started = ctx, cancel, onBackend, true
 	for _, b := range s.Backends {
-		b := b
-		changes := make(chan webui.ConnectionState, 8)
-		b.Monitor = webui.NewMonitor(b.Client, webui.MonitorOptions{Logger: s.Log, OnChange: func(_, to webui.ConnectionState, err error) {
-			if onBackend != nil {
-				onBackend(b, to, err)
-			}
+		s.startBackendLocked(b)
+	}
+	return s.Queue.Start(ctx, executors(s.Backends)...)
+}
+
+// startBackendLocked runs b's connection monitor and the goroutine that
+// refreshes its model lists whenever it becomes ready, under a context of
+// its own inside Start's (stopBackend ends them). s.mu is held and the
+// services are started and not closed.
+func (s *Services) startBackendLocked(b *Backend) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	b.stop = cancel
+	onBackend := s.onBackend
+	changes := make(chan webui.ConnectionState, 8)
+	b.Monitor = webui.NewMonitor(b.Client, webui.MonitorOptions{Logger: s.Log, OnChange: func(_, to webui.ConnectionState, err error) {
+		if onBackend != nil {
+			onBackend(b, to, err)
+		}
+		select {
+		case changes <- to:
+		default:
+		}
+	}})
+	s.wg.Add(2)
+	b.wg.Add(2)
+	go func() {
+		defer s.wg.Done()
+		defer b.wg.Done()
+		b.Monitor.Run(ctx)
+	}()
+	go func() {
+		defer s.wg.Done()
+		defer b.wg.Done()
+		for {
 			select {
-			case changes <- to:
-			default:
-			}
-		}})
-		s.wg.Add(2)
-		go func() { defer s.wg.Done(); b.Monitor.Run(ctx) }()
-		go func() {
-			defer s.wg.Done()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case st := <-changes:
-					if st == webui.StateReady {
-						if _, err := b.Resources.Refresh(ctx); err != nil && ctx.Err() == nil {
-							s.Log.Warn("refreshing WebUI lists failed", "backend", b.URL, "err", err)
-						}
+			case <-ctx.Done():
+				return
+			case st := <-changes:
+				if st == webui.StateReady {
+					if _, err := b.Resources.Refresh(ctx); err != nil && ctx.Err() == nil {
+						s.Log.Warn("refreshing WebUI lists failed", "backend", b.URL, "err", err)
 					}
 				}
 			}
-		}()
+		}
+	}()
+}
+
+// stopBackend ends b's monitor goroutines and waits for them.
+func (s *Services) stopBackend(b *Backend) {
+	if b.stop != nil {
+		b.stop()
 	}
-	return s.Queue.Start(ctx, s.Executors()...)
+	b.wg.Wait()
 }
 
 // Close stops the workers (a running job goes back to the queue), the
@@ -206,7 +261,7 @@ func (s *Services) Start(onBackend func(b *Backend, state webui.ConnectionState,
 func (s *Services) Close() error {
 	s.mu.Lock()
 	cancel := s.cancel
-	s.cancel = nil
+	s.cancel, s.closed = nil, true
 	s.mu.Unlock()
 	if cancel != nil {
 		cancel()

@@ -3,7 +3,6 @@ package gui
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -19,7 +18,8 @@ import (
 
 // settingsDialog edits the app settings of the data folder
 // (settings.json): backends, launcher, output root, theme, affinity and the
-// watchdog. Theme and output root apply at once; the rest at next start.
+// watchdog. Saved settings apply at once (see applySettings), except the
+// launcher's, which apply at the next start.
 type settingsDialog struct {
 	mw       *MainWindow
 	orig     app.Settings
@@ -157,27 +157,23 @@ func (d *settingsDialog) onSave() {
 	})
 }
 
-// apply uses what can change at once and says what waits for a restart.
+// apply uses the saved settings s: theme and output folder at once, the
+// rest through applySettings in the background; then it says what waits
+// for a restart.
 func (d *settingsDialog) apply(s app.Settings) {
 	mw := d.mw
 	mw.App.Settings().SetTheme(newTheme(s.Theme))
-	mw.Services.Settings.Theme = s.Theme
-	mw.Services.Settings.OutputRoot = s.OutputRoot
 	mw.State.SetDefaultOutputRoot(s.OutputRoot)
-	o := d.orig
-	if !slices.Equal(o.WebUIURLs, s.WebUIURLs) || o.APIAuth != s.APIAuth || o.LauncherCommand != s.LauncherCommand ||
-		o.LauncherDir != s.LauncherDir || o.LauncherAutostart != s.LauncherAutostart ||
-		o.CheckpointAffinity != s.CheckpointAffinity || o.WatchdogSeconds != s.WatchdogSeconds {
-		mw.offerRestart()
-	}
 	mw.Log.Info("settings saved", "file", app.SettingsFile)
+	mw.applySettings(d.orig, s)
 }
 
-// offerRestart says which saved settings wait for a restart and offers to
-// restart now. The queue is durable: a running job goes back to the queue
-// and runs again after the restart.
+// offerRestart says that the launcher settings wait for a restart and
+// offers to restart now. The queue is durable: a running job goes back to
+// the queue and runs again after the restart.
 func (mw *MainWindow) offerRestart() {
-	msg := "Theme and output folder apply now. The WebUI, launcher, queue and watchdog changes apply when StableNew starts next."
+	msg := "Settings saved and applied, except the launcher's: they apply when StableNew starts next " +
+		"(a WebUI it launched keeps running until then)."
 	if s := hubOf(mw).snap; s != nil && len(s.Running) > 0 {
 		msg += " Restarting now stops the running job; it goes back to the queue and runs again after the restart."
 	}

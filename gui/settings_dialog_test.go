@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"stablenew/app"
+	"stablenew/pipeline/webui"
+	"stablenew/pipeline/webui/webuitest"
 )
 
 func TestSettingsDialogValidatesAndSaves(t *testing.T) {
@@ -38,20 +40,30 @@ func TestSettingsDialogValidatesAndSaves(t *testing.T) {
 	urls.SetText("http://127.0.0.1:7860\nhttp://gpu2:7861")
 	sel := find(t, dlg, "theme select", func(s *widget.Select) bool { return len(s.Options) == 2 && s.Options[0] == "dark" })
 	sel.SetSelected("light")
+	launcher := find(t, dlg, "launcher entry", func(e *appEntry) bool { return e.PlaceHolder == "./webui.sh --api" })
+	launcher.SetText("./webui.sh --api --listen")
 	test.Tap(findButton(t, dlg, "Save"))
 	settle(t, mw)
 	s, err := app.LoadSettings(mw.Services.DataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.WebUIURLs) != 2 || s.Theme != "light" {
+	if len(s.WebUIURLs) != 2 || s.Theme != "light" || s.LauncherCommand != "./webui.sh --api --listen" {
 		t.Errorf("saved %+v", s)
 	}
-	if !strings.Contains(dialogText(t, mw), "apply when StableNew starts next") {
-		t.Errorf("no note about the restart: %q", dialogText(t, mw))
+	if !strings.Contains(dialogText(t, mw), "except the launcher's: they apply when StableNew starts next") {
+		t.Errorf("no note about the launcher waiting for a restart: %q", dialogText(t, mw))
 	}
-	if mw.Services.Settings.Theme != "light" {
+	cur := mw.Services.CurrentSettings()
+	if cur.Theme != "light" {
 		t.Error("the theme was not applied")
+	}
+	// Demo mode keeps its one built-in WebUI.
+	if list := mw.Services.BackendList(); len(list) != 1 || list[0].URL != mw.Services.Demo.URL() {
+		t.Errorf("demo mode changed its backend: %d backends", len(list))
+	}
+	if n := len(hubOf(mw).status.indicators); n != 1 {
+		t.Errorf("%d WebUI indicators in demo mode, want 1", n)
 	}
 	if mw.RestartRequested() {
 		t.Fatal("a restart was requested before the user chose it")
@@ -60,5 +72,75 @@ func TestSettingsDialogValidatesAndSaves(t *testing.T) {
 	settle(t, mw)
 	if !mw.RestartRequested() || !mw.closed {
 		t.Error("Restart now must close the window and ask main for a restart")
+	}
+}
+
+// Changing the WebUI URLs applies at once: the running services switch
+// backends and the status bar shows one indicator per new backend.
+func TestSettingsDialogAppliesURLsLive(t *testing.T) {
+	a, b := webuitest.New(webuitest.Options{Seed: 1}), webuitest.New(webuitest.Options{Seed: 2})
+	t.Cleanup(a.Close)
+	t.Cleanup(b.Close)
+	mw := newTestWindowWith(t, app.OpenOptions{DataDir: t.TempDir(), WebUIURLs: []string{a.URL()}})
+	mw.start()
+	sb := hubOf(mw).status
+	ready := func(n int) func() bool {
+		return func() bool {
+			if len(sb.indicators) != n {
+				return false
+			}
+			for _, ind := range sb.indicators {
+				if ind.state != webui.StateReady {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	waitFor(t, mw, "WebUI A ready", ready(1))
+	first := sb.indicators[0]
+
+	save := func(urls string) {
+		t.Helper()
+		mw.onSettings()
+		settle(t, mw)
+		dlg := topDialog(t, mw)
+		find(t, dlg, "URL entry", func(e *appEntry) bool { return e.MultiLine }).SetText(urls)
+		test.Tap(findButton(t, dlg, "Save"))
+		settle(t, mw)
+		if text := dialogText(t, mw); !strings.Contains(text, "Settings saved and applied.") || strings.Contains(text, "Restart") {
+			t.Fatalf("after saving %q the window says %q", urls, text)
+		}
+		test.Tap(findButton(t, topDialog(t, mw), "OK"))
+		settle(t, mw)
+	}
+
+	save(a.URL() + "\n" + b.URL())
+	if n := len(sb.indicators); n != 2 {
+		t.Fatalf("%d WebUI indicators after entering two URLs, want 2", n)
+	}
+	if sb.indicators[0] != first || sb.indicators[0].name != "WebUI 1" || sb.indicators[1].name != "WebUI 2" {
+		t.Errorf("indicators %q, %q: A must keep its indicator", sb.indicators[0].name, sb.indicators[1].name)
+	}
+	if got := len(sb.web.Objects); got != 2 {
+		t.Errorf("the status bar shows %d indicators, want 2", got)
+	}
+	waitFor(t, mw, "both WebUIs ready", ready(2))
+	if n := len(mw.Services.Queue.Backends()); n != 2 {
+		t.Errorf("%d queue workers, want 2", n)
+	}
+
+	save(b.URL())
+	waitFor(t, mw, "WebUI B ready alone", ready(1))
+	if ind := sb.indicators[0]; ind.b.URL != b.URL() || ind.name != "WebUI" {
+		t.Errorf("indicator %q for %s, want WebUI for B", ind.name, ind.b.URL)
+	}
+	for bk := range mw.backendStates {
+		if bk.URL == a.URL() {
+			t.Error("the removed WebUI A still has a connection state")
+		}
+	}
+	if n := len(mw.Services.Queue.Backends()); n != 1 {
+		t.Errorf("%d queue workers, want 1", n)
 	}
 }

@@ -95,7 +95,7 @@ func (c *outputCard) build() fyne.CanvasObject {
 
 // defaultRootName says where images go when the folder is empty.
 func (c *outputCard) defaultRootName() string {
-	if r := c.mw.Services.Settings.OutputRoot; r != "" {
+	if r := c.mw.Services.CurrentSettings().OutputRoot; r != "" {
 		return r + " (from Settings)"
 	}
 	return "\"output\" in the data folder"

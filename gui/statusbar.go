@@ -26,6 +26,12 @@ type statusBar struct {
 	state      *widget.Label
 	summary    *widget.Label
 	indicators []*backendIndicator
+	// web holds the indicators; rebuildIndicators refills it when the
+	// backends change.
+	web *fyne.Container
+	// launcher is the launcher part of the settings the window opened
+	// with: launcher changes apply at the next start.
+	launcher app.Settings
 	// lastErr is the last failure ("" when none); it shows while nothing
 	// runs, until the next job starts.
 	lastErr string
@@ -58,37 +64,78 @@ func NewStatusBar(mw *MainWindow) fyne.CanvasObject {
 	h.status = sb
 	sb.state = &widget.Label{Text: "Idle", TextStyle: fyne.TextStyle{Bold: true}}
 	sb.summary = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
-	web := container.NewHBox()
-	for i, b := range mw.Services.Backends {
-		ind := sb.newIndicator(b, i, len(mw.Services.Backends))
+	sb.launcher = mw.Services.CurrentSettings()
+	sb.web = container.NewHBox()
+	backends := mw.Services.BackendList()
+	for i, b := range backends {
+		ind := sb.newIndicator(b, i, len(backends))
+		ind.autoLaunch = ind.canLaunch && sb.launcher.LauncherAutostart
 		sb.indicators = append(sb.indicators, ind)
-		web.Add(ind.build())
+		sb.web.Add(ind.build())
 	}
 	mw.OnBackendChange(sb.onBackend)
 	h.startPump()
-	return container.NewBorder(nil, nil, container.NewHBox(sb.state, widget.NewSeparator(), web), nil, sb.summary)
+	return container.NewBorder(nil, nil, container.NewHBox(sb.state, widget.NewSeparator(), sb.web), nil, sb.summary)
 }
 
 func (sb *statusBar) newIndicator(b *app.Backend, i, n int) *backendIndicator {
-	ind := &backendIndicator{sb: sb, b: b, name: "WebUI", state: webui.StateDisconnected}
-	if n > 1 {
-		ind.name = fmt.Sprintf("WebUI %d", i+1)
-	}
+	ind := &backendIndicator{sb: sb, b: b, state: webui.StateDisconnected}
+	ind.place(i, n)
 	if b.Monitor != nil {
 		ind.state, ind.err = b.Monitor.State(), b.Monitor.Err()
 	}
-	ind.canLaunch = i == 0 && strings.TrimSpace(sb.h.mw.Services.Settings.LauncherCommand) != ""
-	ind.autoLaunch = ind.canLaunch && sb.h.mw.Services.Settings.LauncherAutostart
 	ind.dot = canvas.NewCircle(color.Transparent)
 	ind.dot.Resize(fyne.NewSize(10, 10))
 	ind.label = &widget.Label{}
 	ind.launch = &widget.Button{Text: "Launch", Icon: theme.MediaPlayIcon(), Importance: widget.LowImportance, OnTapped: ind.onLaunch}
 	ind.retry = &widget.Button{Text: "Retry", Icon: theme.ViewRefreshIcon(), Importance: widget.LowImportance, OnTapped: ind.onRetry}
-	if !ind.canLaunch {
-		ind.launch.Hide()
-	}
 	ind.show()
 	return ind
+}
+
+// place names the indicator for its place i of n ("WebUI", or "WebUI 2"
+// among several) and offers Launch on the first one when a launcher
+// command is configured.
+func (ind *backendIndicator) place(i, n int) {
+	ind.name = "WebUI"
+	if n > 1 {
+		ind.name = fmt.Sprintf("WebUI %d", i+1)
+	}
+	ind.canLaunch = i == 0 && strings.TrimSpace(ind.sb.launcher.LauncherCommand) != ""
+}
+
+// rebuildIndicators shows one indicator per backend in use, after the
+// settings changed them (UI goroutine). A kept backend keeps its indicator
+// and state; a WebUI started with Launch stays with the first indicator.
+func (sb *statusBar) rebuildIndicators() {
+	backends := sb.h.mw.Services.BackendList()
+	old := map[*app.Backend]*backendIndicator{}
+	var launched *webui.Launcher
+	for i, ind := range sb.indicators {
+		old[ind.b] = ind
+		if i == 0 {
+			launched = ind.launcher
+		}
+	}
+	sb.indicators = sb.indicators[:0]
+	sb.web.RemoveAll()
+	for i, b := range backends {
+		ind := old[b]
+		if ind == nil {
+			ind = sb.newIndicator(b, i, len(backends))
+		}
+		ind.place(i, len(backends))
+		ind.autoLaunch = false // only when StableNew opens
+		if i == 0 {
+			ind.launcher = launched
+		} else {
+			ind.launcher = nil
+		}
+		ind.show()
+		sb.indicators = append(sb.indicators, ind)
+		sb.web.Add(ind.build())
+	}
+	sb.web.Refresh()
 }
 
 // build lays out one indicator: a coloured dot, the state and the buttons.
@@ -119,6 +166,11 @@ func (ind *backendIndicator) show() {
 	ind.dot.Refresh()
 	connected := ind.state == webui.StateReady
 	enable(ind.retry, !connected)
+	if ind.canLaunch {
+		ind.launch.Show()
+	} else {
+		ind.launch.Hide()
+	}
 	enable(ind.launch, ind.canLaunch && !connected && ind.state != webui.StateConnecting &&
 		(ind.launcher == nil || !ind.launcher.Running()))
 }
@@ -181,7 +233,7 @@ func (ind *backendIndicator) maybeAutoLaunch() {
 // onLaunch starts the configured WebUI command, off the UI goroutine. The
 // process stops when the window closes.
 func (ind *backendIndicator) onLaunch() {
-	s := ind.sb.h.mw.Services.Settings
+	s := ind.sb.launcher
 	fields := strings.Fields(s.LauncherCommand)
 	if len(fields) == 0 {
 		return

@@ -224,7 +224,7 @@ func (mw *MainWindow) Resources() *webui.Resources { return mw.res }
 // WebUI for its lists again, in the background (F5).
 func (mw *MainWindow) RefreshResources() {
 	mw.reloadLibrary()
-	for _, b := range mw.Services.Backends {
+	for _, b := range mw.Services.BackendList() {
 		if mw.backendStates[b] == webui.StateReady {
 			mw.refreshBackend(b)
 		}
@@ -242,7 +242,7 @@ func (mw *MainWindow) refreshBackend(b *app.Backend) {
 // updateResources shows the lists of the first ready backend (nil: offline).
 func (mw *MainWindow) updateResources() {
 	var res *webui.Resources
-	for _, b := range mw.Services.Backends {
+	for _, b := range mw.Services.BackendList() {
 		if mw.backendStates[b] != webui.StateReady {
 			continue
 		}

@@ -33,9 +33,20 @@ func newTestWindow(t testing.TB) *MainWindow {
 // newTestWindowIn is newTestWindow over a given data folder.
 func newTestWindowIn(t testing.TB, dataDir string) *MainWindow {
 	t.Helper()
+	return newTestWindowWith(t, app.OpenOptions{DataDir: dataDir, Demo: true})
+}
+
+// newTestWindowWith is newTestWindow over services opened with opts (quiet
+// logs unless opts has a logger).
+func newTestWindowWith(t testing.TB, opts app.OpenOptions) *MainWindow {
+	t.Helper()
 	a := test.NewTempApp(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := app.Open(app.OpenOptions{DataDir: dataDir, Demo: true, Logger: log})
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts.Logger = log
+	}
+	svc, err := app.Open(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,8 @@ var (
 	ErrInvalidJob = errors.New("invalid job")
 	// ErrNoExecutor: Start or RunUntilEmpty has no WebUI to run jobs on.
 	ErrNoExecutor = errors.New("no WebUI to run jobs on")
+	// ErrNotAttached: Detach was given an executor that has no worker.
+	ErrNotAttached = errors.New("the WebUI is not attached to the queue")
 )
 
 // JobError explains what is wrong with one job of a Submit or Import.

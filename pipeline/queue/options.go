@@ -21,7 +21,8 @@ type Options struct {
 	MaxAttempts int
 	// CheckpointAffinity makes a free worker prefer the first queued job
 	// that uses the checkpoint its WebUI has loaded, saving a model switch.
-	// Off, jobs run strictly in queue order.
+	// Off, jobs run strictly in queue order. SetCheckpointAffinity changes
+	// it while the service runs.
 	CheckpointAffinity bool
 	// ReadOnly opens a database that another process may own, for List,
 	// History, Get, QueueETA and Export. Changes fail with ErrReadOnly.

@@ -46,6 +46,9 @@ type Service struct {
 	claimChecks atomic.Uint64
 	// qgen counts changes of the queue's contents or order (ETA cache).
 	qgen atomic.Uint64
+	// affinity is Options.CheckpointAffinity, changed by
+	// SetCheckpointAffinity while workers read it.
+	affinity atomic.Bool
 
 	etaCache etaCache
 }
@@ -83,6 +86,7 @@ func Open(path string, opts Options) (*Service, error) {
 		runs:     map[string]*run{},
 		changes:  make(chan struct{}),
 	}
+	s.affinity.Store(opts.CheckpointAffinity)
 	fail := func(what string, err error) (*Service, error) {
 		st.close()
 		if c := sqliteCode(err); c == sqliteCorrupt || c == sqliteNotADB {

@@ -215,7 +215,7 @@ func (w *worker) loop(ctx context.Context) {
 func (s *Service) claim(ctx context.Context, w *worker) (*run, error) {
 	loaded := modelKey(w.exec.LoadedModel()) // asked before locking: it is the executor's call
 	prefer := ""
-	if s.opts.CheckpointAffinity {
+	if s.affinity.Load() {
 		prefer = loaded
 	}
 	s.mu.Lock()
