@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -153,7 +154,7 @@ func parseAge(s string) (time.Duration, error) {
 	rest, hadDays := s, false
 	if i := strings.IndexByte(s, 'd'); i >= 0 {
 		days, err := strconv.Atoi(s[:i])
-		if err != nil || strings.HasPrefix(s, "+") {
+		if err != nil || days < 0 || strings.HasPrefix(s, "+") {
 			return 0, bad
 		}
 		if days > maxAgeDays {
@@ -166,8 +167,11 @@ func parseAge(s string) (time.Duration, error) {
 	}
 	if rest != "" || !hadDays {
 		more, err := time.ParseDuration(rest)
-		if err != nil {
+		if err != nil || (hadDays && more < 0) {
 			return 0, bad
+		}
+		if more > math.MaxInt64-d {
+			return 0, fmt.Errorf("at most %dd", maxAgeDays)
 		}
 		d += more
 	}
