@@ -2,14 +2,10 @@ package output
 
 import (
 	"path/filepath"
-	"runtime"
 	"testing"
 )
 
 func TestFreeBytesAsksTheNearestExistingFolder(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("free space is not known on Windows")
-	}
 	dir := t.TempDir()
 	have, ok := FreeBytes(dir)
 	if !ok || have <= 0 {
