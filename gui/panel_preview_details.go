@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -103,13 +104,14 @@ func jobSettings(j *pipeline.JobSpec) map[string]string {
 	m := map[string]string{
 		"Job":           j.JobID,
 		"Pack":          fmt.Sprintf("%s, prompt %d %s", j.PackID, j.PromptIndex+1, variantTags(j.VariantIndex, j.VariantTotal, j.BatchIndex, j.BatchTotal)),
+		"Stages":        c.StageSummary(),
 		"Model":         orText(t.Model, "whatever the WebUI has loaded"),
 		"VAE":           orText(t.VAE, "model default"),
 		"Sampler":       t.Sampler,
 		"Scheduler":     orText(t.Scheduler, "automatic"),
 		"Steps":         strconv.Itoa(t.Steps),
 		"CFG":           formatFloat(t.CFGScale),
-		"Size":          fmt.Sprintf("%d × %d", t.Width, t.Height),
+		"Size":          sizeText(c),
 		"Clip skip":     strconv.Itoa(t.ClipSkip),
 		"Seed":          seedText(j),
 		"Batch size":    strconv.Itoa(c.Batch.BatchSize),
@@ -124,6 +126,19 @@ func jobSettings(j *pipeline.JobSpec) map[string]string {
 		"File names":    j.FilenameTemplate,
 	}
 	return m
+}
+
+// sizeText is the size the job generates at: txt2img's, img2img's own, or
+// that of the input image a job without txt2img starts from.
+func sizeText(c *pipeline.PipelineConfig) string {
+	in := inputImage(c)
+	if in == "" {
+		return fmt.Sprintf("%d × %d", c.Txt2Img.Width, c.Txt2Img.Height)
+	}
+	if i := c.Img2Img; i.Enabled && i.Width > 0 && i.Height > 0 {
+		return fmt.Sprintf("%d × %d (img2img, from %s)", i.Width, i.Height, filepath.Base(in))
+	}
+	return "that of " + in
 }
 
 func orText(s, empty string) string {

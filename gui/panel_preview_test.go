@@ -2,6 +2,7 @@ package gui
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -33,6 +34,12 @@ func TestPreviewFollowsTheState(t *testing.T) {
 	}
 	if got := ph.h.preview.details.prompt.Text; got != first.Config.Prompt.Positive {
 		t.Errorf("details prompt = %q, want %q", got, first.Config.Prompt.Positive)
+	}
+	if got, want := ph.h.preview.details.values["Stages"].Text, first.Config.StageSummary(); got != want || got == "" {
+		t.Errorf("details Stages = %q, want %q", got, want)
+	}
+	if got, want := ph.h.preview.details.values["Size"].Text, fmt.Sprintf("%d × %d", first.Config.Txt2Img.Width, first.Config.Txt2Img.Height); got != want {
+		t.Errorf("details Size = %q, want %q", got, want)
 	}
 	if got := ph.h.preview.details.values["Steps"].Text; got != "4" {
 		t.Errorf("details steps = %q, want 4", got)

@@ -75,6 +75,9 @@ func TestReprocessDraftIsPreviewedThenQueued(t *testing.T) {
 		}
 	}
 	shown := res.plan.Jobs
+	if got := ph.h.preview.details.values["Size"].Text; !strings.Contains(got, "a.png") {
+		t.Errorf("the details' Size of a reprocess job is %q: want the input image's", got)
+	}
 
 	mw.AddToQueue()
 	ph.waitFor("the reprocess jobs queued", func() bool { return len(ph.queued()) == 2 })
