@@ -41,6 +41,11 @@ func TestPreviewFollowsTheState(t *testing.T) {
 	if got, want := ph.h.preview.details.values["Size"].Text, fmt.Sprintf("%d × %d", first.Config.Txt2Img.Width, first.Config.Txt2Img.Height); got != want {
 		t.Errorf("details Size = %q, want %q", got, want)
 	}
+	for _, k := range detailKeys {
+		if ph.h.preview.details.values[k].Text == "" {
+			t.Errorf("the details' %s row is empty", k)
+		}
+	}
 	if got := ph.h.preview.details.values["Steps"].Text; got != "4" {
 		t.Errorf("details steps = %q, want 4", got)
 	}
