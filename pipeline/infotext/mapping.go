@@ -226,10 +226,10 @@ func ToConfig(p *Parameters, base pipeline.PipelineConfig, opts Options) Mapping
 		}
 	}
 	if p.Template != "" {
-		m.NotApplied = append(m.NotApplied, "Template: "+p.Template+" (the prompt that was sent is applied)")
+		m.NotApplied = append(m.NotApplied, "Template: "+p.Template+" (the dynamic-prompts template the prompt was expanded from)")
 	}
 	if p.NegativeTemplate != "" {
-		m.NotApplied = append(m.NotApplied, "Negative Template: "+p.NegativeTemplate+" (the negative prompt that was sent is applied)")
+		m.NotApplied = append(m.NotApplied, "Negative Template: "+p.NegativeTemplate+" (the template the negative prompt was expanded from)")
 	}
 	sort.Strings(m.NotApplied)
 	m.Config = c
