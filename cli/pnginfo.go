@@ -2,8 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
+	"stablenew/controller"
 	"stablenew/pipeline"
 	"stablenew/pipeline/infotext"
 )
@@ -34,17 +36,43 @@ type pngInfoResult struct {
 }
 
 func runPNGInfo(env *Env, args []string) error {
-	fs := newFlags(env, "pnginfo", "[--json] FILE...")
+	fs := newFlags(env, "pnginfo", "[--json] FILE|FOLDER...")
 	asJSON := fs.Bool("json", false, "print one JSON object per file (an array for several)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return usagef("give one or more image files")
+		return usagef("give one or more image files or folders")
 	}
 	var results []pngInfoResult
 	failed := 0
-	for _, path := range fs.Args() {
+	// A folder stands for its images, in name order; one without any is an
+	// error in its place.
+	type input struct {
+		path string
+		err  error
+	}
+	var inputs []input
+	for _, arg := range fs.Args() {
+		if st, err := os.Stat(arg); err == nil && st.IsDir() {
+			images, err := controller.ImagesIn(arg)
+			if err != nil {
+				inputs = append(inputs, input{arg, err})
+			}
+			for _, p := range images {
+				inputs = append(inputs, input{path: p})
+			}
+			continue
+		}
+		inputs = append(inputs, input{path: arg})
+	}
+	for _, in := range inputs {
+		path := in.path
+		if in.err != nil {
+			results = append(results, pngInfoResult{File: path, Error: in.err.Error(), Parameters: map[string]any{}})
+			failed++
+			continue
+		}
 		r := pngInfoResult{File: path, Parameters: map[string]any{}}
 		md, err := infotext.ReadFile(path)
 		if err != nil {

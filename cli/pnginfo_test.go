@@ -108,3 +108,24 @@ func TestPNGInfoOnRunnerOutput(t *testing.T) {
 	require.NotNil(t, r.Config)
 	assert.Equal(t, r.StableNew.Seed, r.Config.Txt2Img.Seed, "the seed the WebUI used")
 }
+
+// A folder stands for its images, in name order; a folder without any is an
+// error of its own.
+func TestPNGInfoOfAFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeParamsPNG(t, filepath.Join(dir, "b.png"), "second\nSteps: 20, Seed: 2, Size: 64x64")
+	writeParamsPNG(t, filepath.Join(dir, "a.png"), "first\nSteps: 20, Seed: 1, Size: 64x64")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644))
+	empty := t.TempDir()
+
+	code, out, errOut := run(t, "pnginfo", "--json", dir, empty)
+	assert.Equal(t, ExitFailed, code)
+	assert.Contains(t, errOut, "1 of 3 files could not be read")
+	var got []pngInfoResult
+	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+	require.Len(t, got, 3)
+	assert.Equal(t, "first", got[0].Prompt, "the arguments' order, a folder's images by name")
+	assert.Equal(t, "second", got[1].Prompt)
+	assert.Equal(t, empty, got[2].File)
+	assert.Contains(t, got[2].Error, "no .png, .jpg or .webp image")
+}

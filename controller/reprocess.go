@@ -214,21 +214,37 @@ func expandInputs(inputs []string) ([]string, []InputError) {
 			add(in)
 			continue
 		}
-		entries, err := os.ReadDir(in)
+		images, err := ImagesIn(in)
 		if err != nil {
 			skipped = append(skipped, InputError{Path: in, Err: err})
 			continue
 		}
-		var names []string
-		for _, e := range entries {
-			if !e.IsDir() && imageExts[strings.ToLower(filepath.Ext(e.Name()))] {
-				names = append(names, e.Name())
-			}
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			add(filepath.Join(in, n))
+		for _, p := range images {
+			add(p)
 		}
 	}
 	return files, skipped
+}
+
+// ErrNoImages: a folder holds no .png, .jpg or .webp file.
+var ErrNoImages = errors.New("the folder holds no .png, .jpg or .webp image")
+
+// ImagesIn lists the .png, .jpg and .webp files of a folder (not of its
+// subfolders), sorted by name, or ErrNoImages.
+func ImagesIn(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && imageExts[strings.ToLower(filepath.Ext(e.Name()))] {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	if len(out) == 0 {
+		return nil, ErrNoImages
+	}
+	sort.Strings(out)
+	return out, nil
 }
