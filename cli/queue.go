@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -194,65 +193,54 @@ func queueRun(env *Env, args []string) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go func() {
-		select {
-		case <-env.Interrupt:
-			fmt.Fprintln(env.Stdout, "Interrupted: the running job goes back to the queue.")
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	events, unsubscribe := svc.Queue.Subscribe(256)
-	printed := make(chan struct{})
-	var ended atomic.Int64              // jobs whose end was printed
-	endedMore := make(chan struct{}, 1) // a job's end was printed
-	jobEnded := func() {
-		ended.Add(1)
-		select {
-		case endedMore <- struct{}{}:
-		default:
-		}
-	}
+	defer unsubscribe()
+	var sum queue.RunSummary
+	var runErr error
+	done := make(chan struct{})
 	go func() {
-		defer close(printed)
-		for ev := range events {
-			switch ev.Kind {
-			case queue.JobStarted:
-				fmt.Fprintf(env.Stdout, "%s started on %s\n", shortID(ev.JobID), ev.Backend)
-			case queue.JobFinished:
-				fmt.Fprintf(env.Stdout, "%s completed: %s\n", shortID(ev.JobID), countNoun(len(ev.Outputs), "image", "images"))
-				jobEnded()
-			case queue.JobFailed:
-				fmt.Fprintf(env.Stdout, "%s FAILED: %s\n", shortID(ev.JobID), ev.Reason)
-				jobEnded()
-			case queue.JobCancelled:
-				fmt.Fprintf(env.Stdout, "%s cancelled: %s\n", shortID(ev.JobID), ev.Reason)
-				jobEnded()
-			case queue.BackendChanged:
-				if ev.State == queue.BackendWaiting || ev.State == queue.BackendError {
-					fmt.Fprintf(env.Stdout, "WebUI %s: %s %s\n", ev.Backend, ev.State, ev.Message)
-				}
+		defer close(done)
+		sum, runErr = svc.Queue.RunUntilEmpty(ctx, svc.Executors()...)
+	}()
+	// Every line is printed here, on this goroutine.
+	ended := 0 // jobs whose end was printed
+	show := func(ev queue.Event) {
+		switch ev.Kind {
+		case queue.JobStarted:
+			fmt.Fprintf(env.Stdout, "%s started on %s\n", shortID(ev.JobID), ev.Backend)
+		case queue.JobFinished:
+			fmt.Fprintf(env.Stdout, "%s completed: %s\n", shortID(ev.JobID), countNoun(len(ev.Outputs), "image", "images"))
+			ended++
+		case queue.JobFailed:
+			fmt.Fprintf(env.Stdout, "%s FAILED: %s\n", shortID(ev.JobID), ev.Reason)
+			ended++
+		case queue.JobCancelled:
+			fmt.Fprintf(env.Stdout, "%s cancelled: %s\n", shortID(ev.JobID), ev.Reason)
+			ended++
+		case queue.BackendChanged:
+			if ev.State == queue.BackendWaiting || ev.State == queue.BackendError {
+				fmt.Fprintf(env.Stdout, "WebUI %s: %s %s\n", ev.Backend, ev.State, ev.Message)
 			}
 		}
-	}()
-	sum, err := svc.Queue.RunUntilEmpty(ctx, svc.Executors()...)
-	// RunUntilEmpty can return before the last events reach the printer:
-	// wait for the end of every job it counted (JobService never drops
-	// those), then close the subscription, which ends the printer: no line
-	// after the summary, and no two goroutines writing at once.
-	deadline := time.After(10 * time.Second)
-	for want := int64(sum.Completed + sum.Failed + sum.Cancelled); ended.Load() < want; {
+	}
+	interrupt := env.Interrupt
+loop:
+	for {
 		select {
-		case <-endedMore:
-		case <-deadline:
-			want = 0
+		case ev := <-events:
+			show(ev)
+		case <-interrupt:
+			interrupt = nil
+			fmt.Fprintln(env.Stdout, "Interrupted: the running job goes back to the queue.")
+			cancel()
+		case <-done:
+			break loop
 		}
 	}
-	unsubscribe()
-	<-printed
+	awaitEvents(events, show, func() bool { return ended >= sum.Completed+sum.Failed+sum.Cancelled }, 10*time.Second)
 	fmt.Fprintf(env.Stdout, "%d completed, %d failed, %d cancelled, %d requeued\n", sum.Completed, sum.Failed, sum.Cancelled, sum.Requeued)
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return err
+	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+		return runErr
 	}
 	if sum.Failed > 0 || ctx.Err() != nil {
 		return errSomeFailed

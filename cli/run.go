@@ -244,11 +244,19 @@ func (p *runPrinter) await(q *queue.Service, events <-chan queue.Event, timeout 
 			ended++
 		}
 	}
+	awaitEvents(events, p.event, func() bool { return p.completed+p.failed >= ended }, timeout)
+}
+
+// awaitEvents hands events to handle until done holds, or until timeout.
+// RunUntilEmpty can return before the last events reach a subscriber;
+// JobService never drops a job's end event, so waiting for the ends the
+// store knows of is enough.
+func awaitEvents(events <-chan queue.Event, handle func(queue.Event), done func() bool, timeout time.Duration) {
 	deadline := time.After(timeout)
-	for p.completed+p.failed < ended {
+	for !done() {
 		select {
 		case ev := <-events:
-			p.event(ev)
+			handle(ev)
 		case <-deadline:
 			return
 		}
