@@ -197,8 +197,8 @@ func fieldsByKey(t reflect.Type) (map[string]int, []string) {
 	m := make(map[string]int, t.NumField())
 	keys := make([]string, 0, t.NumField())
 	for i := 0; i < t.NumField(); i++ {
-		key, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-		if key == "" || key == "-" {
+		key := yamlKey(t.Field(i))
+		if key == "" {
 			continue
 		}
 		m[key] = i
