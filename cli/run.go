@@ -96,7 +96,7 @@ var errSomeFailed = errors.New("some jobs did not complete; see above")
 
 func backendNames(svc *app.Services) string {
 	var names []string
-	for _, b := range svc.Backends {
+	for _, b := range svc.BackendList() {
 		names = append(names, b.URL)
 	}
 	return strings.Join(names, ", ")
