@@ -57,7 +57,7 @@ func TestDropLoadsParametersWithUndo(t *testing.T) {
 	ph.waitFor("the parameters", func() bool { return d.loaded != nil })
 	c := ph.mw.State.Config()
 	tx := c.Txt2Img
-	if tx.Steps != 28 || tx.Sampler != "DPM++ 2M" || tx.Scheduler != "Karras" || tx.CFGScale != 6.5 ||
+	if tx.Steps != 28 || tx.Sampler != "DPM++ 2M" || tx.Scheduler != "Automatic" || tx.CFGScale != 6.5 ||
 		tx.Seed != 424242 || tx.Width != 832 || tx.Height != 1216 || tx.ClipSkip != 2 {
 		t.Errorf("txt2img = %+v", tx)
 	}

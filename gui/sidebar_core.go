@@ -2,11 +2,13 @@ package gui
 
 import (
 	"fmt"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"stablenew/pipeline"
 	"stablenew/pipeline/webui"
 )
 
@@ -17,6 +19,7 @@ var sizePresets = []string{"512x512", "640x640", "768x768", "832x1216", "896x115
 var (
 	choiceCurrentModel = specialChoice{value: "", label: "(the WebUI's current model)"}
 	choiceNoVAE        = specialChoice{value: "", label: "No VAE (model default)"}
+	choiceAutomatic    = specialChoice{value: pipeline.SchedulerAutomatic, label: pipeline.SchedulerAutomatic}
 )
 
 // coreCard holds the settings most runs change: model, VAE, sampler,
@@ -48,9 +51,19 @@ func samplerSelect(f *configForm) *selectField {
 		func(c *config) string { return c.Txt2Img.Sampler }, func(c *config, v string) { c.Txt2Img.Sampler = v })
 }
 
+// schedulerSelect always offers Automatic (the sampler's own schedule, the
+// default), also on WebUIs that list no schedulers (A1111 before 1.9,
+// SD.Next) or while offline.
 func schedulerSelect(f *configForm) *selectField {
-	return f.resourceSelect("txt2img.scheduler", "schedulers", (*webui.Resources).SchedulerLabels,
-		func(c *config) string { return c.Txt2Img.Scheduler }, func(c *config, v string) { c.Txt2Img.Scheduler = v })
+	return f.resourceSelect("txt2img.scheduler", "schedulers", schedulerLabels,
+		func(c *config) string { return c.Txt2Img.Scheduler }, func(c *config, v string) { c.Txt2Img.Scheduler = v },
+		choiceAutomatic)
+}
+
+// schedulerLabels are the WebUI's schedule types without Automatic, which
+// the dropdown shows first in any case.
+func schedulerLabels(res *webui.Resources) []string {
+	return slices.DeleteFunc(res.SchedulerLabels(), func(l string) bool { return l == pipeline.SchedulerAutomatic })
 }
 
 func (c *coreCard) build() fyne.CanvasObject {

@@ -8,6 +8,11 @@ const (
 	HardMaxVariants = 100000
 )
 
+// SchedulerAutomatic is the scheduler value that lets the WebUI pick the
+// sampler's own schedule type (A1111 1.9+ "Automatic"; Karras for DPM++ 2M).
+// It is the default, as in A1111.
+const SchedulerAutomatic = "Automatic"
+
 // Defaults returns the built-in configuration every preset, sidecar and
 // override is layered on. The values follow the original StableNew's stage
 // cards, with ADetailer on by default (its users' wish) and img2img and
@@ -17,7 +22,7 @@ func Defaults() PipelineConfig {
 		Txt2Img: Txt2ImgConfig{
 			Enabled:   true,
 			Sampler:   "Euler a",
-			Scheduler: "Normal",
+			Scheduler: SchedulerAutomatic,
 			Steps:     20,
 			CFGScale:  7.0,
 			Width:     512,

@@ -163,14 +163,7 @@ func ToConfig(p *Parameters, base pipeline.PipelineConfig, opts Options) Mapping
 	c.Prompt.Positive = p.Prompt
 	c.Prompt.Negative = p.Negative
 	c.Txt2Img.Enabled = true
-	if v := p.Sampler(); v != "" {
-		c.Txt2Img.Sampler = v
-		mark(KeySampler)
-	}
-	if v := p.ScheduleType(); v != "" {
-		c.Txt2Img.Scheduler = v
-		mark(KeyScheduleType)
-	}
+	first := mapSampler(p, &c, mark, note)
 	if v, ok := p.Steps(); ok {
 		c.Txt2Img.Steps = v
 		mark(KeySteps)
@@ -214,7 +207,7 @@ func ToConfig(p *Parameters, base pipeline.PipelineConfig, opts Options) Mapping
 		c.Txt2Img.VAE = v
 		mark(KeyVAE, KeyVAEHash)
 	}
-	mapHires(p, &c, resolve, mark, note)
+	mapHires(p, &c, first, resolve, mark, note)
 	mapRefiner(p, &c, resolve, mark, note)
 	mapADetailer(p, &c, mark)
 
@@ -240,7 +233,7 @@ func ToConfig(p *Parameters, base pipeline.PipelineConfig, opts Options) Mapping
 // image used none. An image that gives neither a scale nor a size gets
 // A1111's default scale of 2; one that gives a size keeps base's scale,
 // which the size overrides.
-func mapHires(p *Parameters, c *pipeline.PipelineConfig, resolve func(name, hash string) string, mark func(...string), note func(string, ...any)) {
+func mapHires(p *Parameters, c *pipeline.PipelineConfig, first samplerChoice, resolve func(name, hash string) string, mark func(...string), note func(string, ...any)) {
 	h, hires := p.Hires()
 	c.Hires.Enabled = hires
 	if !hires {
@@ -261,7 +254,7 @@ func mapHires(p *Parameters, c *pipeline.PipelineConfig, resolve func(name, hash
 	if h.Checkpoint != "" {
 		c.Hires.Checkpoint = resolve(h.Checkpoint, "")
 	}
-	c.Hires.Sampler, c.Hires.Scheduler = h.Sampler, h.ScheduleType
+	mapHiresSampler(p, c, h, first, mark, note)
 	if d, ok := p.DenoisingStrength(); ok {
 		c.Hires.Denoise = d
 		mark(KeyDenoisingStrength)
@@ -269,7 +262,6 @@ func mapHires(p *Parameters, c *pipeline.PipelineConfig, resolve func(name, hash
 	for key, used := range map[string]bool{
 		KeyHiresUpscale: h.Upscale > 0, KeyHiresResize: h.ResizeWidth > 0 || h.ResizeHeight > 0,
 		KeyHiresUpscaler: h.Upscaler != "", KeyHiresCheckpoint: h.Checkpoint != "",
-		KeyHiresSampler: h.Sampler != "", KeyHiresScheduleType: h.ScheduleType != "",
 	} {
 		if used {
 			mark(key)

@@ -28,7 +28,7 @@ func TestToConfigADetailerTwoUnitsAndHires(t *testing.T) {
 	assert.Equal(t, "(worst quality:1.4), bad hands", c.Prompt.Negative)
 	assert.Equal(t, 24, c.Txt2Img.Steps)
 	assert.Equal(t, "DPM++ 2M", c.Txt2Img.Sampler)
-	assert.Equal(t, "Karras", c.Txt2Img.Scheduler)
+	assert.Equal(t, "Automatic", c.Txt2Img.Scheduler, "Karras is DPM++ 2M's own schedule: A1111 reads Automatic")
 	assert.Equal(t, 6.0, c.Txt2Img.CFGScale)
 	assert.Equal(t, int64(55555), c.Txt2Img.Seed)
 	assert.Equal(t, [2]int{832, 1216}, [2]int{c.Txt2Img.Width, c.Txt2Img.Height})
