@@ -160,16 +160,19 @@ func readEXIF(data []byte, format string) (*Metadata, error) {
 	if err != nil {
 		return nil, err
 	}
-	if comment == "" {
+	if comment.Text == "" {
 		return nil, fmt.Errorf("%w (the EXIF UserComment is empty)", ErrNoParameters)
 	}
-	params, err := Parse(comment)
+	params, err := Parse(comment.Text)
 	if err != nil {
 		return nil, err
+	}
+	for _, w := range comment.Warnings {
+		params.warn("EXIF: %s", w)
 	}
 	source := SourceJPEGEXIF
 	if format == "webp" {
 		source = SourceWebPEXIF
 	}
-	return &Metadata{Format: format, Source: source, Infotext: comment, Params: params}, nil
+	return &Metadata{Format: format, Source: source, Infotext: comment.Text, Params: params}, nil
 }

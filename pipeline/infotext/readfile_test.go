@@ -190,3 +190,93 @@ func TestReadFileLargeJPEGHead(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// jpegWithEXIF is a real JPEG with an APP1 segment holding tiffData (a TIFF
+// structure) right after the start of image.
+func jpegWithEXIF(t *testing.T, tiffData []byte) []byte {
+	t.Helper()
+	jpg, err := output.Encode(tinyPNG(t), "jpg", 90, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := append([]byte("Exif\x00\x00"), tiffData...)
+	seg := binary.BigEndian.AppendUint16([]byte{0xff, 0xe1}, uint16(len(payload)+2))
+	out := append(append([]byte{}, jpg[:2]...), append(seg, payload...)...)
+	return append(out, jpg[2:]...)
+}
+
+// leTIFFUserComment is a little-endian TIFF structure with the UserComment
+// in the Exif IFD, as Civitai writes it.
+func leTIFFUserComment(comment []byte) []byte {
+	le := binary.LittleEndian
+	b := []byte("II\x2a\x00\x08\x00\x00\x00")
+	b = le.AppendUint16(b, 1)
+	b = le.AppendUint16(b, 0x8769) // Exif IFD pointer
+	b = le.AppendUint16(b, 4)
+	b = le.AppendUint32(b, 1)
+	b = le.AppendUint32(b, 8+2+12+4)
+	b = le.AppendUint32(b, 0)
+	b = le.AppendUint16(b, 1)
+	b = le.AppendUint16(b, 0x9286) // UserComment
+	b = le.AppendUint16(b, 7)
+	b = le.AppendUint32(b, uint32(len(comment)))
+	b = le.AppendUint32(b, 8+2+12+4+2+12+4)
+	b = le.AppendUint32(b, 0)
+	return append(b, comment...)
+}
+
+func utf16BE(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		if r > 0xffff {
+			r -= 0x10000
+			b = binary.BigEndian.AppendUint16(b, uint16(0xd800+r>>10))
+			b = binary.BigEndian.AppendUint16(b, uint16(0xdc00+r&0x3ff))
+			continue
+		}
+		b = binary.BigEndian.AppendUint16(b, uint16(r))
+	}
+	return b
+}
+
+// TestReadFileCivitaiJPEG reads a JPEG whose EXIF has a little-endian TIFF
+// header and big-endian UTF-16 text: the text, not the header, decides.
+func TestReadFileCivitaiJPEG(t *testing.T) {
+	text := "1girl, 猫耳, smiling 🐱\nNegative prompt: lowres, bad hands\nSteps: 30, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 5.0, Seed: 987, Size: 832x1216, Model hash: 67ab2fd8ec, Model: ponyDiffusionV6XL, Version: v1.10.1"
+	data := jpegWithEXIF(t, leTIFFUserComment(append([]byte("UNICODE\x00"), utf16BE(text)...)))
+	md, err := ReadFile(writeFile(t, t.TempDir(), "civitai.jpeg", data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := md.Params
+	steps, _ := p.Steps()
+	seed, _ := p.Seed()
+	if p.Prompt != "1girl, 猫耳, smiling 🐱" || p.Negative != "lowres, bad hands" || steps != 30 || seed != 987 || len(p.Warnings) > 0 {
+		t.Errorf("prompt %q negative %q steps %d seed %d warnings %q", p.Prompt, p.Negative, steps, seed, p.Warnings)
+	}
+}
+
+// TestReadFileGarbledEXIF: text that cannot be decoded is an error naming
+// the file, never a garbled prompt; small damage is a warning.
+func TestReadFileGarbledEXIF(t *testing.T) {
+	dir := t.TempDir()
+	garbled := []byte("UNICODE\x00")
+	for range 40 {
+		garbled = append(garbled, 0xdc, 0xdd)
+	}
+	path := writeFile(t, dir, "garbled.jpg", jpegWithEXIF(t, leTIFFUserComment(garbled)))
+	md, err := ReadFile(path)
+	if !errors.Is(err, output.ErrUndecodableComment) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("got %v, %v; want ErrUndecodableComment naming the file", md, err)
+	}
+
+	odd := append(append([]byte("UNICODE\x00"), utf16BE(webuiInfotext)...), 'x')
+	md, err = ReadFile(writeFile(t, dir, "odd.jpg", jpegWithEXIF(t, leTIFFUserComment(odd))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md.Params.Prompt != "a portrait, detailed" || len(md.Params.Warnings) != 1 ||
+		!strings.Contains(md.Params.Warnings[0], "EXIF: the UTF-16 text has an odd number of bytes") {
+		t.Errorf("prompt %q, warnings %q", md.Params.Prompt, md.Params.Warnings)
+	}
+}

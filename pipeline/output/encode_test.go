@@ -123,7 +123,8 @@ func TestEncodeWebPKeepsInfotextInEXIF(t *testing.T) {
 	if got := binary.LittleEndian.Uint32(out[4:8]); int(got) != len(out)-8 {
 		t.Fatalf("RIFF size %d, file %d", got, len(out))
 	}
-	text, err := ReadEXIFUserComment(out)
+	uc, err := ReadEXIFUserComment(out)
+	text := uc.Text
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -94,11 +93,12 @@ func isASCII(s string) bool {
 
 // ReadEXIFUserComment returns the EXIF UserComment of a JPEG or WebP file
 // (A1111 stores the infotext there), or of a bare EXIF block as built by
-// EXIFUserComment. "UNICODE" comments are decoded as UTF-16 (a byte-order
-// mark wins, else the TIFF byte order), "ASCII" and undefined ones as UTF-8;
-// trailing NULs are dropped. It fails with ErrNoUserComment when there is
-// none and ErrCorruptEXIF when the structure is damaged.
-func ReadEXIFUserComment(data []byte) (string, error) {
+// EXIFUserComment, decoded as decodeUserComment says; trailing NULs are
+// dropped. It fails with ErrNoUserComment when there is none,
+// ErrCorruptEXIF when the structure is damaged and ErrUndecodableComment
+// when the text cannot be decoded; damage it could read past is in the
+// result's Warnings.
+func ReadEXIFUserComment(data []byte) (UserComment, error) {
 	var exif []byte
 	var err error
 	switch {
@@ -109,10 +109,10 @@ func ReadEXIFUserComment(data []byte) (string, error) {
 	case bytes.HasPrefix(data, []byte(exifHeader)), bytes.HasPrefix(data, []byte("MM\x00\x2a")), bytes.HasPrefix(data, []byte("II\x2a\x00")):
 		exif = data
 	default:
-		return "", fmt.Errorf("output: not a JPEG or WebP file")
+		return UserComment{}, fmt.Errorf("output: not a JPEG or WebP file")
 	}
 	if err != nil {
-		return "", err
+		return UserComment{}, err
 	}
 	return parseUserComment(bytes.TrimPrefix(exif, []byte(exifHeader)))
 }
@@ -207,9 +207,9 @@ func (t tiff) value(e []byte) ([]byte, error) {
 
 // parseUserComment reads UserComment from a TIFF structure: in the Exif IFD,
 // or in IFD0 where some writers put it.
-func parseUserComment(b []byte) (string, error) {
+func parseUserComment(b []byte) (UserComment, error) {
 	if len(b) < 8 {
-		return "", fmt.Errorf("output: %w: TIFF header cut short", ErrCorruptEXIF)
+		return UserComment{}, fmt.Errorf("output: %w: TIFF header cut short", ErrCorruptEXIF)
 	}
 	t := tiff{b: b}
 	switch string(b[:4]) {
@@ -218,68 +218,40 @@ func parseUserComment(b []byte) (string, error) {
 	case "II\x2a\x00":
 		t.bo = binary.LittleEndian
 	default:
-		return "", fmt.Errorf("output: %w: bad TIFF header", ErrCorruptEXIF)
+		return UserComment{}, fmt.Errorf("output: %w: bad TIFF header", ErrCorruptEXIF)
 	}
 	ifd0, err := t.ifd(t.bo.Uint32(b[4:]))
 	if err != nil {
-		return "", err
+		return UserComment{}, err
 	}
 	for _, e := range ifd0 {
 		if t.bo.Uint16(e) == tagExifIFD {
 			sub, err := t.ifd(t.bo.Uint32(e[8:]))
 			if err != nil {
-				return "", err
+				return UserComment{}, err
 			}
-			if s, ok, err := findUserComment(t, sub); ok || err != nil {
-				return s, err
+			if c, ok, err := findUserComment(t, sub); ok || err != nil {
+				return c, err
 			}
 		}
 	}
-	if s, ok, err := findUserComment(t, ifd0); ok || err != nil {
-		return s, err
+	if c, ok, err := findUserComment(t, ifd0); ok || err != nil {
+		return c, err
 	}
-	return "", fmt.Errorf("output: %w", ErrNoUserComment)
+	return UserComment{}, fmt.Errorf("output: %w", ErrNoUserComment)
 }
 
-func findUserComment(t tiff, entries [][]byte) (string, bool, error) {
+func findUserComment(t tiff, entries [][]byte) (UserComment, bool, error) {
 	for _, e := range entries {
 		if t.bo.Uint16(e) != tagUserComment {
 			continue
 		}
 		v, err := t.value(e)
 		if err != nil {
-			return "", true, err
+			return UserComment{}, true, err
 		}
-		s, err := decodeUserComment(v, t.bo)
-		return s, true, err
+		c, err := decodeUserComment(v)
+		return c, true, err
 	}
-	return "", false, nil
-}
-
-// decodeUserComment decodes the 8-byte character code and the text after it.
-func decodeUserComment(v []byte, bo binary.ByteOrder) (string, error) {
-	if len(v) < 8 {
-		return strings.TrimRight(strings.ToValidUTF8(string(v), "\uFFFD"), "\x00"), nil
-	}
-	code, text := v[:8], v[8:]
-	switch {
-	case bytes.Equal(code, ucUnicode):
-		switch {
-		case bytes.HasPrefix(text, []byte{0xfe, 0xff}):
-			bo, text = binary.BigEndian, text[2:]
-		case bytes.HasPrefix(text, []byte{0xff, 0xfe}):
-			bo, text = binary.LittleEndian, text[2:]
-		}
-		u := make([]uint16, len(text)/2)
-		for i := range u {
-			u[i] = bo.Uint16(text[2*i:])
-		}
-		return strings.TrimRight(string(utf16.Decode(u)), "\x00"), nil
-	case bytes.Equal(code, ucASCII), bytes.Equal(code, ucUndefined):
-		return strings.TrimRight(strings.ToValidUTF8(string(text), "\uFFFD"), "\x00"), nil
-	case bytes.Equal(code, ucJIS):
-		return "", fmt.Errorf("output: the EXIF UserComment is JIS-encoded, which is not supported")
-	}
-	// No known prefix: some writers store bare UTF-8.
-	return strings.TrimRight(strings.ToValidUTF8(string(v), "\uFFFD"), "\x00"), nil
+	return UserComment{}, false, nil
 }

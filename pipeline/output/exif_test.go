@@ -21,7 +21,8 @@ func TestEXIFUserCommentRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := ReadEXIFUserComment(exif)
+		uc, err := ReadEXIFUserComment(exif)
+		got := uc.Text
 		if err != nil || got != text {
 			t.Errorf("round trip of %q: got %q, %v", text, got, err)
 		}
@@ -50,7 +51,7 @@ func TestEXIFUserCommentSizeLimits(t *testing.T) {
 	if err != nil || !bytes.Contains(exif, []byte("ASCII\x00\x00\x00")) {
 		t.Fatalf("long ASCII: %v", err)
 	}
-	if got, err := ReadEXIFUserComment(exif); err != nil || got != long {
+	if uc, err := ReadEXIFUserComment(exif); err != nil || uc.Text != long {
 		t.Errorf("long ASCII round trip failed: %v", err)
 	}
 	for _, text := range []string{strings.Repeat("a", 70000), strings.Repeat("é", 40000)} {
@@ -103,7 +104,8 @@ func TestReadEXIFUserCommentEncodings(t *testing.T) {
 		{"short, inline value", leEXIF([]byte("abc")), "abc"},
 	}
 	for _, tt := range tests {
-		got, err := ReadEXIFUserComment(tt.exif)
+		uc, err := ReadEXIFUserComment(tt.exif)
+		got := uc.Text
 		if err != nil || got != tt.want {
 			t.Errorf("%s: got %q, %v; want %q", tt.name, got, err, tt.want)
 		}
@@ -132,7 +134,8 @@ func webpWithEXIF(exif []byte) []byte {
 func TestReadEXIFUserCommentWebP(t *testing.T) {
 	exif, _ := EXIFUserComment(sampleInfotext)
 	for name, payload := range map[string][]byte{"with Exif header": exif, "bare TIFF": exif[6:]} {
-		got, err := ReadEXIFUserComment(webpWithEXIF(payload))
+		uc, err := ReadEXIFUserComment(webpWithEXIF(payload))
+		got := uc.Text
 		if err != nil || got != sampleInfotext {
 			t.Errorf("%s: got %q, %v", name, got, err)
 		}
@@ -189,7 +192,8 @@ func TestJPEGEXIFRoundTrip(t *testing.T) {
 	if !bytes.HasPrefix(jpg, []byte{0xff, 0xd8, 0xff, 0xe1}) {
 		t.Errorf("APP1 is not right after SOI: % x", jpg[:4])
 	}
-	got, err := ReadEXIFUserComment(jpg)
+	uc, err := ReadEXIFUserComment(jpg)
+	got := uc.Text
 	if err != nil || got != text {
 		t.Errorf("got %q, %v", got, err)
 	}

@@ -2,9 +2,11 @@ package output
 
 import (
 	"bytes"
+	"encoding/binary"
 	"path/filepath"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // fuzzRoot is a fixed absolute root; nothing is written there.
@@ -113,7 +115,25 @@ func FuzzReadEXIFUserComment(f *testing.F) {
 	f.Add(jpg)
 	f.Add(webpWithEXIF(exif[6:]))
 	f.Add(leEXIF([]byte("UNICODE\x00\x00h\x00i")))
+	f.Add(leEXIF(unicodeComment(civitaiInfotext, binary.BigEndian)))
+	f.Add(beEXIF(unicodeComment("猫が好きです", binary.LittleEndian)))
+	f.Add(leEXIF(append(unicodeComment("a cat", binary.BigEndian), 'x')))
+	f.Add(leEXIF(append([]byte("UNICODE\x00"), civitaiInfotext...)))
+	f.Add(leEXIF(append([]byte("ASCII\x00\x00\x00"), utf16Bytes(civitaiInfotext, binary.LittleEndian)...)))
+	f.Add(leEXIF([]byte("UNICODE\x00\xdc\xdd\xdc\xdd\xd8\x3d")))
+	f.Add(leEXIF([]byte("ASCII\x00\x00\x00caf\xe9")))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _ = ReadEXIFUserComment(data) // must not panic
+		uc, err := ReadEXIFUserComment(data) // must not panic
+		if err != nil {
+			return
+		}
+		// What comes back is text: valid UTF-8, and without impossible
+		// characters unless a warning says so.
+		if !utf8.ValidString(uc.Text) {
+			t.Fatalf("invalid UTF-8 returned: %q", uc.Text)
+		}
+		if len(uc.Warnings) == 0 && uc.Encoding != EncodingUTF8 && badRunes([]rune(uc.Text)) > 0 {
+			t.Fatalf("impossible characters without a warning: %q", uc.Text)
+		}
 	})
 }

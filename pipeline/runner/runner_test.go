@@ -348,7 +348,8 @@ func TestJPEGOutputKeepsInfotextInEXIF(t *testing.T) {
 	assert.Equal(t, ".jpg", filepath.Ext(res.Outputs[0]))
 	data, err := os.ReadFile(res.Outputs[0])
 	require.NoError(t, err)
-	text, err := output.ReadEXIFUserComment(data)
+	uc, err := output.ReadEXIFUserComment(data)
+	text := uc.Text
 	require.NoError(t, err)
 	assert.Contains(t, text, "a lighthouse at dusk")
 }
@@ -363,7 +364,8 @@ func TestWebPOutputKeepsInfotextInEXIF(t *testing.T) {
 		assert.Equal(t, ".webp", filepath.Ext(st.Outputs[0]))
 		data, err := os.ReadFile(st.Outputs[0])
 		require.NoError(t, err)
-		text, err := output.ReadEXIFUserComment(data)
+		uc, err := output.ReadEXIFUserComment(data)
+		text := uc.Text
 		require.NoError(t, err)
 		assert.Contains(t, text, "a lighthouse at dusk")
 	}
