@@ -9,8 +9,8 @@ import (
 // TestDependencyDirection enforces the layering of docs/architecture.md with
 // `go list`: gui → app → controller → pipeline/..., the WebUI client imports
 // nothing of ours, pipeline never imports Fyne, app, controller or gui,
-// controller and app never import Fyne, and only main and gui import Fyne's
-// app package.
+// controller and app never import Fyne, only main and gui import Fyne's
+// app package, and gui never imports the WebUI client.
 func TestDependencyDirection(t *testing.T) {
 	out, err := exec.Command("go", "list", "-tags", "ci", "-f", "{{.ImportPath}}|{{join .Imports \" \"}}", "./...").Output()
 	if err != nil {
@@ -53,6 +53,8 @@ func forbidden(mod, pkg, imp string) string {
 		return "app sits below gui and cli"
 	case under("assets") && ours:
 		return "assets imports nothing of ours"
+	case under("gui") && (imp == mod+"/pipeline/webui" || strings.HasPrefix(imp, mod+"/pipeline/webui/")):
+		return "the GUI gets WebUI state and lists from app as plain data, never from the HTTP client"
 	}
 	return ""
 }
@@ -73,6 +75,8 @@ func TestForbiddenRules(t *testing.T) {
 		{"stablenew/gui", "fyne.io/fyne/v2/app", false},
 		{"stablenew", "fyne.io/fyne/v2/app", false},
 		{"stablenew/app", "fyne.io/fyne/v2/app", true},
+		{"stablenew/gui", "stablenew/pipeline/webui", true},
+		{"stablenew/gui", "stablenew/pipeline/resources", false},
 	} {
 		if got := forbidden("stablenew", tc.pkg, tc.imp) != ""; got != tc.bad {
 			t.Errorf("%s importing %s: forbidden=%v, want %v", tc.pkg, tc.imp, got, tc.bad)

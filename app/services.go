@@ -15,6 +15,7 @@ import (
 	"stablenew/controller"
 	"stablenew/pipeline/packs"
 	"stablenew/pipeline/queue"
+	"stablenew/pipeline/resources"
 	"stablenew/pipeline/runner"
 	"stablenew/pipeline/webui"
 	"stablenew/pipeline/webui/webuitest"
@@ -43,11 +44,13 @@ type OpenOptions struct {
 // Backend is one WebUI: its client, the runner that executes jobs on it,
 // its connection monitor and its cached model lists.
 type Backend struct {
-	URL       string
-	Client    *webui.Client
-	Runner    *runner.Runner
-	Monitor   *webui.Monitor
-	Resources *webui.ResourceCache
+	URL     string
+	Client  *webui.Client
+	Runner  *runner.Runner
+	Monitor *webui.Monitor
+	// Resources are the WebUI's resource lists, shared with the runner,
+	// which resolves every job's names against them.
+	Resources *resources.Cache
 
 	// stop ends this backend's monitor goroutines (nil until started);
 	// wg counts them.
@@ -82,7 +85,8 @@ type Services struct {
 	mu        sync.Mutex
 	ctx       context.Context // Start's context
 	cancel    context.CancelFunc
-	onBackend func(b *Backend, state webui.ConnectionState, err error)
+	onBackend func(b *Backend, state ConnectionState, err error)
+	launcher  *webui.Launcher // the WebUI Launch started, or nil
 	started   bool
 	closed    bool
 	wg        sync.WaitGroup
@@ -160,12 +164,15 @@ func (s *Services) newBackend(url string, set Settings, ropts runner.Options) (*
 	if ropts.Logger == nil {
 		ropts.Logger = s.Log
 	}
+	lists := resources.NewCache(c.BaseURL(), c)
+	lists.SetAliases(set.ResourceMappings)
+	ropts.Resources = lists
 	return &Backend{
 		URL:       c.BaseURL(),
 		Client:    c,
 		Runner:    runner.New(c, ropts),
 		Monitor:   webui.NewMonitor(c, webui.MonitorOptions{Logger: s.Log}),
-		Resources: webui.NewResourceCache(c),
+		Resources: lists,
 	}, nil
 }
 
@@ -185,8 +192,9 @@ func executors(list []*Backend) []runner.Executor {
 
 // Start runs the connection monitors and the queue workers until Close.
 // Each monitor refreshes its backend's model lists whenever it becomes
-// ready; onBackend (may be nil) hears every connection change.
-func (s *Services) Start(onBackend func(b *Backend, state webui.ConnectionState, err error)) error {
+// ready; onBackend (may be nil) hears every connection change, after the
+// lists of a backend that became ready were read.
+func (s *Services) Start(onBackend func(b *Backend, state ConnectionState, err error)) error {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
 	s.mu.Lock()
@@ -213,13 +221,17 @@ func (s *Services) startBackendLocked(b *Backend) {
 	ctx, cancel := context.WithCancel(s.ctx)
 	b.stop = cancel
 	onBackend := s.onBackend
-	changes := make(chan webui.ConnectionState, 8)
+	type change struct {
+		to  webui.ConnectionState
+		err error
+	}
+	changes := make(chan change, 8)
 	b.Monitor = webui.NewMonitor(b.Client, webui.MonitorOptions{Logger: s.Log, OnChange: func(_, to webui.ConnectionState, err error) {
-		if onBackend != nil {
-			onBackend(b, to, err)
+		if to != webui.StateReady && onBackend != nil {
+			onBackend(b, stateOf(to), err)
 		}
 		select {
-		case changes <- to:
+		case changes <- change{to, err}:
 		default:
 		}
 	}})
@@ -237,11 +249,17 @@ func (s *Services) startBackendLocked(b *Backend) {
 			select {
 			case <-ctx.Done():
 				return
-			case st := <-changes:
-				if st == webui.StateReady {
-					if _, err := b.Resources.Refresh(ctx); err != nil && ctx.Err() == nil {
-						s.Log.Warn("refreshing WebUI lists failed", "backend", b.URL, "err", err)
-					}
+			case ch := <-changes:
+				if ch.to != webui.StateReady {
+					continue
+				}
+				// Ready is announced once the lists are in, so the cards
+				// never show a ready WebUI with no lists.
+				if _, err := b.Resources.Refresh(ctx); err != nil && ctx.Err() == nil {
+					s.Log.Warn("refreshing WebUI lists failed", "backend", b.URL, "err", err)
+				}
+				if onBackend != nil && ctx.Err() == nil && b.Monitor.State() == webui.StateReady {
+					onBackend(b, StateReady, nil)
 				}
 			}
 		}

@@ -25,6 +25,7 @@ func (s *Services) CurrentSettings() Settings {
 	defer s.mu.Unlock()
 	set := s.Settings
 	set.WebUIURLs = slices.Clone(set.WebUIURLs)
+	set.ResourceMappings = slices.Clone(set.ResourceMappings)
 	return set
 }
 
@@ -53,6 +54,7 @@ func (s *Services) CurrentSettings() Settings {
 // settings are in use even then.
 func (s *Services) ApplySettings(next Settings) error {
 	next.WebUIURLs = slices.Clone(next.WebUIURLs)
+	next.ResourceMappings = slices.Clone(next.ResourceMappings)
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
 	s.mu.Lock()
@@ -91,6 +93,9 @@ func (s *Services) ApplySettings(next Settings) error {
 	}
 	s.Backends, s.Settings = plan.list, next
 	s.mu.Unlock()
+	for _, b := range plan.list {
+		b.Resources.SetAliases(next.ResourceMappings)
+	}
 	if running && len(plan.added) > 0 {
 		if err := s.Queue.Attach(ctx, executors(plan.added)...); err != nil {
 			errs = append(errs, fmt.Errorf("attaching the new WebUIs to the queue: %w", err))

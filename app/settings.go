@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"stablenew/pipeline/output"
+	"stablenew/pipeline/resources"
 )
 
 // SettingsFile is the settings file inside the data folder.
@@ -42,6 +43,9 @@ type Settings struct {
 	// WatchdogSeconds interrupts a generation that shows no progress for
 	// this long (default 90).
 	WatchdogSeconds int `json:"watchdog_seconds,omitempty"`
+	// ResourceMappings are the names the user mapped to a WebUI's own (a
+	// pack's checkpoint to the title the WebUI lists it under), per WebUI.
+	ResourceMappings []resources.Alias `json:"resource_mappings,omitempty"`
 }
 
 // DefaultSettings are the settings of a new install.
@@ -69,7 +73,30 @@ func (s Settings) Validate() error {
 	if s.WatchdogSeconds < 0 {
 		return fmt.Errorf("watchdog: must be 0 (off) or more seconds, got %d", s.WatchdogSeconds)
 	}
+	for i, m := range s.ResourceMappings {
+		if _, ok := resources.ParseKind(string(m.Kind)); !ok || strings.TrimSpace(m.WebUI) == "" ||
+			strings.TrimSpace(m.Name) == "" || strings.TrimSpace(m.Use) == "" {
+			return fmt.Errorf("resource mapping %d (%s %q → %q on %s): needs a WebUI, a kind (checkpoint, VAE, sampler, "+
+				"scheduler, upscaler, hires upscaler, ADetailer model, LoRA, embedding), a name and the name to use", i+1, m.Kind, m.Name, m.Use, m.WebUI)
+		}
+	}
 	return nil
+}
+
+// MapResource stores that on m.WebUI the m.Kind resource m.Name is m.Use,
+// replacing a mapping of the same name. An empty Use removes the mapping.
+func (s Settings) MapResource(m resources.Alias) Settings {
+	out := make([]resources.Alias, 0, len(s.ResourceMappings)+1)
+	for _, x := range s.ResourceMappings {
+		if x.WebUI != m.WebUI || x.Kind != m.Kind || x.Name != m.Name {
+			out = append(out, x)
+		}
+	}
+	if m.Use != "" {
+		out = append(out, m)
+	}
+	s.ResourceMappings = out
+	return s
 }
 
 // LoadSettings reads the settings of a data folder; a missing file gives

@@ -7,6 +7,7 @@ import (
 	"math"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -226,6 +227,7 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 					return nil, nil, fmt.Errorf("pack %s, prompt %d, variant %d: %w", pp.in.PackID, row.Index+1, vi+1, err)
 				}
 				vcfg := variantConfig(cfg, v, lora)
+				embeddings := embeddingNames(v, cfg)
 				// The pack's configuration was validated whole; only a sweep
 				// can make a variant's stage settings invalid.
 				if v.Sweep.IsZero() {
@@ -259,6 +261,7 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 						RandomizerSeed:    opts.RandomizerSeed,
 						Template:          row.Positive,
 						RandomizerSummary: v.Picks,
+						Embeddings:        embeddings,
 						CreatedAt:         created,
 					}
 					if dir == "" || perJob {
@@ -296,6 +299,28 @@ func variantConfig(cfg *pipeline.PipelineConfig, v random.Variant, lora *loraRew
 	}
 	c.Prompt.Negative = bareEmbeddings(neg)
 	return &c
+}
+
+// embeddingNames lists the embeddings a variant's prompts name with
+// <embedding:name> tags (before bareEmbeddings makes them bare words), each
+// once, or nil.
+func embeddingNames(v random.Variant, cfg *pipeline.PipelineConfig) []string {
+	var out []string
+	texts := []string{v.Positive, cfg.Prompt.Positive, v.Negative, cfg.Prompt.Negative}
+	if cfg.Prompt.ApplyGlobalNegative {
+		texts = append(texts, cfg.Prompt.GlobalNegative)
+	}
+	for _, p := range texts {
+		if !strings.Contains(p, "<embedding:") {
+			continue
+		}
+		for _, m := range embeddingTag.FindAllStringSubmatch(p, -1) {
+			if !slices.Contains(out, m[1]) {
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
 }
 
 // embeddingTag matches the original StableNew's <embedding:name> tags.

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"stablenew/pipeline"
-	"stablenew/pipeline/webui"
+	"stablenew/pipeline/resources"
 )
 
 // adetailerGroup is the form group of the unit fields (rebuilt when the
@@ -99,7 +99,7 @@ func (c *adetailerCard) buildUnit(i int) fyne.CanvasObject {
 	useCFG := f.checkField("Own", p("ad_use_cfg_scale"), func(c *config) bool { return u(c).UseCFGScale }, func(c *config, v bool) { u(c).UseCFGScale = v })
 	cfgScale := f.floatField(p("ad_cfg_scale"), func(c *config) float64 { return u(c).CFGScale }, func(c *config, v float64) { u(c).CFGScale = v })
 	useSampler := f.checkField("Own", p("ad_use_sampler"), func(c *config) bool { return u(c).UseSampler }, func(c *config, v bool) { u(c).UseSampler = v })
-	sampler := f.resourceSelect(p("ad_sampler"), "samplers", (*webui.Resources).SamplerNames,
+	sampler := f.resourceSelect(p("ad_sampler"), "samplers", (*resources.Lists).SamplerNames,
 		func(c *config) string { return u(c).Sampler }, func(c *config, v string) { u(c).Sampler = v })
 	f.add(adetailerGroup, model, conf, blur, denoise, pad, prompt, neg, useSteps, steps, useCFG, cfgScale, useSampler, sampler)
 
@@ -136,7 +136,7 @@ func (c *adetailerCard) enableOwn(cfg *config) {
 
 // adetailerModels is the WebUI's ADetailer models (nil when ADetailer is
 // not installed, which the field reports).
-func adetailerModels(r *webui.Resources) []string { return r.ADetailerModels }
+func adetailerModels(r *resources.Lists) []string { return r.ADetailerModels }
 
 func (c *adetailerCard) onAddUnit() {
 	c.mw.form.edit(func(c *config) { c.ADetailer.Units = append(c.ADetailer.Units, pipeline.DefaultADetailerUnit()) })

@@ -17,6 +17,7 @@ import (
 	"stablenew/pipeline"
 	"stablenew/pipeline/infotext"
 	"stablenew/pipeline/packs"
+	"stablenew/pipeline/resources"
 )
 
 // dropTarget is an area of the window with its own drop action.
@@ -188,7 +189,7 @@ func (d *dropHandler) loadParameters(path string) {
 // stay with the packs. The dialog shows what changed, what was not applied,
 // Undo, and buttons to use the image's prompt.
 func (d *dropHandler) apply(path string, p *infotext.Parameters) {
-	m := infotext.ToConfig(p, d.h.mw.State.Config(), infotext.Options{Checkpoint: checkpointResolver(d.h.mw.Resources())})
+	m := infotext.ToConfig(p, d.h.mw.State.Config(), infotext.Options{Checkpoint: resources.CheckpointResolver(d.h.mw.Resources())})
 	var notApplied []string
 	if p.Prompt != "" {
 		notApplied = append(notApplied, "Prompt: prompts come from the prompt packs (use Copy prompt or New pack from prompt)")

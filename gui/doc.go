@@ -25,8 +25,8 @@
 //	func New(svc *app.Services, st *app.State, a fyne.App) *MainWindow
 //	func (mw *MainWindow) Show()                 // shows the window and starts the services
 //	func (mw *MainWindow) RefreshResources()     // F5: WebUI lists and packs, in the background
-//	func (mw *MainWindow) Resources() *webui.Resources // first ready backend's lists, or nil; no I/O
-//	func (mw *MainWindow) OnBackendChange(fn func(b *app.Backend, s webui.ConnectionState, err error))
+//	func (mw *MainWindow) Resources() *resources.Lists // first ready backend's lists, or nil; no I/O
+//	func (mw *MainWindow) OnBackendChange(fn func(b *app.Backend, s app.ConnectionState, err error))
 //	func (mw *MainWindow) ShowError(title string, err error) // error dialog on the window
 //	func (mw *MainWindow) OnClose(fn func())     // stop your goroutines/timers when the window closes
 //	func (mw *MainWindow) withTooltip(obj fyne.CanvasObject, text string) fyne.CanvasObject // obj with a hover tip (tooltip.go)

@@ -17,7 +17,6 @@ import (
 
 	"stablenew/app"
 	"stablenew/pipeline"
-	"stablenew/pipeline/webui"
 )
 
 // panelHarness is a window with only the run panels, the status bar and the
@@ -73,7 +72,7 @@ func newPanelHarness(t testing.TB, o harnessOptions) *panelHarness {
 	st := app.NewState(pipeline.Defaults(), "")
 	st.SetScheduler(bridge.Do)
 	mw := &MainWindow{App: a, Services: svc, State: st, Bridge: bridge, Log: log, Logs: logs,
-		keys: newShortcuts(), backendStates: map[*app.Backend]webui.ConnectionState{}}
+		keys: newShortcuts(), backendStates: map[*app.Backend]app.ConnectionState{}}
 	mw.Window = a.NewWindow("panels")
 	right := NewRightColumn(mw)
 	bottom := container.NewVBox(NewLogPanel(mw), NewStatusBar(mw))
@@ -99,7 +98,7 @@ func newPanelHarness(t testing.TB, o harnessOptions) *panelHarness {
 // reaching the status bar through the Bridge like in the real window.
 func (ph *panelHarness) startServices() {
 	mw := ph.mw
-	err := ph.svc.Start(func(b *app.Backend, s webui.ConnectionState, err error) {
+	err := ph.svc.Start(func(b *app.Backend, s app.ConnectionState, err error) {
 		mw.Bridge.Do(func() {
 			for _, fn := range mw.backendListeners {
 				fn(b, s, err)

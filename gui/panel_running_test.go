@@ -10,7 +10,6 @@ import (
 
 	"stablenew/app"
 	"stablenew/pipeline/queue"
-	"stablenew/pipeline/webui"
 	"stablenew/pipeline/webui/webuitest"
 )
 
@@ -125,7 +124,7 @@ func TestOfflineWebUIShowsInTheStatusBar(t *testing.T) {
 	ph := newPanelHarness(t, harnessOptions{urls: []string{"http://127.0.0.1:9"}, start: true})
 	sb := ph.h.status
 	ph.waitFor("the disconnected WebUI", func() bool {
-		return len(sb.indicators) == 1 && sb.indicators[0].state == webui.StateDisconnected &&
+		return len(sb.indicators) == 1 && sb.indicators[0].state == app.StateDisconnected &&
 			strings.HasPrefix(sb.indicators[0].label.Text, "WebUI: Disconnected")
 	})
 	ind := sb.indicators[0]
@@ -135,7 +134,7 @@ func TestOfflineWebUIShowsInTheStatusBar(t *testing.T) {
 	if ind.launch.Visible() {
 		t.Error("Launch shows without a launch command")
 	}
-	if ind.dot.FillColor != stateColor(webui.StateDisconnected) {
+	if ind.dot.FillColor != stateColor(app.StateDisconnected) {
 		t.Error("the dot is not the disconnected colour")
 	}
 	ind.onRetry()
@@ -159,15 +158,17 @@ func TestLaunchStartsTheConfiguredWebUI(t *testing.T) {
 		t.Fatal("Launch is not offered with a launch command")
 	}
 	test.Tap(ind.launch)
-	ph.waitFor("the launched process", func() bool { return ind.launcher != nil })
-	ph.waitFor("the launch in the log", func() bool {
-		for _, e := range ph.mw.Logs.Entries() {
-			if e.Message == "webui process started" {
-				return true
-			}
+	ph.waitFor("the launch in the log", ph.launched)
+}
+
+// launched reports whether the app started a WebUI process (its log says so).
+func (ph *panelHarness) launched() bool {
+	for _, e := range ph.mw.Logs.Entries() {
+		if e.Message == "webui process started" {
+			return true
 		}
-		return false
-	})
+	}
+	return false
 }
 
 // With autostart on, the launcher runs by itself once the first probe finds
@@ -178,7 +179,7 @@ func TestLauncherAutostartLaunchesWhenNoWebUIAnswers(t *testing.T) {
 	s.LauncherAutostart = true
 	ph := newPanelHarness(t, harnessOptions{urls: []string{"http://127.0.0.1:9"}, start: true, settings: &s})
 	ind := ph.h.status.indicators[0]
-	ph.waitFor("the launched process", func() bool { return ind.launcher != nil })
+	ph.waitFor("the launched process", ph.launched)
 	if ind.autoLaunch {
 		t.Error("autostart must launch once only")
 	}
@@ -191,10 +192,10 @@ func TestLauncherWithoutAutostartWaitsForTheUser(t *testing.T) {
 	ph := newPanelHarness(t, harnessOptions{urls: []string{"http://127.0.0.1:9"}, start: true, settings: &s})
 	ind := ph.h.status.indicators[0]
 	ph.waitFor("the first probe", func() bool {
-		return ind.state == webui.StateDisconnected || ind.state == webui.StateError
+		return ind.state == app.StateDisconnected || ind.state == app.StateError
 	})
 	ph.mw.Bridge.Drain()
-	if ind.launcher != nil {
+	if ph.launched() {
 		t.Error("the WebUI was launched without autostart")
 	}
 }

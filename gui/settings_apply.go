@@ -13,8 +13,9 @@ import (
 // the backends now in use, the states of removed backends are dropped and
 // the WebUI lists are read again. orig is what the dialog opened with: the
 // WebUI URLs and API auth the user left alone keep what the app runs with
-// now (--webui and --api-auth stay in force). Launcher changes wait for a
-// restart (offerRestart); otherwise the user hears that all applied.
+// now (--webui and --api-auth stay in force). The next Launch uses a new
+// launcher command; a WebUI launched with the old one keeps running until
+// a restart (offerRestart); otherwise the user hears that all applied.
 func (mw *MainWindow) applySettings(orig, s app.Settings) {
 	svc := mw.Services
 	cur := svc.CurrentSettings()
@@ -35,7 +36,7 @@ func (mw *MainWindow) applySettings(orig, s app.Settings) {
 		switch {
 		case err != nil:
 			mw.ShowError("Settings saved, but not all of them could be applied; restarting StableNew applies them", err)
-		case launcher:
+		case launcher && svc.LauncherRunning():
 			mw.offerRestart()
 		case svc.Demo != nil && webChanged:
 			mw.info("Settings saved", "Settings saved and applied. Demo mode keeps its built-in WebUI: "+

@@ -168,12 +168,12 @@ func (d *settingsDialog) apply(s app.Settings) {
 	mw.applySettings(d.orig, s)
 }
 
-// offerRestart says that the launcher settings wait for a restart and
-// offers to restart now. The queue is durable: a running job goes back to
+// offerRestart says that the WebUI StableNew launched keeps its old
+// command until a restart and offers to restart now. The queue is durable: a running job goes back to
 // the queue and runs again after the restart.
 func (mw *MainWindow) offerRestart() {
-	msg := "Settings saved and applied, except the launcher's: they apply when StableNew starts next " +
-		"(a WebUI it launched keeps running until then)."
+	msg := "Settings saved and applied. The WebUI StableNew launched keeps running with the old command " +
+		"until StableNew starts next."
 	if s := hubOf(mw).snap; s != nil && len(s.Running) > 0 {
 		msg += " Restarting now stops the running job; it goes back to the queue and runs again after the restart."
 	}

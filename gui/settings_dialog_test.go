@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"stablenew/app"
-	"stablenew/pipeline/webui"
 	"stablenew/pipeline/webui/webuitest"
 )
 
@@ -51,8 +50,10 @@ func TestSettingsDialogValidatesAndSaves(t *testing.T) {
 	if len(s.WebUIURLs) != 2 || s.Theme != "light" || s.LauncherCommand != "./webui.sh --api --listen" {
 		t.Errorf("saved %+v", s)
 	}
-	if !strings.Contains(dialogText(t, mw), "except the launcher's: they apply when StableNew starts next") {
-		t.Errorf("no note about the launcher waiting for a restart: %q", dialogText(t, mw))
+	// No WebUI was launched, so the new command simply applies to the next
+	// Launch: nothing waits for a restart.
+	if txt := dialogText(t, mw); !strings.Contains(txt, "Settings saved and applied") || strings.Contains(txt, "Restart") {
+		t.Errorf("after a launcher change with no WebUI launched: %q", txt)
 	}
 	cur := mw.Services.CurrentSettings()
 	if cur.Theme != "light" {
@@ -67,6 +68,13 @@ func TestSettingsDialogValidatesAndSaves(t *testing.T) {
 	}
 	if mw.RestartRequested() {
 		t.Fatal("a restart was requested before the user chose it")
+	}
+	// With a launched WebUI running, the old command keeps running until a
+	// restart, which the app offers.
+	mw.offerRestart()
+	settle(t, mw)
+	if !strings.Contains(dialogText(t, mw), "keeps running with the old command") {
+		t.Errorf("restart offer: %q", dialogText(t, mw))
 	}
 	test.Tap(findButton(t, topDialog(t, mw), "Restart now"))
 	settle(t, mw)
@@ -90,7 +98,7 @@ func TestSettingsDialogAppliesURLsLive(t *testing.T) {
 				return false
 			}
 			for _, ind := range sb.indicators {
-				if ind.state != webui.StateReady {
+				if ind.state != app.StateReady {
 					return false
 				}
 			}

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"stablenew/pipeline"
-	"stablenew/pipeline/webui"
+	"stablenew/pipeline/resources"
 )
 
 // sizePresets are the sizes offered by the size dropdown.
@@ -35,19 +35,19 @@ func newCoreCard(mw *MainWindow) *coreCard { return &coreCard{mw: mw} }
 // modelSelect, vaeSelect, samplerSelect and schedulerSelect are the txt2img
 // dropdowns, built the same way by the sidebar and the txt2img card.
 func modelSelect(f *configForm) *selectField {
-	return f.resourceSelect("txt2img.model", "checkpoints", (*webui.Resources).CheckpointTitles,
+	return f.resourceSelect("txt2img.model", "checkpoints", (*resources.Lists).CheckpointTitles,
 		func(c *config) string { return c.Txt2Img.Model }, func(c *config, v string) { c.Txt2Img.Model = v },
 		choiceCurrentModel)
 }
 
 func vaeSelect(f *configForm) *selectField {
-	return f.resourceSelect("txt2img.vae", "VAEs", (*webui.Resources).VAENames,
+	return f.resourceSelect("txt2img.vae", "VAEs", (*resources.Lists).VAENames,
 		func(c *config) string { return c.Txt2Img.VAE }, func(c *config, v string) { c.Txt2Img.VAE = v },
 		choiceNoVAE)
 }
 
 func samplerSelect(f *configForm) *selectField {
-	return f.resourceSelect("txt2img.sampler_name", "samplers", (*webui.Resources).SamplerNames,
+	return f.resourceSelect("txt2img.sampler_name", "samplers", (*resources.Lists).SamplerNames,
 		func(c *config) string { return c.Txt2Img.Sampler }, func(c *config, v string) { c.Txt2Img.Sampler = v })
 }
 
@@ -62,7 +62,7 @@ func schedulerSelect(f *configForm) *selectField {
 
 // schedulerLabels are the WebUI's schedule types without Automatic, which
 // the dropdown shows first in any case.
-func schedulerLabels(res *webui.Resources) []string {
+func schedulerLabels(res *resources.Lists) []string {
 	return slices.DeleteFunc(res.SchedulerLabels(), func(l string) bool { return l == pipeline.SchedulerAutomatic })
 }
 

@@ -14,7 +14,6 @@ import (
 
 	"stablenew/app"
 	"stablenew/pipeline/queue"
-	"stablenew/pipeline/webui"
 )
 
 // statusBar is the bottom line: what the app is doing (Idle, Running…,
@@ -29,9 +28,6 @@ type statusBar struct {
 	// web holds the indicators; rebuildIndicators refills it when the
 	// backends change.
 	web *fyne.Container
-	// launcher is the launcher part of the settings the window opened
-	// with: launcher changes apply at the next start.
-	launcher app.Settings
 	// lastErr is the last failure ("" when none); it shows while nothing
 	// runs, until the next job starts.
 	lastErr string
@@ -46,10 +42,8 @@ type backendIndicator struct {
 	label  *widget.Label
 	launch *widget.Button
 	retry  *widget.Button
-	state  webui.ConnectionState
+	state  app.ConnectionState
 	err    error
-	// launcher is the WebUI process started with Launch, or nil.
-	launcher *webui.Launcher
 	// canLaunch: a launcher command is configured (first backend only).
 	canLaunch bool
 	// autoLaunch: launch once when the first probe finds no WebUI
@@ -64,12 +58,12 @@ func NewStatusBar(mw *MainWindow) fyne.CanvasObject {
 	h.status = sb
 	sb.state = &widget.Label{Text: "Idle", TextStyle: fyne.TextStyle{Bold: true}}
 	sb.summary = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
-	sb.launcher = mw.Services.CurrentSettings()
+	autostart := mw.Services.CurrentSettings().LauncherAutostart
 	sb.web = container.NewHBox()
 	backends := mw.Services.BackendList()
 	for i, b := range backends {
 		ind := sb.newIndicator(b, i, len(backends))
-		ind.autoLaunch = ind.canLaunch && sb.launcher.LauncherAutostart
+		ind.autoLaunch = ind.canLaunch && autostart
 		sb.indicators = append(sb.indicators, ind)
 		sb.web.Add(ind.build())
 	}
@@ -79,11 +73,9 @@ func NewStatusBar(mw *MainWindow) fyne.CanvasObject {
 }
 
 func (sb *statusBar) newIndicator(b *app.Backend, i, n int) *backendIndicator {
-	ind := &backendIndicator{sb: sb, b: b, state: webui.StateDisconnected}
+	ind := &backendIndicator{sb: sb, b: b, state: app.StateDisconnected}
 	ind.place(i, n)
-	if b.Monitor != nil {
-		ind.state, ind.err = b.Monitor.State(), b.Monitor.Err()
-	}
+	ind.state, ind.err = b.State(), b.Err()
 	ind.dot = canvas.NewCircle(color.Transparent)
 	ind.dot.Resize(fyne.NewSize(10, 10))
 	ind.label = &widget.Label{}
@@ -101,7 +93,7 @@ func (ind *backendIndicator) place(i, n int) {
 	if n > 1 {
 		ind.name = fmt.Sprintf("WebUI %d", i+1)
 	}
-	ind.canLaunch = i == 0 && strings.TrimSpace(ind.sb.launcher.LauncherCommand) != ""
+	ind.canLaunch = i == 0 && strings.TrimSpace(ind.sb.h.mw.Services.CurrentSettings().LauncherCommand) != ""
 }
 
 // rebuildIndicators shows one indicator per backend in use, after the
@@ -110,12 +102,8 @@ func (ind *backendIndicator) place(i, n int) {
 func (sb *statusBar) rebuildIndicators() {
 	backends := sb.h.mw.Services.BackendList()
 	old := map[*app.Backend]*backendIndicator{}
-	var launched *webui.Launcher
-	for i, ind := range sb.indicators {
+	for _, ind := range sb.indicators {
 		old[ind.b] = ind
-		if i == 0 {
-			launched = ind.launcher
-		}
 	}
 	sb.indicators = sb.indicators[:0]
 	sb.web.RemoveAll()
@@ -126,11 +114,6 @@ func (sb *statusBar) rebuildIndicators() {
 		}
 		ind.place(i, len(backends))
 		ind.autoLaunch = false // only when StableNew opens
-		if i == 0 {
-			ind.launcher = launched
-		} else {
-			ind.launcher = nil
-		}
 		ind.show()
 		sb.indicators = append(sb.indicators, ind)
 		sb.web.Add(ind.build())
@@ -145,7 +128,7 @@ func (ind *backendIndicator) build() fyne.CanvasObject {
 }
 
 // onBackend hears a connection change (UI goroutine).
-func (sb *statusBar) onBackend(b *app.Backend, s webui.ConnectionState, err error) {
+func (sb *statusBar) onBackend(b *app.Backend, s app.ConnectionState, err error) {
 	for _, ind := range sb.indicators {
 		if ind.b == b {
 			ind.state, ind.err = s, err
@@ -158,33 +141,33 @@ func (sb *statusBar) onBackend(b *app.Backend, s webui.ConnectionState, err erro
 // show paints the indicator for its state.
 func (ind *backendIndicator) show() {
 	text := ind.name + ": " + stateLabel(ind.state)
-	if ind.err != nil && ind.state != webui.StateReady {
+	if ind.err != nil && ind.state != app.StateReady {
 		text += " (" + oneLine(ind.err.Error(), 60) + ")"
 	}
 	setLabel(ind.label, text)
 	ind.dot.FillColor = stateColor(ind.state)
 	ind.dot.Refresh()
-	connected := ind.state == webui.StateReady
+	connected := ind.state == app.StateReady
 	enable(ind.retry, !connected)
 	if ind.canLaunch {
 		ind.launch.Show()
 	} else {
 		ind.launch.Hide()
 	}
-	enable(ind.launch, ind.canLaunch && !connected && ind.state != webui.StateConnecting &&
-		(ind.launcher == nil || !ind.launcher.Running()))
+	enable(ind.launch, ind.canLaunch && !connected && ind.state != app.StateConnecting &&
+		!ind.sb.h.mw.Services.LauncherRunning())
 }
 
 // stateLabel is the status-bar word for a connection state.
-func stateLabel(s webui.ConnectionState) string {
+func stateLabel(s app.ConnectionState) string {
 	switch s {
-	case webui.StateReady:
+	case app.StateReady:
 		return "Ready"
-	case webui.StateConnecting:
+	case app.StateConnecting:
 		return "Connecting"
-	case webui.StateError:
+	case app.StateError:
 		return "Error"
-	case webui.StateDisabled:
+	case app.StateDisabled:
 		return "Disabled"
 	}
 	return "Disconnected"
@@ -192,13 +175,13 @@ func stateLabel(s webui.ConnectionState) string {
 
 // stateColor is green for ready, orange for connecting or disconnected, red
 // for error and grey for disabled, from the theme.
-func stateColor(s webui.ConnectionState) color.Color {
+func stateColor(s app.ConnectionState) color.Color {
 	switch s {
-	case webui.StateReady:
+	case app.StateReady:
 		return theme.Color(theme.ColorNameSuccess)
-	case webui.StateError:
+	case app.StateError:
 		return theme.Color(theme.ColorNameError)
-	case webui.StateDisabled:
+	case app.StateDisabled:
 		return theme.Color(theme.ColorNameDisabled)
 	}
 	return theme.Color(theme.ColorNameWarning)
@@ -206,10 +189,8 @@ func stateColor(s webui.ConnectionState) color.Color {
 
 // onRetry asks the monitor to probe now.
 func (ind *backendIndicator) onRetry() {
-	if ind.b.Monitor != nil {
-		ind.b.Monitor.Retry()
-	}
-	ind.state = webui.StateConnecting
+	ind.b.Retry()
+	ind.state = app.StateConnecting
 	ind.show()
 }
 
@@ -221,42 +202,28 @@ func (ind *backendIndicator) maybeAutoLaunch() {
 		return
 	}
 	switch ind.state {
-	case webui.StateReady, webui.StateDisabled:
+	case app.StateReady, app.StateDisabled:
 		ind.autoLaunch = false
-	case webui.StateDisconnected, webui.StateError:
+	case app.StateDisconnected, app.StateError:
 		ind.autoLaunch = false
 		ind.sb.h.mw.Log.Info("no WebUI answers; starting it (Settings: start the WebUI when StableNew opens)")
 		ind.onLaunch()
 	}
 }
 
-// onLaunch starts the configured WebUI command, off the UI goroutine. The
-// process stops when the window closes.
+// onLaunch starts the configured WebUI command through the app, off the
+// UI goroutine. The process stops when StableNew closes.
 func (ind *backendIndicator) onLaunch() {
-	s := ind.sb.launcher
-	fields := strings.Fields(s.LauncherCommand)
-	if len(fields) == 0 {
-		return
-	}
-	cfg := webui.LauncherConfig{Command: fields[0], Args: fields[1:], Dir: s.LauncherDir, Logger: ind.sb.h.mw.Log}
-	client := ind.b.Client
+	svc := ind.sb.h.mw.Services
 	ind.launch.Disable()
-	var l *webui.Launcher
-	ind.sb.h.goWork("launching the WebUI", func(ctx context.Context) error {
-		var err error
-		if l, err = webui.NewLauncher(cfg, client); err != nil {
-			return err
-		}
-		return l.Start(ctx)
-	}, func(err error) {
+	ind.sb.h.goWork("launching the WebUI", func(context.Context) error { return svc.Launch() }, func(err error) {
 		if err != nil {
 			ind.sb.setError("WebUI launch failed: " + err.Error())
 			ind.show()
 			return
 		}
-		ind.launcher = l
-		ind.sb.h.mw.Log.Info("WebUI launched; waiting for it to answer", "command", s.LauncherCommand)
-		ind.onRetry()
+		ind.state = app.StateConnecting
+		ind.show()
 	})
 }
 

@@ -17,7 +17,7 @@ import (
 
 	"stablenew/app"
 	"stablenew/pipeline"
-	"stablenew/pipeline/webui"
+	"stablenew/pipeline/resources"
 )
 
 // config is the configuration the sidebar and the stage cards edit.
@@ -124,7 +124,7 @@ type formField interface {
 
 // resourceField is a field whose choices come from the WebUI.
 type resourceField interface {
-	setResources(res *webui.Resources)
+	setResources(res *resources.Lists)
 }
 
 // configForm keeps the widgets of the sidebar and the stage cards in step
@@ -147,7 +147,7 @@ type configForm struct {
 	// checked hear the problems after every validation.
 	checked []func(problems map[string]string)
 
-	res     *webui.Resources
+	res     *resources.Lists
 	summary *widget.Label
 }
 
@@ -218,7 +218,7 @@ func (f *configForm) load() {
 }
 
 // setResources gives every dropdown the WebUI's lists (nil: offline).
-func (f *configForm) setResources(res *webui.Resources) {
+func (f *configForm) setResources(res *resources.Lists) {
 	f.res = res
 	f.loading = true
 	f.each(func(fl formField) {
@@ -499,14 +499,14 @@ type selectField struct {
 	set    func(*config, string)
 
 	// list gives the WebUI's choices; nil for fixed choices.
-	list   func(res *webui.Resources) []string
+	list   func(res *resources.Lists) []string
 	static []string
 	// special values with their labels ("" → "Same as base model"), shown first.
 	special []specialChoice
 	// listName names the list in messages ("ADetailer models").
 	listName string
 
-	res    *webui.Resources
+	res    *resources.Lists
 	value  string
 	loaded bool
 }
@@ -523,7 +523,7 @@ func (f *configForm) staticSelect(path string, choices []string, get func(*confi
 }
 
 // resourceSelect returns a dropdown over a WebUI list.
-func (f *configForm) resourceSelect(path, listName string, list func(*webui.Resources) []string,
+func (f *configForm) resourceSelect(path, listName string, list func(*resources.Lists) []string,
 	get func(*config) string, set func(*config, string), special ...specialChoice) *selectField {
 	fl := f.newSelect(path, get, set)
 	fl.list, fl.listName, fl.special = list, listName, special
@@ -626,7 +626,7 @@ func (fl *selectField) setActive(on bool) {
 	fl.rebuild()
 }
 
-func (fl *selectField) setResources(res *webui.Resources) {
+func (fl *selectField) setResources(res *resources.Lists) {
 	if fl.list == nil {
 		return
 	}

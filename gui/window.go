@@ -12,7 +12,7 @@ import (
 
 	"stablenew/app"
 	"stablenew/pipeline/packs"
-	"stablenew/pipeline/webui"
+	"stablenew/pipeline/resources"
 )
 
 // Window sizes: the size it opens at, and the smallest size restored from
@@ -47,9 +47,9 @@ type MainWindow struct {
 	// tips are the window's tooltips (see tooltips), made on first use.
 	tips *tooltips
 
-	res              *webui.Resources
-	backendStates    map[*app.Backend]webui.ConnectionState
-	backendListeners []func(b *app.Backend, s webui.ConnectionState, err error)
+	res              *resources.Lists
+	backendStates    map[*app.Backend]app.ConnectionState
+	backendListeners []func(b *app.Backend, s app.ConnectionState, err error)
 
 	lib          libraryView
 	libListeners []func()
@@ -99,7 +99,7 @@ func newMainWindow(svc *app.Services, st *app.State, a fyne.App, bridge *Bridge)
 	mw := &MainWindow{
 		App: a, Services: svc, State: st, Bridge: bridge, Log: log, Logs: logs,
 		keys:          newShortcuts(),
-		backendStates: map[*app.Backend]webui.ConnectionState{},
+		backendStates: map[*app.Backend]app.ConnectionState{},
 	}
 	a.Settings().SetTheme(newTheme(svc.Settings.Theme))
 	mw.Window = a.NewWindow("StableNew")
@@ -193,39 +193,35 @@ func (mw *MainWindow) start() {
 }
 
 // onBackendEvent hears a connection change on a monitor goroutine.
-func (mw *MainWindow) onBackendEvent(b *app.Backend, s webui.ConnectionState, err error) {
+func (mw *MainWindow) onBackendEvent(b *app.Backend, s app.ConnectionState, err error) {
 	mw.Bridge.Do(func() { mw.backendChanged(b, s, err) })
 }
 
 // backendChanged records a connection change, refreshes the lists of a
 // backend that became ready and tells the listeners.
-func (mw *MainWindow) backendChanged(b *app.Backend, s webui.ConnectionState, err error) {
+func (mw *MainWindow) backendChanged(b *app.Backend, s app.ConnectionState, err error) {
 	mw.backendStates[b] = s
-	if s == webui.StateReady {
-		mw.refreshBackend(b)
-	} else {
-		mw.updateResources()
-	}
+	mw.updateResources() // a ready backend's lists were read before it was announced
 	for _, fn := range mw.backendListeners {
 		fn(b, s, err)
 	}
 }
 
 // OnBackendChange adds a listener for connection changes (UI goroutine).
-func (mw *MainWindow) OnBackendChange(fn func(b *app.Backend, s webui.ConnectionState, err error)) {
+func (mw *MainWindow) OnBackendChange(fn func(b *app.Backend, s app.ConnectionState, err error)) {
 	mw.backendListeners = append(mw.backendListeners, fn)
 }
 
 // Resources returns the lists of the first ready backend, or nil when no
 // backend is ready. It does no I/O.
-func (mw *MainWindow) Resources() *webui.Resources { return mw.res }
+func (mw *MainWindow) Resources() *resources.Lists { return mw.res }
 
 // RefreshResources re-reads the packs and presets and asks every ready
 // WebUI for its lists again, in the background (F5).
 func (mw *MainWindow) RefreshResources() {
 	mw.reloadLibrary()
 	for _, b := range mw.Services.BackendList() {
-		if mw.backendStates[b] == webui.StateReady {
+		if mw.backendStates[b] == app.StateReady {
 			mw.refreshBackend(b)
 		}
 	}
@@ -234,19 +230,18 @@ func (mw *MainWindow) RefreshResources() {
 // refreshBackend asks one WebUI for its lists again.
 func (mw *MainWindow) refreshBackend(b *app.Backend) {
 	mw.Bridge.Go("refreshing the WebUI lists of "+b.URL, func(ctx context.Context) error {
-		_, err := b.Resources.Refresh(ctx)
-		return err
+		return b.RefreshLists(ctx)
 	}, func(error) { mw.updateResources() })
 }
 
 // updateResources shows the lists of the first ready backend (nil: offline).
 func (mw *MainWindow) updateResources() {
-	var res *webui.Resources
+	var res *resources.Lists
 	for _, b := range mw.Services.BackendList() {
-		if mw.backendStates[b] != webui.StateReady {
+		if mw.backendStates[b] != app.StateReady {
 			continue
 		}
-		if r := b.Resources.Get(); r != nil {
+		if r := b.Lists(); r != nil {
 			res = r
 			break
 		}
@@ -255,7 +250,7 @@ func (mw *MainWindow) updateResources() {
 }
 
 // setResources gives the dropdowns new lists.
-func (mw *MainWindow) setResources(res *webui.Resources) {
+func (mw *MainWindow) setResources(res *resources.Lists) {
 	mw.res = res
 	if mw.form != nil {
 		mw.form.setResources(res)

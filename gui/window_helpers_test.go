@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"stablenew/app"
-	"stablenew/pipeline/webui"
+	"stablenew/pipeline/resources"
 )
 
 // settleTimeout bounds every wait of a test.
@@ -92,7 +92,7 @@ func waitFor(t testing.TB, mw *MainWindow, what string, cond func() bool) {
 func waitTick() { <-time.After(time.Millisecond) }
 
 // demoResources asks the demo WebUI for its lists.
-func demoResources(t testing.TB, mw *MainWindow) *webui.Resources {
+func demoResources(t testing.TB, mw *MainWindow) *resources.Lists {
 	t.Helper()
 	res, err := mw.Services.Backends[0].Resources.Refresh(context.Background())
 	if err != nil {

@@ -70,7 +70,11 @@ type JobSpec struct {
 	// RandomizerSeed is the seed that drove every random choice of the plan.
 	RandomizerSeed int64 `json:"randomizer_seed"`
 	// Template is the prompt row before the randomizer ran.
-	Template          string           `json:"template,omitempty"`
+	Template string `json:"template,omitempty"`
+	// Embeddings are the textual-inversion embeddings the pack named with
+	// <embedding:name> tags. The prompts carry them as bare names, which is
+	// how the WebUI activates them; this list lets a preflight check them.
+	Embeddings        []string         `json:"embeddings,omitempty"`
 	RandomizerSummary []DimensionValue `json:"randomizer_summary"`
 	CreatedAt         time.Time        `json:"created_at"`
 }

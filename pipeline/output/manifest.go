@@ -18,21 +18,34 @@ const ManifestSchema = "stablenew-manifest/1"
 // files each stage read and wrote. It is stored as
 // <dir>/manifests/<job_id>.json and rewritten atomically as stages finish.
 type Manifest struct {
-	Schema        string        `json:"schema"` // ManifestSchema; filled in by WriteManifest
-	JobID         string        `json:"job_id"`
-	Pack          string        `json:"pack,omitempty"`
-	PromptIndex   int           `json:"prompt_index"`
-	Variant       int           `json:"variant"`
-	Batch         int           `json:"batch"`
-	SeedRequested int64         `json:"seed_requested"`         // -1 for random
-	SeedsActual   []int64       `json:"seeds_actual,omitempty"` // one per image
-	ConfigHash    string        `json:"config_hash,omitempty"`
-	WebUIVersion  string        `json:"webui_version,omitempty"`
-	ModelName     string        `json:"model_name,omitempty"`
-	ModelHash     string        `json:"model_hash,omitempty"`
-	CreatedAt     time.Time     `json:"created_at"`
-	FinishedAt    time.Time     `json:"finished_at,omitzero"`
-	Stages        []StageRecord `json:"stages"`
+	Schema        string  `json:"schema"` // ManifestSchema; filled in by WriteManifest
+	JobID         string  `json:"job_id"`
+	Pack          string  `json:"pack,omitempty"`
+	PromptIndex   int     `json:"prompt_index"`
+	Variant       int     `json:"variant"`
+	Batch         int     `json:"batch"`
+	SeedRequested int64   `json:"seed_requested"`         // -1 for random
+	SeedsActual   []int64 `json:"seeds_actual,omitempty"` // one per image
+	ConfigHash    string  `json:"config_hash,omitempty"`
+	WebUIVersion  string  `json:"webui_version,omitempty"`
+	ModelName     string  `json:"model_name,omitempty"`
+	ModelHash     string  `json:"model_hash,omitempty"`
+	// Resources are the names the job used and what the WebUI calls them.
+	Resources  []ResourceUse `json:"resources,omitempty"`
+	CreatedAt  time.Time     `json:"created_at"`
+	FinishedAt time.Time     `json:"finished_at,omitzero"`
+	Stages     []StageRecord `json:"stages"`
+}
+
+// ResourceUse is one resource a job named: the name it asked for and the
+// WebUI's name it used (they differ when the WebUI keeps the model in a
+// subfolder, for instance), or why it could not be used.
+type ResourceUse struct {
+	Kind    string `json:"kind"`
+	Asked   string `json:"asked"`
+	Used    string `json:"used,omitempty"`
+	How     string `json:"how,omitempty"`
+	Problem string `json:"problem,omitempty"`
 }
 
 // StageRecord is one stage of a job in a Manifest. Paths are best stored

@@ -109,6 +109,23 @@ func (s *Service) finish(ctx context.Context, r *run, res *runner.Result, runErr
 			count = &s.stats.Requeued
 			log.Warn("WebUI unavailable; job back at the front", "attempts", attempts, "err", runErr)
 		}
+	case errors.Is(runErr, runner.ErrMissingResource):
+		// The job's WebUI lacks something it needs (its lists were not
+		// read when the job was taken, or changed since). Nothing was
+		// sent. Another WebUI may have it: back to the front for it.
+		msg := runErr.Error()
+		if other, _ := s.routerLocked(r.w).elsewhere(r.needs); other && r.needs != "" {
+			err = write(func(tx *sql.Tx) error { return requeueStored(tx, r.id, true, 0, msg) })
+			events = append(events, Event{Kind: JobRequeued, JobID: r.id, Backend: r.w.name,
+				Reason: "back at the front for another WebUI: " + msg})
+			count = &s.stats.Requeued
+			log.Info("the WebUI lacks what the job needs; back at the front for another WebUI", "err", runErr)
+		} else {
+			err = write(func(tx *sql.Tx) error { return endStored(tx, r.id, StatusFailed, msg, 0, now) })
+			events = append(events, Event{Kind: JobFailed, JobID: r.id, Backend: r.w.name, Reason: msg})
+			count = &s.stats.Failed
+			log.Warn("job failed: the WebUI lacks what it needs", "err", runErr)
+		}
 	case errors.Is(runErr, runner.ErrCancelled):
 		msg := "interrupted outside StableNew (was Interrupt pressed in the WebUI?): " + runErr.Error()
 		err = write(func(tx *sql.Tx) error { return endStored(tx, r.id, StatusCancelled, msg, 0, now) })

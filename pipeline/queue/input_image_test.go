@@ -58,7 +58,8 @@ func TestSchema3DatabaseIsMigrated(t *testing.T) {
 	db := rawWriteDB(t, path)
 	for _, q := range []string{
 		`ALTER TABLE jobs DROP COLUMN input_image`,
-		`DELETE FROM schema_migrations WHERE version = 4`,
+		`ALTER TABLE jobs DROP COLUMN needs`,
+		`DELETE FROM schema_migrations WHERE version >= 4`,
 		`PRAGMA user_version = 3`,
 	} {
 		if _, err := db.Exec(q); err != nil {

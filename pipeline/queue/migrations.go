@@ -89,6 +89,8 @@ CREATE TABLE eta_rates (
 );`},
 	{4, "input image of jobs that start from a file", `
 ALTER TABLE jobs ADD COLUMN input_image TEXT NOT NULL DEFAULT ''; -- img2img's input when txt2img is off (reprocess)`},
+	{5, "the resources each job cannot run without", `
+ALTER TABLE jobs ADD COLUMN needs TEXT NOT NULL DEFAULT ''; -- resources.RequiredKey: routes jobs to the WebUIs that have them`},
 }
 
 // schemaVersion is the newest schema this build knows.

@@ -72,6 +72,9 @@ func encodeJobs(jobs []pipeline.JobSpec, stop <-chan struct{}) <-chan []encodedJ
 		defer close(ch)
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
+		// Jobs of one variant share a config, and so their needs (which
+		// depend on the config alone).
+		needs := map[*pipeline.PipelineConfig]string{}
 		for lo := 0; lo < len(jobs); lo += rowsPerInsert {
 			hi := min(lo+rowsPerInsert, len(jobs))
 			out := make([]encodedJob, hi-lo)
@@ -90,7 +93,12 @@ func encodeJobs(jobs []pipeline.JobSpec, stop <-chan struct{}) <-chan []encodedJ
 				}
 				start := len(arena)
 				arena = append(arena, data...)
-				out[i-lo] = encodedJob{spec: arena[start:len(arena):len(arena)], job: j, sum: summarize(j)}
+				nk, ok := needs[j.Config]
+				if !ok {
+					nk = requiredKey(j)
+					needs[j.Config] = nk
+				}
+				out[i-lo] = encodedJob{spec: arena[start:len(arena):len(arena)], job: j, sum: summarizeWith(j, nk)}
 			}
 			select {
 			case ch <- out:
@@ -105,8 +113,8 @@ func encodeJobs(jobs []pipeline.JobSpec, stop <-chan struct{}) <-chan []encodedJ
 const (
 	insertJobCols = `INSERT INTO jobs(id, job_id, status, position, attempts, run_mode, source, pack_id,
 	prompt_index, variant_index, variant_total, batch_index, batch_total, seed, prompt, negative,
-	model, model_key, width, height, steps, stages, work, created_at, queued_at, requeued_from, input_image) VALUES `
-	insertJobRow  = `(?, ?, 'queued', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	model, model_key, width, height, steps, stages, work, created_at, queued_at, requeued_from, input_image, needs) VALUES `
+	insertJobRow  = `(?, ?, 'queued', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	insertDataRow = `(?, ?)`
 	// rowsPerInsert rows go in one INSERT statement: far fewer statements
 	// for a big submit, and well under SQLite's limit of bound values.
@@ -161,7 +169,7 @@ func insertJobs(tx *sql.Tx, op string, jobs []pipeline.JobSpec, front bool, now 
 	queued := dbTime(now)
 	queuedAt := fromDB(queued)
 	change.put = make([]listedItem, 0, len(jobs))
-	args := make([]any, 0, rowsPerInsert*25)
+	args := make([]any, 0, rowsPerInsert*28)
 	lo := 0
 	for chunk := range encodeJobs(jobs, stop) {
 		args = args[:0]
@@ -176,7 +184,7 @@ func insertJobs(tx *sql.Tx, op string, jobs []pipeline.JobSpec, front bool, now 
 			args = append(args, firstID+int64(i), j.JobID, base+float64(i), string(j.RunMode), string(j.Source), j.PackID,
 				j.PromptIndex, j.VariantIndex, j.VariantTotal, j.BatchIndex, j.BatchTotal, j.Seed,
 				c.Prompt.Positive, c.Prompt.Negative, p.sum.model, p.sum.modelKey, p.sum.width, p.sum.height,
-				p.sum.steps, p.sum.stages, p.sum.work, dbTime(created), queued, requeuedFrom, p.sum.inputImage)
+				p.sum.steps, p.sum.stages, p.sum.work, dbTime(created), queued, requeuedFrom, p.sum.inputImage, p.sum.needs)
 			// The mirror gets exactly what is stored.
 			change.put = append(change.put, listedItem{pos: base + float64(i), modelKey: p.sum.modelKey, work: p.sum.work, QueueItem: QueueItem{
 				JobID: j.JobID, Status: StatusQueued, RunMode: j.RunMode, Source: j.Source, PackID: j.PackID,

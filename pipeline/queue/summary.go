@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"stablenew/pipeline"
+	"stablenew/pipeline/resources"
 )
 
 // summary is what the jobs table keeps beside the JobSpec JSON so that the
@@ -21,9 +22,22 @@ type summary struct {
 	work            string // ETA work units per stage, see workUnits
 	// inputImage is the image file a job without txt2img starts from.
 	inputImage string
+	// needs is the job's resources.RequiredKey: the WebUIs it may go to.
+	needs string
 }
 
 func summarize(j *pipeline.JobSpec) summary {
+	return summarizeWith(j, requiredKey(j))
+}
+
+// requiredKey is the resources a job cannot run without, as the queue
+// stores them (resources.RequiredKey).
+func requiredKey(j *pipeline.JobSpec) string {
+	return resources.RequiredKey(resources.Needs(j, nil))
+}
+
+// summarizeWith is summarize with the job's needs already worked out.
+func summarizeWith(j *pipeline.JobSpec, needs string) summary {
 	c := j.Config
 	names := make([]string, 0, 4)
 	for _, s := range c.StageTypes() {
@@ -37,6 +51,7 @@ func summarize(j *pipeline.JobSpec) summary {
 		steps:    c.Txt2Img.Steps,
 		stages:   strings.Join(names, ","),
 		work:     formatWork(workUnits(c)),
+		needs:    needs,
 	}
 	if !c.Txt2Img.Enabled {
 		// The size comes from the input file, which is not read here.

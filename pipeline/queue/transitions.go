@@ -85,3 +85,11 @@ func requeueStored(tx *sql.Tx, id string, front bool, addAttempts int, msg strin
 		WHERE job_id = ? AND status = 'running'`, addAttempts, msg, msg, id)
 	return mustAffectOne(r, err, id, "put back in the queue")
 }
+
+// failQueued fails a queued job that no WebUI can run: it goes to the
+// history with the reason, without having started.
+func failQueued(tx *sql.Tx, id, msg string, now time.Time) error {
+	r, err := tx.Exec(`UPDATE jobs SET status = 'failed', finished_at = ?, error = ?, stop_reason = ''
+		WHERE job_id = ? AND status = 'queued'`, dbTime(now), msg, id)
+	return mustAffectOne(r, err, id, "fail")
+}

@@ -45,6 +45,7 @@ type run struct {
 	spec      *pipeline.JobSpec
 	w         *worker
 	attempts  int
+	needs     string // resources.RequiredKey
 	modelKey  string
 	bucket    string
 	work      []stageWork
@@ -224,6 +225,7 @@ func (s *Service) claim(ctx context.Context, w *worker) (*run, error) {
 	if s.closed || ctx.Err() != nil || s.paused || !(s.autoRun || s.armed) {
 		return nil, nil
 	}
+	rt := s.routerLocked(w)
 	now := s.clock.Now()
 	var (
 		c       *claimedJob
@@ -240,9 +242,22 @@ func (s *Service) claim(ctx context.Context, w *worker) (*run, error) {
 			}
 		}()
 		for {
-			next, err := claimNext(tx, prefer, w.name, now)
-			if err != nil || next == nil {
+			next, nowhere, err := claimNext(tx, prefer, w.name, now, rt)
+			if err != nil {
 				return err
+			}
+			for _, n := range nowhere {
+				// No attached WebUI has what the job needs: fail it now,
+				// before any request, naming what is missing where.
+				touched = append(touched, n.id)
+				n.reason = "no WebUI can run this job: " + n.reason
+				if err := failQueued(tx, n.id, n.reason, now); err != nil {
+					return err
+				}
+				failed = append(failed, n)
+			}
+			if next == nil {
+				return nil
 			}
 			touched = append(touched, next.id)
 			js, err := decodeSpec(next.spec)
@@ -283,7 +298,7 @@ func (s *Service) claim(ctx context.Context, w *worker) (*run, error) {
 	if model == "" {
 		model = loaded // the job keeps whatever the WebUI has loaded
 	}
-	r := &run{id: c.id, spec: spec, w: w, attempts: c.attempts, modelKey: model,
+	r := &run{id: c.id, spec: spec, w: w, attempts: c.attempts, needs: c.needs, modelKey: model,
 		bucket: resolutionBucket(c.width, c.height), work: work, started: now}
 	r.predicted, _ = s.eta.stageTimes(r.modelKey, r.bucket, work)
 	r.ctx, r.cancel = context.WithCancel(ctx)
@@ -307,40 +322,66 @@ type claimedJob struct {
 	modelKey      string
 	width, height int
 	work          string
+	needs         string
 	reason        string
 }
 
-func claimNext(tx *sql.Tx, preferModel, backend string, now time.Time) (*claimedJob, error) {
+// claimNext marks the first queued job rt lets w take as running (among
+// the jobs for preferModel first, when set) and returns it, or nil. Jobs
+// no WebUI can run, met on the way, are returned in nowhere, with their
+// reason, to be failed.
+func claimNext(tx *sql.Tx, preferModel, backend string, now time.Time, rt *router) (*claimedJob, []claimedJob, error) {
+	var nowhere []claimedJob
+	seen := map[string]bool{}
+	pick := func(query string, args ...any) (string, error) {
+		rows, err := tx.Query(query, args...)
+		if err != nil {
+			return "", err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, needs string
+			if err := rows.Scan(&id, &needs); err != nil {
+				return "", err
+			}
+			switch act, reason := rt.decide(needs); act {
+			case routeTake:
+				return id, rows.Err()
+			case routeFail:
+				if !seen[id] {
+					seen[id] = true
+					nowhere = append(nowhere, claimedJob{id: id, reason: reason})
+				}
+			}
+		}
+		return "", rows.Err()
+	}
 	var id string
+	var err error
 	if preferModel != "" {
-		err := tx.QueryRow(`SELECT job_id FROM jobs WHERE status = 'queued' AND model_key = ?
-			ORDER BY position LIMIT 1`, preferModel).Scan(&id)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
+		id, err = pick(`SELECT job_id, needs FROM jobs WHERE status = 'queued' AND model_key = ? ORDER BY position`, preferModel)
+		if err != nil {
+			return nil, nil, err
 		}
 	}
 	if id == "" {
-		err := tx.QueryRow(`SELECT job_id FROM jobs WHERE status = 'queued' ORDER BY position LIMIT 1`).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
+		if id, err = pick(`SELECT job_id, needs FROM jobs WHERE status = 'queued' ORDER BY position`); err != nil || id == "" {
+			return nil, nowhere, err
 		}
 	}
 	c := &claimedJob{id: id}
 	var rowid int64
-	err := tx.QueryRow(`UPDATE jobs SET status = 'running', started_at = ?, finished_at = NULL, backend = ?
+	err = tx.QueryRow(`UPDATE jobs SET status = 'running', started_at = ?, finished_at = NULL, backend = ?
 		WHERE job_id = ? AND status = 'queued'
-		RETURNING id, attempts, model_key, width, height, work`, dbTime(now), backend, id).
-		Scan(&rowid, &c.attempts, &c.modelKey, &c.width, &c.height, &c.work)
+		RETURNING id, attempts, model_key, width, height, work, needs`, dbTime(now), backend, id).
+		Scan(&rowid, &c.attempts, &c.modelKey, &c.width, &c.height, &c.work, &c.needs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := tx.QueryRow(`SELECT spec FROM job_data WHERE id = ?`, rowid).Scan(&c.spec); err != nil {
-		return nil, fmt.Errorf("read job %s: %w", id, err)
+		return nil, nil, fmt.Errorf("read job %s: %w", id, err)
 	}
-	return c, nil
+	return c, nowhere, nil
 }
 
 // decodeSpec reads a stored JobSpec and checks that it can still run.

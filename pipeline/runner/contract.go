@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"stablenew/pipeline"
+	"stablenew/pipeline/output"
+	"stablenew/pipeline/resources"
 )
 
 // Progress is a snapshot of a running job, sent while it runs. Progress
@@ -53,6 +55,8 @@ type Result struct {
 	ActualSeeds  []int64 `json:"actual_seeds"`
 	Model        string  `json:"model"`
 	WebUIVersion string  `json:"webui_version"`
+	// Resources are the names the job used and the WebUI's names for them.
+	Resources []output.ResourceUse `json:"resources,omitempty"`
 }
 
 // Executor runs jobs on one backend. JobService has one worker per Executor.
@@ -75,6 +79,20 @@ type Executor interface {
 
 // ErrCancelled is returned (wrapped) by Run when its context was cancelled.
 var ErrCancelled = errors.New("job cancelled")
+
+// ErrMissingResource is wrapped by the error of a job that needs a
+// resource its WebUI lacks (a checkpoint, sampler, upscaler…): it failed
+// before any generation request. Another WebUI may have it.
+var ErrMissingResource = errors.New("the WebUI lacks a resource the job needs")
+
+// ResourceChecker is an Executor that knows its WebUI's resource lists
+// (Runner does): the queue sends a job only where its resources are.
+type ResourceChecker interface {
+	// CheckNeeds says, without waiting, whether the WebUI has the resources
+	// of a resources.RequiredKey; refreshed is called when a Checking
+	// verdict's new lists are in.
+	CheckNeeds(required string, refreshed func()) resources.Verdict
+}
 
 // ErrBackendUnavailable is wrapped by errors that mean the WebUI could not be
 // reached (connection refused or dropped, a timeout): the job did not fail

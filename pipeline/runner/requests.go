@@ -2,7 +2,6 @@ package runner
 
 import (
 	"stablenew/pipeline"
-	"stablenew/pipeline/output"
 	"stablenew/pipeline/webui"
 )
 
@@ -53,7 +52,7 @@ func txt2imgRequest(cfg *pipeline.PipelineConfig, seed int64, withADetailer bool
 		req.HRScheduler = h.Scheduler
 	}
 	if r := cfg.Refiner; r.Enabled {
-		req.RefinerCheckpoint = output.StripModelHash(r.Checkpoint)
+		req.RefinerCheckpoint = r.Checkpoint
 		req.RefinerSwitchAt = r.SwitchAt
 	}
 	if withADetailer {

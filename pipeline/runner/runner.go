@@ -12,6 +12,7 @@ import (
 
 	"stablenew/pipeline"
 	"stablenew/pipeline/output"
+	"stablenew/pipeline/resources"
 	"stablenew/pipeline/webui"
 )
 
@@ -27,6 +28,10 @@ type Options struct {
 	JPEGQuality int
 	// Now is the clock (tests replace it).
 	Now func() time.Time
+	// Resources is the WebUI's resource lists, which every job's names are
+	// resolved against when it starts (default: a cache of its own, read
+	// at the first job).
+	Resources *resources.Cache
 }
 
 // Runner executes JobSpecs against one WebUI. It is safe for one job at a
@@ -57,7 +62,20 @@ func New(client *webui.Client, opts Options) *Runner {
 	if log == nil {
 		log = slog.Default()
 	}
+	if opts.Resources == nil {
+		opts.Resources = resources.NewCache(client.BaseURL(), client)
+	}
 	return &Runner{client: client, opts: opts, log: log.With("backend", client.BaseURL())}
+}
+
+// Resources is the cache of the WebUI's resource lists the runner resolves
+// names against.
+func (r *Runner) Resources() *resources.Cache { return r.opts.Resources }
+
+// CheckNeeds says, without waiting, whether the WebUI has the resources of
+// a resources.RequiredKey (see resources.Cache.Check).
+func (r *Runner) CheckNeeds(required string, refreshed func()) resources.Verdict {
+	return r.opts.Resources.Check(required, refreshed)
 }
 
 // Name is the backend's base URL.
@@ -125,13 +143,19 @@ func (r *Runner) Run(ctx context.Context, spec *pipeline.JobSpec, onProgress fun
 	if onProgress == nil {
 		onProgress = func(Progress) {}
 	}
-	j := &job{r: r, spec: spec, cfg: spec.Config, plan: plan, file: file, ext: ext,
+	cfg, uses, err := r.resolve(ctx, spec, log)
+	if err != nil {
+		return nil, err
+	}
+	j := &job{r: r, spec: spec, cfg: cfg, plan: plan, file: file, ext: ext,
 		format: spec.Config.Output.Format, onProgress: onProgress}
 	j.manifest = output.Manifest{
 		JobID: spec.JobID, Pack: spec.PackID, PromptIndex: spec.PromptIndex, Variant: spec.VariantIndex,
 		Batch: spec.BatchIndex, SeedRequested: spec.Seed, ConfigHash: spec.ConfigHash(), CreatedAt: r.opts.Now(),
+		Resources: uses,
 	}
 	j.result.JobID = spec.JobID
+	j.result.Resources = uses
 	log.Info("job started", "stages", plan.Names(), "seed", spec.Seed, "output", spec.OutputDir)
 	err = j.run(ctx)
 	j.manifest.FinishedAt = r.opts.Now()

@@ -129,7 +129,7 @@ func TestHiresAndRefinerRideInTxt2Img(t *testing.T) {
 	body := srv.Requests("/sdapi/v1/txt2img")[0]
 	assert.Equal(t, true, body["enable_hr"])
 	assert.Equal(t, 0.35, body["denoising_strength"])
-	assert.Equal(t, "sd_xl_refiner_1.0.safetensors", body["refiner_checkpoint"])
+	assert.Equal(t, refiner, body["refiner_checkpoint"], "the WebUI's exact title")
 	assert.Equal(t, 0.8, body["refiner_switch_at"])
 	assert.NotContains(t, body, "refiner_model_name")
 }

@@ -20,11 +20,27 @@ type Resources struct {
 	LatentUpscaleModes []string
 	Loras              []Lora
 	Embeddings         []string // loaded embedding names, sorted
+	// SkippedEmbeddings are embeddings the WebUI did not load because they do
+	// not fit the loaded model (sorted).
+	SkippedEmbeddings  []string
 	ADetailerModels    []string
 	ADetailerInstalled bool
 	ADetailerVersion   string
-	FetchedAt          time.Time
+	// Unavailable lists the optional lists the WebUI does not serve (their
+	// endpoint answered 404): ListVAEs, ListSchedulers, …
+	Unavailable []string
+	FetchedAt   time.Time
 }
+
+// The optional lists, as named in Resources.Unavailable.
+const (
+	ListVAEs        = "VAEs"
+	ListSchedulers  = "schedulers"
+	ListLatentModes = "latent upscale modes"
+	ListLoRAs       = "LoRAs"
+	ListEmbeddings  = "embeddings"
+	ListADetailer   = "ADetailer models"
+)
 
 // CheckpointTitles returns the checkpoint titles (what sd_model_checkpoint takes).
 func (r *Resources) CheckpointTitles() []string {
@@ -100,11 +116,15 @@ func (c *Client) DiscoverResources(ctx context.Context) (*Resources, error) {
 	fetch := func(name string, optional bool, f func() error) {
 		wg.Go(func() {
 			err := f()
-			if err == nil || (optional && IsKind(err, KindNotFound)) {
+			if err == nil {
 				return
 			}
 			mu.Lock()
 			defer mu.Unlock()
+			if optional && IsKind(err, KindNotFound) {
+				r.Unavailable = append(r.Unavailable, name)
+				return
+			}
 			if firstErr == nil {
 				firstErr = fmt.Errorf("discover %s: %w", name, err)
 				cancel()
@@ -112,29 +132,33 @@ func (c *Client) DiscoverResources(ctx context.Context) (*Resources, error) {
 		})
 	}
 	fetch("checkpoints", false, func() (err error) { r.Checkpoints, err = c.SDModels(ctx); return })
-	fetch("VAEs", true, func() (err error) { r.VAEs, err = c.SDVAE(ctx); return })
+	fetch(ListVAEs, true, func() (err error) { r.VAEs, err = c.SDVAE(ctx); return })
 	fetch("samplers", false, func() (err error) { r.Samplers, err = c.Samplers(ctx); return })
-	fetch("schedulers", true, func() (err error) { r.Schedulers, err = c.Schedulers(ctx); return })
+	fetch(ListSchedulers, true, func() (err error) { r.Schedulers, err = c.Schedulers(ctx); return })
 	fetch("upscalers", false, func() (err error) { r.Upscalers, err = c.Upscalers(ctx); return })
-	fetch("latent upscale modes", true, func() error {
+	fetch(ListLatentModes, true, func() error {
 		modes, err := c.LatentUpscaleModes(ctx)
 		for _, m := range modes {
 			r.LatentUpscaleModes = append(r.LatentUpscaleModes, m.Name)
 		}
 		return err
 	})
-	fetch("LoRAs", true, func() (err error) { r.Loras, err = c.Loras(ctx); return })
-	fetch("embeddings", true, func() error {
+	fetch(ListLoRAs, true, func() (err error) { r.Loras, err = c.Loras(ctx); return })
+	fetch(ListEmbeddings, true, func() error {
 		e, err := c.Embeddings(ctx)
 		if e != nil {
 			for name := range e.Loaded {
 				r.Embeddings = append(r.Embeddings, name)
 			}
 			sort.Strings(r.Embeddings)
+			for name := range e.Skipped {
+				r.SkippedEmbeddings = append(r.SkippedEmbeddings, name)
+			}
+			sort.Strings(r.SkippedEmbeddings)
 		}
 		return err
 	})
-	fetch("ADetailer models", true, func() error {
+	fetch(ListADetailer, true, func() error {
 		models, err := c.ADetailerModels(ctx)
 		if err != nil {
 			return err
@@ -153,6 +177,7 @@ func (c *Client) DiscoverResources(ctx context.Context) (*Resources, error) {
 	if firstErr != nil {
 		return nil, firstErr
 	}
+	sort.Strings(r.Unavailable)
 	r.FetchedAt = time.Now()
 	return r, nil
 }

@@ -92,6 +92,7 @@ func (s *Server) switchModel(rq *request, title string) {
 	s.waitCtx(rq.r.Context(), s.opts.ModelLoadDuration)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	title = s.loadedLocked(title)
 	if s.options["sd_model_checkpoint"] != title {
 		s.options["sd_model_checkpoint"] = title
 		s.switches++

@@ -90,11 +90,29 @@ var schedulers = []schedulerDef{
 	{"beta", "Beta", nil, -1, true},
 }
 
-// checkpoint is one parsed checkpoint title.
-type checkpoint struct {
-	title, filename, name, hash, sha string
+// SubfolderCheckpoints are DefaultCheckpoints as users keep them: in
+// subfolders, with the animagine file never hashed (its title has no
+// [hash] until it is first loaded), so the sample packs' plain names are
+// not the WebUI's titles.
+var SubfolderCheckpoints = []string{
+	"SDXL/sd_xl_base_1.0.safetensors [31e35c80fc]",
+	"SDXL/sd_xl_refiner_1.0.safetensors [7440042bbd]",
+	"SD15/v1-5-pruned-emaonly.safetensors [6ce0161689]",
+	"Anime/animagine-xl-3.1.safetensors",
 }
 
+// checkpoint is one checkpoint, as A1111 knows it.
+type checkpoint struct {
+	title    string // "SDXL/m.safetensors [hash]", or without " [hash]" while unhashed
+	filename string // absolute path
+	rel      string // relative file name, "SDXL/m.safetensors"
+	name     string // model_name: "SDXL_m"
+	hash     string // short hash (or a legacy 8-digit one from the title); "" while unhashed
+	sha      string // "" while unhashed
+}
+
+// parseCheckpoints reads titles "file [hash]"; a title without a hash is
+// a file never hashed.
 func parseCheckpoints(titles []string) []checkpoint {
 	out := make([]checkpoint, 0, len(titles))
 	for _, t := range titles {
@@ -102,33 +120,65 @@ func parseCheckpoints(titles []string) []checkpoint {
 		if i := strings.LastIndex(t, " ["); i > 0 && strings.HasSuffix(t, "]") {
 			file, hash = t[:i], t[i+2:len(t)-1]
 		}
-		sum := sha256.Sum256([]byte(file))
-		sha := hex.EncodeToString(sum[:])
-		if hash == "" {
-			hash = sha[:10]
-		}
-		out = append(out, checkpoint{
-			title:    file + " [" + hash + "]",
+		c := checkpoint{
+			title:    file,
 			filename: "/models/Stable-diffusion/" + file,
+			rel:      file,
 			name:     strings.TrimSuffix(strings.ReplaceAll(file, "/", "_"), path.Ext(file)),
-			hash:     hash,
-			sha:      sha,
-		})
+		}
+		if hash != "" {
+			c.setHash(hash)
+		}
+		out = append(out, c)
 	}
 	return out
 }
 
-// findCheckpoint resolves any alias A1111 accepts: title, file name, model
-// name, short hash, sha256, "name [hash]".
+// setHash gives the checkpoint its hash: its SHA256 starts with a 10-digit
+// short hash (other digits come from the file name), and its title gains
+// " [hash]".
+func (c *checkpoint) setHash(hash string) {
+	sum := sha256.Sum256([]byte(c.rel))
+	sha := hex.EncodeToString(sum[:])
+	if len(hash) == 10 {
+		sha = hash + sha[10:]
+	}
+	c.hash, c.sha, c.title = hash, sha, c.rel+" ["+hash+"]"
+}
+
+// findCheckpoint resolves any alias A1111 accepts, and nothing else: the
+// title, the relative file name, the model name, the file stem, the short
+// hash, the SHA256, "relative name [hash]" and "stem [hash]". A file loaded
+// since it was listed unhashed keeps its old title as an alias.
 func (s *Server) findCheckpoint(q string) (checkpoint, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for _, c := range s.ckpts {
-		file := strings.TrimPrefix(c.filename, "/models/Stable-diffusion/")
-		switch q {
-		case c.title, file, c.filename, c.name, c.hash, c.sha, c.name + " [" + c.hash + "]":
-			return c, true
+		ids := []string{c.title, c.rel, c.name, stem(c.rel)}
+		if c.hash != "" {
+			ids = append(ids, c.hash, c.sha, c.rel+" ["+c.hash+"]", stem(c.rel)+" ["+c.hash+"]")
+		}
+		for _, id := range ids {
+			if q == id {
+				return c, true
+			}
 		}
 	}
 	return checkpoint{}, false
+}
+
+// loaded hashes a checkpoint on its first load, as A1111 does: an unhashed
+// file's title gains its hash. It returns the (new) title. s.mu is held.
+func (s *Server) loadedLocked(title string) string {
+	for i := range s.ckpts {
+		c := &s.ckpts[i]
+		if c.title == title && c.hash == "" {
+			sum := sha256.Sum256([]byte(c.rel))
+			c.setHash(hex.EncodeToString(sum[:])[:10])
+			return c.title
+		}
+	}
+	return title
 }
 
 // stem drops the directory and extension of a file name.
@@ -143,7 +193,7 @@ func defaultOptions(s *Server) map[string]any {
 	}
 	var model any
 	if len(s.ckpts) > 0 {
-		model = s.ckpts[0].title
+		model = s.loadedLocked(s.ckpts[0].title) // loaded at start, so hashed
 	}
 	o := map[string]any{
 		"samples_save": true, "samples_format": "png", "samples_filename_pattern": "",
@@ -218,10 +268,16 @@ func (s *Server) buildRoutes() map[string]map[string]handlerFunc {
 }
 
 func (s *Server) handleSDModels(*request) response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	out := make([]map[string]any, 0, len(s.ckpts))
 	for _, c := range s.ckpts {
-		out = append(out, map[string]any{"title": c.title, "model_name": c.name, "hash": c.hash,
-			"sha256": c.sha, "filename": c.filename, "config": nil})
+		var hash, sha any
+		if c.hash != "" {
+			hash, sha = c.hash, c.sha
+		}
+		out = append(out, map[string]any{"title": c.title, "model_name": c.name, "hash": hash,
+			"sha256": sha, "filename": c.filename, "config": nil})
 	}
 	return jsonResp(http.StatusOK, out)
 }
@@ -297,7 +353,11 @@ func (s *Server) handleEmbeddings(*request) response {
 	for _, n := range orDefault(s.opts.Embeddings, DefaultEmbeddings) {
 		loaded[n] = map[string]any{"step": nil, "sd_checkpoint": nil, "sd_checkpoint_name": nil, "shape": 768, "vectors": 2}
 	}
-	return jsonResp(http.StatusOK, map[string]any{"loaded": loaded, "skipped": map[string]any{}})
+	skipped := map[string]any{}
+	for _, n := range s.opts.SkippedEmbeddings {
+		skipped[n] = map[string]any{"step": nil, "sd_checkpoint": nil, "sd_checkpoint_name": nil, "shape": 768, "vectors": 1}
+	}
+	return jsonResp(http.StatusOK, map[string]any{"loaded": loaded, "skipped": skipped})
 }
 
 func (s *Server) handleRefresh(rq *request) response {
@@ -344,8 +404,9 @@ func (s *Server) handleSetOptions(rq *request) response {
 			}
 			s.waitCtx(rq.r.Context(), s.opts.ModelLoadDuration)
 			s.mu.Lock()
-			s.options[key] = ck.title
-			s.options["sd_checkpoint_hash"] = ck.sha
+			title := s.loadedLocked(ck.title)
+			s.options[key] = title
+			s.options["sd_checkpoint_hash"] = s.ckptSHALocked(title)
 			s.switches++
 			s.mu.Unlock()
 			s.releaseQueue()
@@ -390,6 +451,17 @@ func (s *Server) knownVAE(name string) bool {
 		}
 	}
 	return false
+}
+
+// ckptSHALocked is the SHA256 of the checkpoint titled title ("" when
+// unknown or unhashed). s.mu is held.
+func (s *Server) ckptSHALocked(title string) string {
+	for _, c := range s.ckpts {
+		if c.title == title {
+			return c.sha
+		}
+	}
+	return ""
 }
 
 // optionValue reads a setting under the lock.

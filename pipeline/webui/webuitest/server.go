@@ -45,8 +45,10 @@ const (
 // Options configures a Server. The zero value is a ready A1111 fake.
 type Options struct {
 	Flavor Flavor
-	// Checkpoints are titles like "name.safetensors [hash10]"
-	// (default DefaultCheckpoints).
+	// Checkpoints are titles like "name.safetensors [hash10]" or
+	// "SDXL/name.safetensors [hash10]"; a title without " [hash]" is a file
+	// never hashed, until it is loaded (default DefaultCheckpoints; see
+	// also SubfolderCheckpoints).
 	Checkpoints []string
 	// VAEs are file names (default DefaultVAEs).
 	VAEs []string
@@ -56,6 +58,9 @@ type Options struct {
 	// Loras and Embeddings are names (defaults DefaultLoras, DefaultEmbeddings).
 	Loras      []string
 	Embeddings []string
+	// SkippedEmbeddings are embeddings listed as skipped: they do not fit
+	// the loaded model.
+	SkippedEmbeddings []string
 	// ADetailerModels (default DefaultADetailerModels).
 	ADetailerModels []string
 	// NoADetailer removes the ADetailer extension (its routes 404 and its
@@ -251,6 +256,15 @@ func (s *Server) CurrentModel() string {
 	defer s.mu.Unlock()
 	m, _ := s.options["sd_model_checkpoint"].(string)
 	return m
+}
+
+// AddCheckpoint adds a checkpoint title while the fake runs (a model the
+// user copies in while the app runs); the lists show it from now on.
+func (s *Server) AddCheckpoint(title string) {
+	c := parseCheckpoints([]string{title})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ckpts = append(s.ckpts, c...)
 }
 
 // normalizeEndpoint turns "txt2img" into "/sdapi/v1/txt2img".
