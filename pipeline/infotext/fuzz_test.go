@@ -1,10 +1,16 @@
 package infotext
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
+
+	"stablenew/pipeline/output"
 )
 
 func deref[T any](p *T) any {
@@ -63,6 +69,40 @@ func FuzzParseInfotext(f *testing.F) {
 		q, _ := Parse(Format(p))
 		if a, b := typedString(viewOf(p).Typed), typedString(viewOf(q).Typed); a != b {
 			t.Fatalf("typed values changed in the round trip:\n%s\n%s", a, b)
+		}
+	})
+}
+
+// FuzzReadImage feeds ReadImage damaged PNG, JPEG and WebP files: it never
+// panics, and what it returns is readable text with parameters.
+func FuzzReadImage(f *testing.F) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 4, 4))); err != nil {
+		f.Fatal(err)
+	}
+	good, err := output.AddPNGText(buf.Bytes(), []output.TextChunk{{Keyword: "parameters", Text: webuiInfotext}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	idat := bytes.Index(good, []byte("IDAT"))
+	f.Add(good[:idat+8])
+	tiff := leTIFFUserComment(append([]byte("UNICODE\x00"), utf16BE(webuiInfotext)...))
+	at := bytes.Index(buf.Bytes(), []byte("IDAT")) - 4
+	f.Add(append(append(append([]byte{}, buf.Bytes()[:at]...), pngChunk("eXIf", tiff)...), buf.Bytes()[at:]...))
+	jpg, err := output.Encode(buf.Bytes(), "jpg", 80, webuiInfotext)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(jpg)
+	f.Add(fakeWebP(tiff))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		md, err := ReadImage(data)
+		if err != nil {
+			return
+		}
+		if md.Params == nil || !utf8.ValidString(md.Params.Prompt) || !utf8.ValidString(md.Params.Negative) {
+			t.Fatalf("read without usable parameters: %+v", md)
 		}
 	})
 }

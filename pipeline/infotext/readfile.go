@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"stablenew/pipeline/output"
 )
@@ -14,6 +15,7 @@ import (
 const (
 	SourcePNGParameters = "png:parameters" // the WebUI's PNG "parameters" chunk
 	SourcePNGStableNew  = "png:stablenew"  // no "parameters" chunk: prompt and seed from the StableNew chunk
+	SourcePNGEXIF       = "png:exif"       // no "parameters" chunk: the UserComment of the PNG's eXIf chunk
 	SourceJPEGEXIF      = "jpeg:exif"      // EXIF UserComment of a JPEG
 	SourceWebPEXIF      = "webp:exif"      // EXIF UserComment of a WebP
 )
@@ -44,10 +46,13 @@ const jpegHeadSize = 256 << 10
 
 // ReadFile reads the generation parameters of an image file. The format is
 // told by the file's first bytes, not its name. PNGs give the "parameters"
-// chunk (and the "stablenew" chunk, which is returned too and used alone when
-// there is no "parameters" chunk); JPEG and WebP give the EXIF UserComment.
-// Errors name the file and wrap ErrNotImage, ErrNoParameters or the
-// pipeline/output errors for damaged files (output.ErrTruncatedPNG, …).
+// chunk, else the UserComment of their eXIf chunk (the "stablenew" chunk is
+// returned too, and used alone when there is neither); JPEG and WebP give
+// the EXIF UserComment. A PNG damaged after its parameters (cut short in its
+// image data) still gives them, with a warning in Params.Warnings that names
+// the damage. Errors name the file and wrap ErrNotImage, ErrNoParameters or
+// the pipeline/output errors for damaged files (output.ErrTruncatedPNG,
+// output.ErrUndecodableComment, …).
 func ReadFile(path string) (*Metadata, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -120,27 +125,48 @@ func sniff(b []byte) string {
 	return ""
 }
 
+// readPNG reads a PNG's "parameters" chunk, else the UserComment of its eXIf
+// chunk, else its StableNew chunk. A file damaged after what it read (cut
+// short in its image data, a broken chunk further on) still gives that,
+// with a warning naming the damage.
 func readPNG(r io.Reader) (*Metadata, error) {
-	text, err := output.ReadPNGText(r)
-	if err != nil {
-		return nil, err
+	pm, damage := output.ReadPNGMetadata(r)
+	text := output.TextByKeyword(pm.Text)
+	infotext, hasParams := text["parameters"]
+	exif, exifErr := pngEXIFComment(pm.EXIF)
+	if damage != nil && (errors.Is(damage, output.ErrNotPNG) ||
+		(infotext == "" && exif.Text == "" && text[output.StableNewKeyword] == "")) {
+		return nil, damage
 	}
 	md := &Metadata{Format: "png", StableNewJSON: text[output.StableNewKeyword]}
 	var chunkErr error
 	if md.StableNewJSON != "" {
 		md.StableNew, chunkErr = output.ParseStableNewChunk(md.StableNewJSON)
 	}
-	infotext, hasParams := text["parameters"]
+	var err error
 	switch {
 	case hasParams && infotext != "":
 		md.Source, md.Infotext = SourcePNGParameters, infotext
 		if md.Params, err = Parse(infotext); err != nil {
 			return nil, err
 		}
+		if exif.Text != "" && strings.TrimSpace(exif.Text) != strings.TrimSpace(infotext) {
+			md.Params.warn("the PNG also holds an EXIF UserComment that differs from its parameters chunk (A1111 would show the EXIF one); the parameters chunk was read")
+		}
+	case exif.Text != "":
+		md.Source, md.Infotext = SourcePNGEXIF, exif.Text
+		if md.Params, err = Parse(exif.Text); err != nil {
+			return nil, err
+		}
+		for _, w := range exif.Warnings {
+			md.Params.warn("EXIF: %s", w)
+		}
 	case md.StableNew != nil:
 		md.Source = SourcePNGStableNew
 		md.Params = &Parameters{Prompt: md.StableNew.Prompt, Negative: md.StableNew.Negative}
 		md.Params.SetInt(KeySeed, md.StableNew.SeedActual)
+	case exifErr != nil:
+		return nil, fmt.Errorf("%w (no \"parameters\" text chunk, and the eXIf chunk's UserComment cannot be read: %v)", ErrNoParameters, exifErr)
 	case chunkErr != nil:
 		return nil, fmt.Errorf("%w (the stablenew chunk is damaged: %v)", ErrNoParameters, chunkErr)
 	default:
@@ -149,7 +175,24 @@ func readPNG(r io.Reader) (*Metadata, error) {
 	if chunkErr != nil {
 		md.Params.warn("stablenew chunk ignored: %v", chunkErr)
 	}
+	if damage != nil {
+		md.Params.warn("the file is damaged (%v); the parameters were read from the chunks before the damage", strings.TrimPrefix(damage.Error(), "output: "))
+	}
 	return md, nil
+}
+
+// pngEXIFComment reads the UserComment of a PNG's eXIf chunk (some writers
+// start it with "Exif\0\0" as in a JPEG). No chunk, or none in it, is no
+// error.
+func pngEXIFComment(data []byte) (output.UserComment, error) {
+	if data == nil {
+		return output.UserComment{}, nil
+	}
+	c, err := output.ReadEXIFUserComment(data)
+	if errors.Is(err, output.ErrNoUserComment) {
+		return output.UserComment{}, nil
+	}
+	return c, err
 }
 
 func readEXIF(data []byte, format string) (*Metadata, error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"image"
 	"image/png"
 	"os"
@@ -139,7 +140,6 @@ func TestReadFileErrors(t *testing.T) {
 		{"png with empty parameters", withText(t, tinyPNG(t), output.TextChunk{Keyword: "parameters", Text: ""}), ErrNoParameters, "no generation parameters"},
 		{"png with a damaged stablenew chunk only", badSN, ErrNoParameters, "stablenew chunk is damaged"},
 		{"truncated in the text chunk", good[:textAt+20], output.ErrTruncatedPNG, "truncated"},
-		{"truncated before IEND", good[:len(good)-5], output.ErrTruncatedPNG, "truncated"},
 		{"CRC damaged", corrupt, output.ErrCorruptPNG, "CRC"},
 		{"jpeg without EXIF", jpgNoEXIF, ErrNoParameters, "no EXIF UserComment"},
 		{"webp without EXIF", fakeWebP(nil)[:len(fakeWebP(nil))-8], ErrNoParameters, "no EXIF UserComment"},
@@ -278,5 +278,122 @@ func TestReadFileGarbledEXIF(t *testing.T) {
 	if md.Params.Prompt != "a portrait, detailed" || len(md.Params.Warnings) != 1 ||
 		!strings.Contains(md.Params.Warnings[0], "EXIF: the UTF-16 text has an odd number of bytes") {
 		t.Errorf("prompt %q, warnings %q", md.Params.Prompt, md.Params.Warnings)
+	}
+}
+
+// pngChunk is one PNG chunk with its length and CRC.
+func pngChunk(typ string, data []byte) []byte {
+	b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+	b = append(append(b, typ...), data...)
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+}
+
+// insertBeforeIDAT puts chunks before the first IDAT chunk of p.
+func insertBeforeIDAT(t *testing.T, p []byte, chunks ...[]byte) []byte {
+	t.Helper()
+	at := bytes.Index(p, []byte("IDAT")) - 4
+	if at < 8 {
+		t.Fatal("no IDAT")
+	}
+	out := append([]byte{}, p[:at]...)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return append(out, p[at:]...)
+}
+
+// TestReadFileTruncatedPNG: a PNG cut short after its parameters chunk (in
+// its image data, or before IEND) still gives the parameters, with a warning
+// naming the damage; one cut inside the text gives none.
+func TestReadFileTruncatedPNG(t *testing.T) {
+	dir := t.TempDir()
+	good := withText(t, tinyPNG(t), output.TextChunk{Keyword: "parameters", Text: webuiInfotext})
+	idat := bytes.Index(good, []byte("IDAT"))
+	for _, tc := range []struct {
+		name, damage string
+		data         []byte
+	}{
+		{"cut in the image data", "cut short at", good[:idat+8]},
+		{"cut in the IEND chunk", "IEND chunk at offset", good[:len(good)-2]},
+		{"cut right after IDAT", "ends at offset", good[:len(good)-12]},
+	} {
+		path := writeFile(t, dir, strings.ReplaceAll(tc.name, " ", "_")+".png", tc.data)
+		for how, read := range map[string]func() (*Metadata, error){
+			"ReadFile": func() (*Metadata, error) { return ReadFile(path) }, "ReadImage": func() (*Metadata, error) { return ReadImage(tc.data) },
+		} {
+			md, err := read()
+			if err != nil {
+				t.Errorf("%s, %s: %v", tc.name, how, err)
+				continue
+			}
+			seed, _ := md.Params.Seed()
+			if md.Params.Prompt != "a portrait, detailed" || seed != 12345 || md.Source != SourcePNGParameters {
+				t.Errorf("%s, %s: prompt %q seed %d source %s", tc.name, how, md.Params.Prompt, seed, md.Source)
+			}
+			w := strings.Join(md.Params.Warnings, "\n")
+			if len(md.Params.Warnings) != 1 || !strings.Contains(w, "the file is damaged") || !strings.Contains(w, tc.damage) ||
+				!strings.Contains(w, "the parameters were read from the chunks before the damage") {
+				t.Errorf("%s, %s: warnings %q, want one naming %q", tc.name, how, md.Params.Warnings, tc.damage)
+			}
+		}
+	}
+	if md, err := ReadFile(writeFile(t, dir, "idat.png", good[:idat+8])); err == nil && !strings.Contains(md.Params.Warnings[0], "IDAT chunk (image data)") {
+		t.Errorf("the warning should name the IDAT chunk: %q", md.Params.Warnings)
+	}
+
+	// The parameters after the image data: cut short, nothing is left.
+	after := append(append([]byte{}, tinyPNG(t)...), nil...)
+	iend := bytes.Index(after, []byte("IEND")) - 4
+	late := append(append(append([]byte{}, after[:iend]...), pngChunk("tEXt", []byte("parameters\x00"+webuiInfotext))...), after[iend:]...)
+	lateIDAT := bytes.Index(late, []byte("IDAT"))
+	_, err := ReadFile(writeFile(t, dir, "late.png", late[:lateIDAT+6]))
+	if !errors.Is(err, output.ErrTruncatedPNG) {
+		t.Errorf("parameters after the cut: err = %v, want ErrTruncatedPNG", err)
+	}
+}
+
+// TestReadFilePNGeXIf reads the UserComment of a PNG's eXIf chunk, with or
+// without the "Exif\0\0" start, when there is no parameters chunk.
+func TestReadFilePNGeXIf(t *testing.T) {
+	dir := t.TempDir()
+	tiff := leTIFFUserComment(append([]byte("UNICODE\x00"), utf16BE(webuiInfotext)...))
+	for name, data := range map[string][]byte{
+		"bare TIFF": tiff, "with Exif header": append([]byte("Exif\x00\x00"), tiff...),
+	} {
+		p := insertBeforeIDAT(t, tinyPNG(t), pngChunk("eXIf", data))
+		md, err := ReadFile(writeFile(t, dir, "exif.png", p))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		seed, _ := md.Params.Seed()
+		if md.Source != SourcePNGEXIF || md.Params.Prompt != "a portrait, detailed" || seed != 12345 || len(md.Params.Warnings) > 0 {
+			t.Errorf("%s: source %s prompt %q seed %d warnings %q", name, md.Source, md.Params.Prompt, seed, md.Params.Warnings)
+		}
+	}
+
+	// Both: the parameters chunk is read, and a differing EXIF is noted.
+	other := leTIFFUserComment(append([]byte("UNICODE\x00"), utf16BE("another prompt\nSteps: 5, Seed: 1, Size: 64x64")...))
+	both := withText(t, insertBeforeIDAT(t, tinyPNG(t), pngChunk("eXIf", other)), output.TextChunk{Keyword: "parameters", Text: webuiInfotext})
+	md, err := ReadImage(both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md.Source != SourcePNGParameters || len(md.Params.Warnings) != 1 || !strings.Contains(md.Params.Warnings[0], "EXIF UserComment that differs") {
+		t.Errorf("source %s warnings %q", md.Source, md.Params.Warnings)
+	}
+
+	// An eXIf chunk without a UserComment is no parameters; a garbled one says so.
+	noComment := []byte("II\x2a\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+	if _, err := ReadImage(insertBeforeIDAT(t, tinyPNG(t), pngChunk("eXIf", noComment))); !errors.Is(err, ErrNoParameters) {
+		t.Errorf("eXIf without UserComment: %v", err)
+	}
+	garbled := []byte("UNICODE\x00")
+	for range 40 {
+		garbled = append(garbled, 0xdc, 0xdd)
+	}
+	_, err = ReadImage(insertBeforeIDAT(t, tinyPNG(t), pngChunk("eXIf", leTIFFUserComment(garbled))))
+	if !errors.Is(err, ErrNoParameters) || !strings.Contains(err.Error(), "cannot be decoded") {
+		t.Errorf("garbled eXIf: %v", err)
 	}
 }

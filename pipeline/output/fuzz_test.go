@@ -67,6 +67,9 @@ func FuzzRender(f *testing.F) {
 	})
 }
 
+// FuzzReadPNGText fuzzes ReadPNGMetadata (text chunks, eXIf, damage after
+// the text): seeking and streaming agree, and what was read can be written
+// back and read again.
 func FuzzReadPNGText(f *testing.F) {
 	f.Add(pngWithParameters(f, sampleInfotext))
 	withAll, _ := AddPNGText(pngWithParameters(f, sampleInfotext), []TextChunk{
@@ -76,16 +79,22 @@ func FuzzReadPNGText(f *testing.F) {
 	f.Add(insertBeforeIDAT(f, makePNG(f, 2, 2), rawChunk("zTXt", append([]byte("k\x00\x00"), zlibOf(bytes.Repeat([]byte("a"), 1<<16))...))))
 	f.Add([]byte(pngSignature))
 	f.Add([]byte{})
+	withEXIF := insertBeforeIDAT(f, pngWithParameters(f, sampleInfotext), rawChunk("eXIf", beEXIF(unicodeComment("a cat", binary.BigEndian))))
+	f.Add(withEXIF)
+	idat, _, _ := scanPNG(withEXIF)
+	f.Add(withEXIF[:idat+10]) // cut short in the image data
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := ReadPNGText(bytes.NewReader(data))
-		m2, err2 := ReadPNGText(onlyReader{bytes.NewReader(data)})
-		if (err == nil) != (err2 == nil) || len(m) != len(m2) {
+		md, err := ReadPNGMetadata(bytes.NewReader(data))
+		md2, err2 := ReadPNGMetadata(onlyReader{bytes.NewReader(data)})
+		if (err == nil) != (err2 == nil) || len(md.Text) != len(md2.Text) || !bytes.Equal(md.EXIF, md2.EXIF) {
 			t.Fatalf("seek and stream reads disagree: %v / %v", err, err2)
 		}
-		if err != nil {
-			return
+		if md.EXIF != nil {
+			_, _ = ReadEXIFUserComment(md.EXIF) // must not panic
 		}
-		// Whatever was read can be written back into a fresh PNG and read again.
+		// Whatever was read, also before damage, can be written back into a
+		// fresh PNG and read again.
+		m := TextByKeyword(md.Text)
 		var chunks []TextChunk
 		for k, v := range m {
 			if validKeyword(k) == nil && !bytes.ContainsRune([]byte(v), 0) {

@@ -47,78 +47,133 @@ type TextChunk struct {
 
 // ReadPNGText reads the text chunks (tEXt, zTXt and iTXt) of a PNG stream and
 // returns them by keyword; when a keyword repeats, the first chunk wins.
-// See ReadPNGTextChunks for the checks made.
+// See ReadPNGMetadata for the checks made.
 func ReadPNGText(r io.Reader) (map[string]string, error) {
 	chunks, err := ReadPNGTextChunks(r)
+	return TextByKeyword(chunks), err
+}
+
+// TextByKeyword maps text chunks by keyword; when a keyword repeats, the
+// first chunk wins.
+func TextByKeyword(chunks []TextChunk) map[string]string {
 	m := make(map[string]string, len(chunks))
 	for _, c := range chunks {
 		if _, dup := m[c.Keyword]; !dup {
 			m[c.Keyword] = c.Text
 		}
 	}
-	return m, err
+	return m
 }
 
 // ReadPNGTextChunks reads every text chunk of a PNG stream, in file order, up
-// to the IEND chunk. The CRC of each text chunk is checked; the image data is
-// skipped (with Seek when r is an io.Seeker). Text that inflates past
-// MaxTextChunkSize is refused. Errors wrap ErrNotPNG, ErrTruncatedPNG,
-// ErrCorruptPNG or ErrTextTooLarge and name the chunk and its offset; the
-// chunks read before the error are returned with it.
+// to the IEND chunk; see ReadPNGMetadata.
 func ReadPNGTextChunks(r io.Reader) ([]TextChunk, error) {
+	md, err := ReadPNGMetadata(r)
+	return md.Text, err
+}
+
+// PNGMetadata is the metadata ReadPNGMetadata finds in a PNG.
+type PNGMetadata struct {
+	// Text holds the text chunks in file order.
+	Text []TextChunk
+	// EXIF is the data of the first eXIf chunk (a TIFF structure, which
+	// ReadEXIFUserComment reads), nil when there is none.
+	EXIF []byte
+}
+
+// ReadPNGMetadata reads the text chunks (tEXt, zTXt and iTXt) and the first
+// eXIf chunk of a PNG stream, up to the IEND chunk. The CRC of each of them
+// is checked; the image data is skipped (with Seek when r is an io.Seeker).
+// Text that inflates past MaxTextChunkSize, and eXIf data larger than that,
+// are refused. Errors wrap ErrNotPNG, ErrTruncatedPNG, ErrCorruptPNG or
+// ErrTextTooLarge and name the chunk and its offset; what was read before
+// the error is returned with it, so that a file cut short in its image data
+// still gives the text before.
+func ReadPNGMetadata(r io.Reader) (PNGMetadata, error) {
+	var md PNGMetadata
 	var sig [8]byte
 	if _, err := io.ReadFull(r, sig[:]); err != nil || string(sig[:]) != pngSignature {
-		return nil, fmt.Errorf("output: %w (no PNG signature)", ErrNotPNG)
+		return md, fmt.Errorf("output: %w (no PNG signature)", ErrNotPNG)
 	}
 	seeker, _ := r.(io.Seeker)
 	var (
-		chunks []TextChunk
-		offset int64 = 8
-		total  int
-		hdr    [8]byte
+		offset  int64 = 8
+		total   int
+		hdr     [8]byte
+		skipped string // the type of the chunk skipped last, if the previous chunk was skipped
 	)
 	for n := 0; ; n++ {
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
-			return chunks, fmt.Errorf("output: %w: the file ends at offset %d before the IEND chunk", ErrTruncatedPNG, offset)
+			if skipped != "" && seeker != nil {
+				// A seek past the end succeeds: tell whether the skipped chunk
+				// was cut short from the size of the file.
+				if size, serr := seeker.Seek(0, io.SeekEnd); serr == nil && size < offset {
+					return md, fmt.Errorf("output: %w: the file is cut short at %d bytes, inside its %s chunk (%s)",
+						ErrTruncatedPNG, size, skipped, chunkWhat(skipped))
+				}
+			}
+			return md, fmt.Errorf("output: %w: the file ends at offset %d before the IEND chunk", ErrTruncatedPNG, offset)
 		}
 		length := binary.BigEndian.Uint32(hdr[:4])
 		typ := string(hdr[4:8])
 		if !validChunkType(hdr[4:8]) || length > 0x7fffffff {
-			return chunks, fmt.Errorf("output: %w: bad chunk header at offset %d", ErrCorruptPNG, offset)
+			return md, fmt.Errorf("output: %w: bad chunk header at offset %d", ErrCorruptPNG, offset)
 		}
 		if n == 0 && typ != "IHDR" {
-			return nil, fmt.Errorf("output: %w (first chunk is %q, not IHDR)", ErrNotPNG, typ)
+			return PNGMetadata{}, fmt.Errorf("output: %w (first chunk is %q, not IHDR)", ErrNotPNG, typ)
 		}
-		switch typ {
-		case "tEXt", "zTXt", "iTXt":
+		skipped = ""
+		switch {
+		case typ == "tEXt" || typ == "zTXt" || typ == "iTXt":
 			if length > MaxTextChunkSize+1024 {
-				return chunks, fmt.Errorf("output: %w: %s chunk at offset %d is %d bytes (limit %d)", ErrTextTooLarge, typ, offset, length, MaxTextChunkSize)
+				return md, fmt.Errorf("output: %w: %s chunk at offset %d is %d bytes (limit %d)", ErrTextTooLarge, typ, offset, length, MaxTextChunkSize)
 			}
 			body, err := readChunkBody(r, hdr[4:8], length)
 			if err != nil {
-				return chunks, fmt.Errorf("output: %s chunk at offset %d: %w", typ, offset, err)
+				return md, fmt.Errorf("output: %s chunk at offset %d: %w", typ, offset, err)
 			}
 			c, err := decodeTextChunk(typ, body)
 			if err != nil {
-				return chunks, fmt.Errorf("output: %s chunk at offset %d: %w", typ, offset, err)
+				return md, fmt.Errorf("output: %s chunk at offset %d: %w", typ, offset, err)
 			}
 			if total += len(c.Text); total > maxTotalText {
-				return chunks, fmt.Errorf("output: %w: more than %d bytes of text in one file", ErrTextTooLarge, maxTotalText)
+				return md, fmt.Errorf("output: %w: more than %d bytes of text in one file", ErrTextTooLarge, maxTotalText)
 			}
-			chunks = append(chunks, c)
-		case "IEND":
+			md.Text = append(md.Text, c)
+		case typ == "eXIf" && md.EXIF == nil:
+			if length > MaxTextChunkSize {
+				return md, fmt.Errorf("output: %w: eXIf chunk at offset %d is %d bytes (limit %d)", ErrTextTooLarge, offset, length, MaxTextChunkSize)
+			}
+			body, err := readChunkBody(r, hdr[4:8], length)
+			if err != nil {
+				return md, fmt.Errorf("output: eXIf chunk at offset %d: %w", offset, err)
+			}
+			md.EXIF = body
+		case typ == "IEND":
 			var crc [4]byte
 			if _, err := io.ReadFull(r, crc[:]); err != nil {
-				return chunks, fmt.Errorf("output: %w: the IEND chunk at offset %d is cut short", ErrTruncatedPNG, offset)
+				return md, fmt.Errorf("output: %w: the IEND chunk at offset %d is cut short", ErrTruncatedPNG, offset)
 			}
-			return chunks, nil
+			return md, nil
 		default:
 			if err := skip(r, seeker, int64(length)+4); err != nil {
-				return chunks, fmt.Errorf("output: %w: %s chunk at offset %d runs past the end of the file", ErrTruncatedPNG, typ, offset)
+				return md, fmt.Errorf("output: %w: the file is cut short inside its %s chunk at offset %d (%s)", ErrTruncatedPNG, typ, offset, chunkWhat(typ))
 			}
+			skipped = typ
 		}
 		offset += 12 + int64(length)
 	}
+}
+
+// chunkWhat says what a chunk holds, for messages.
+func chunkWhat(typ string) string {
+	switch typ {
+	case "IDAT":
+		return "image data"
+	case "IHDR", "PLTE":
+		return "the image header"
+	}
+	return "a chunk StableNew does not read"
 }
 
 // readChunkBody reads a chunk's data and CRC and checks the CRC.

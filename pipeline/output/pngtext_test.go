@@ -244,3 +244,37 @@ func TestReadPNGTextTruncated(t *testing.T) {
 		t.Errorf("partial read: %v, %q", err, m["parameters"])
 	}
 }
+
+// TestReadPNGMetadataEXIFAndDamage reads the eXIf chunk, and keeps what
+// came before damage further on, naming the damage, by seeking and by
+// streaming alike.
+func TestReadPNGMetadataEXIFAndDamage(t *testing.T) {
+	exif := beEXIF(unicodeComment("a cat\nSteps: 5, Seed: 1, Size: 8x8", binary.BigEndian))
+	p := insertBeforeIDAT(t, pngWithParameters(t, sampleInfotext), rawChunk("eXIf", exif))
+	md, err := ReadPNGMetadata(bytes.NewReader(p))
+	if err != nil || !bytes.Equal(md.EXIF, exif) || len(md.Text) != 1 {
+		t.Fatalf("eXIf %q, %d text chunks, %v", md.EXIF, len(md.Text), err)
+	}
+	if uc, err := ReadEXIFUserComment(md.EXIF); err != nil || !strings.HasPrefix(uc.Text, "a cat\n") {
+		t.Errorf("UserComment %q, %v", uc.Text, err)
+	}
+
+	idat, _, _ := scanPNG(p)
+	cut := p[:idat+10]
+	for name, r := range map[string]io.Reader{"seek": bytes.NewReader(cut), "stream": onlyReader{bytes.NewReader(cut)}} {
+		md, err := ReadPNGMetadata(r)
+		if !errors.Is(err, ErrTruncatedPNG) || !strings.Contains(err.Error(), "IDAT chunk") || !strings.Contains(err.Error(), "image data") {
+			t.Errorf("%s: err = %v, want ErrTruncatedPNG naming the IDAT chunk", name, err)
+		}
+		if len(md.Text) != 1 || md.Text[0].Text != sampleInfotext || !bytes.Equal(md.EXIF, exif) {
+			t.Errorf("%s: the chunks before the damage were lost: %d text, eXIf %d bytes", name, len(md.Text), len(md.EXIF))
+		}
+	}
+
+	bad := append([]byte{}, p...)
+	at := bytes.Index(bad, []byte("eXIf"))
+	bad[at+6] ^= 0xff
+	if _, err := ReadPNGMetadata(bytes.NewReader(bad)); !errors.Is(err, ErrCorruptPNG) || !strings.Contains(err.Error(), "eXIf") {
+		t.Errorf("damaged eXIf: err = %v", err)
+	}
+}
