@@ -35,6 +35,10 @@ type pngInfoResult struct {
 	md *infotext.Metadata
 }
 
+// runPNGInfo prints the parameters of images and folders of images. A
+// folder's images without readable parameters are listed (on stderr too);
+// they fail the command only when no image has parameters. A named file
+// without them fails it.
 func runPNGInfo(env *Env, args []string) error {
 	fs := newFlags(env, "pnginfo", "[--json] FILE|FOLDER...")
 	asJSON := fs.Bool("json", false, "print one JSON object per file (an array for several)")
@@ -45,22 +49,27 @@ func runPNGInfo(env *Env, args []string) error {
 		return usagef("give one or more image files or folders")
 	}
 	var results []pngInfoResult
-	failed := 0
+	// failed counts the named files (and folders) that failed; an image of a
+	// folder without readable parameters is only listed (inFolder), unless
+	// no image at all has parameters.
+	failed, withParams := 0, 0
+	var inFolder []string
 	// A folder stands for its images, in name order; one without any is an
 	// error in its place.
 	type input struct {
-		path string
-		err  error
+		path     string
+		err      error
+		inFolder bool
 	}
 	var inputs []input
 	for _, arg := range fs.Args() {
 		if st, err := os.Stat(arg); err == nil && st.IsDir() {
 			images, err := controller.ImagesIn(arg)
 			if err != nil {
-				inputs = append(inputs, input{arg, err})
+				inputs = append(inputs, input{path: arg, err: err})
 			}
 			for _, p := range images {
-				inputs = append(inputs, input{path: p})
+				inputs = append(inputs, input{path: p, inFolder: true})
 			}
 			continue
 		}
@@ -75,10 +84,15 @@ func runPNGInfo(env *Env, args []string) error {
 		}
 		r := pngInfoResult{File: path, Parameters: map[string]any{}}
 		md, err := infotext.ReadFile(path)
-		if err != nil {
+		switch {
+		case err != nil && in.inFolder:
+			r.Error = err.Error()
+			inFolder = append(inFolder, path)
+		case err != nil:
 			r.Error = err.Error()
 			failed++
-		} else {
+		default:
+			withParams++
 			r.Source, r.md = md.Source, md
 			if md.Params != nil {
 				r.Prompt, r.Negative, r.Warnings = md.Params.Prompt, md.Params.Negative, md.Params.Warnings
@@ -137,8 +151,12 @@ func runPNGInfo(env *Env, args []string) error {
 			}
 		}
 	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d files could not be read: %s", failed, len(results), strings.Join(failedFiles(results), ", "))
+	if len(inFolder) > 0 {
+		fmt.Fprintf(env.Stderr, "%d of %d images hold no generation parameters StableNew can read: %s\n",
+			len(inFolder), len(results), strings.Join(inFolder, ", "))
+	}
+	if failed > 0 || (withParams == 0 && len(inFolder) > 0) {
+		return fmt.Errorf("%d of %d files could not be read: %s", failed+len(inFolder), len(results), strings.Join(failedFiles(results), ", "))
 	}
 	return nil
 }

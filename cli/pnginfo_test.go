@@ -129,3 +129,41 @@ func TestPNGInfoOfAFolder(t *testing.T) {
 	assert.Equal(t, empty, got[2].File)
 	assert.Contains(t, got[2].Error, "no .png, .jpg or .webp image")
 }
+
+// Images of a folder without parameters are listed, and fail the command
+// only when no image has parameters.
+func TestPNGInfoFolderWithImagesWithoutParameters(t *testing.T) {
+	dir := t.TempDir()
+	writeParamsPNG(t, filepath.Join(dir, "a.png"), "first\nSteps: 20, Seed: 1, Size: 64x64")
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 4, 4))))
+	plain := filepath.Join(dir, "b.png")
+	require.NoError(t, os.WriteFile(plain, buf.Bytes(), 0o644))
+	broken := filepath.Join(dir, "c.jpg")
+	require.NoError(t, os.WriteFile(broken, []byte("not a jpeg"), 0o644))
+
+	code, out, errOut := run(t, "pnginfo", dir)
+	assert.Equal(t, ExitOK, code, "one image has parameters: "+errOut)
+	assert.Contains(t, out, "Prompt: first")
+	assert.Contains(t, out, "== "+plain+"\nerror: ")
+	assert.Contains(t, errOut, "2 of 3 images hold no generation parameters StableNew can read: "+plain+", "+broken)
+
+	code, out, _ = run(t, "pnginfo", "--json", dir)
+	assert.Equal(t, ExitOK, code)
+	var got []pngInfoResult
+	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+	require.Len(t, got, 3)
+	assert.Empty(t, got[0].Error)
+	assert.Contains(t, got[1].Error, "no generation parameters")
+	assert.Contains(t, got[2].Error, "not a PNG, JPEG or WebP")
+
+	none := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(none, "b.png"), buf.Bytes(), 0o644))
+	code, _, errOut = run(t, "pnginfo", none)
+	assert.Equal(t, ExitFailed, code, "no image has parameters")
+	assert.Contains(t, errOut, "1 of 1 files could not be read")
+
+	// A named file without parameters still fails the command.
+	code, _, _ = run(t, "pnginfo", filepath.Join(dir, "a.png"), plain)
+	assert.Equal(t, ExitFailed, code)
+}
