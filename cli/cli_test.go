@@ -77,6 +77,11 @@ func TestUsageAndInputErrorsExit2(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, []byte("neg: only a negative\n"), 0o644))
 	over := filepath.Join(dir, "over.yaml")
 	require.NoError(t, os.WriteFile(over, []byte("hires:\n  denoize: 0.5\n"), 0o644))
+	blank := filepath.Join(dir, "blank.txt")
+	require.NoError(t, os.WriteFile(blank, []byte("a cat\n\n{a dog|}\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "blank.yaml"), []byte("randomizer: {enabled: true}\n"), 0o644))
+	nan := filepath.Join(dir, "nan.yaml")
+	require.NoError(t, os.WriteFile(nan, []byte("hires:\n  resize_x: 1024\n  scale: NaN\n"), 0o644))
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -88,6 +93,10 @@ func TestUsageAndInputErrorsExit2(t *testing.T) {
 		{[]string{"plan", "--data-dir", dir, "--pack", "sdxl_portraits", "--override", over}, "hires.denoize: unknown key"},
 		{[]string{"plan", "--data-dir", dir, "--pack", "sdxl_portraits", "--seed", "-5"}, "--seed must be"},
 		{[]string{"plan", "--bogus"}, "flag provided but not defined"},
+		{[]string{"plan", "--data-dir", dir, "--pack", blank}, "pack blank, prompt 2, variant 2: the prompt comes out empty"},
+		{[]string{"queue", "add", "--data-dir", dir, "--pack", blank}, "pack blank, prompt 2"},
+		{[]string{"run", "--demo", "--data-dir", dir, "--pack", blank}, "pack blank, prompt 2"},
+		{[]string{"plan", "--data-dir", dir, "--pack", "sdxl_portraits", "--override", nan}, "line 3: hires.scale: must be a finite number"},
 		{[]string{"expand", "--json", "--", "a {b"}, `"{" is never closed`},
 		{[]string{"expand", "--mode", "random", "--", "a"}, "needs --max"},
 		{[]string{"expand", "--json"}, "exactly one template"},

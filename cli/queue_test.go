@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"stablenew/pipeline"
 	"stablenew/pipeline/queue"
 )
 
@@ -37,6 +38,11 @@ func TestQueueCommands(t *testing.T) {
 
 	step(ExitOK, "queue", "add", "--pack", "fox", "--seed", "5")
 	assert.Contains(t, step(ExitOK, "queue", "list"), "fox")
+	var added []queue.QueueItem
+	require.NoError(t, json.Unmarshal([]byte(step(ExitOK, "queue", "list", "--json")), &added))
+	require.Len(t, added, 1)
+	assert.Equal(t, pipeline.RunModeQueue, added[0].RunMode)
+	assert.Equal(t, pipeline.SourceAddToQueue, added[0].Source)
 	assert.Contains(t, step(ExitOK, "queue", "pause"), "Queue paused")
 	assert.Contains(t, step(ExitOK, "queue", "run", "--demo"), "The queue is paused")
 	step(ExitOK, "queue", "resume")
@@ -77,5 +83,16 @@ func TestRunDemo(t *testing.T) {
 		require.Equal(t, ExitOK, code, errOut)
 		assert.Contains(t, out, "[1/1]   completed in")
 		assert.Contains(t, out, "1 completed, 0 failed, 0 not run")
+	}
+	code, out, errOut := run(t, "history", "list", "--data-dir", data, "--json")
+	require.Equal(t, ExitOK, code, errOut)
+	var hist []queue.HistoryItem
+	require.NoError(t, json.Unmarshal([]byte(out), &hist))
+	require.Len(t, hist, 3)
+	for _, h := range hist {
+		assert.Equal(t, pipeline.RunModeDirect, h.RunMode, "run renders now and waits")
+		assert.Equal(t, pipeline.SourceRun, h.Source)
+		assert.Equal(t, pipeline.RunModeDirect, h.JobSpec.RunMode)
+		assert.Equal(t, pipeline.SourceRun, h.JobSpec.Source)
 	}
 }

@@ -48,8 +48,12 @@ func runReprocess(env *Env, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	req := controller.RunRequest{Preset: *preset, OutputRoot: *output, Source: pipeline.SourceCLI,
+	req := controller.RunRequest{Preset: *preset, OutputRoot: *output, Source: pipeline.SourceReprocess,
+		RunMode:   pipeline.RunModeQueue,
 		Reprocess: &controller.ReprocessSource{Inputs: fs.Args(), Stages: want, UseImagePrompt: *ownPrompt}}
+	if *now {
+		req.RunMode = pipeline.RunModeDirect
+	}
 	if *override != "" {
 		o, err := pipeline.LoadPatchFile(*override)
 		if err != nil {

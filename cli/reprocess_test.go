@@ -40,6 +40,7 @@ func TestReprocess(t *testing.T) {
 	for i, name := range []string{"a.png", "b.png"} {
 		it := items[i]
 		assert.Equal(t, pipeline.SourceReprocess, it.Source)
+		assert.Equal(t, pipeline.RunModeQueue, it.RunMode)
 		assert.Equal(t, name, filepath.Base(it.InputImage))
 		assert.Equal(t, []pipeline.StageType{pipeline.StageADetailer, pipeline.StageUpscale}, it.Stages)
 	}
@@ -53,6 +54,13 @@ func TestReprocess(t *testing.T) {
 		filepath.Join(pics, "a.png"))
 	require.Equal(t, ExitOK, code, errOut)
 	assert.Contains(t, out, "1 completed, 0 failed")
+	code, out, errOut = run(t, "history", "list", "--data-dir", data2, "--json")
+	require.Equal(t, ExitOK, code, errOut)
+	var hist []queue.HistoryItem
+	require.NoError(t, json.Unmarshal([]byte(out), &hist))
+	require.Len(t, hist, 1)
+	assert.Equal(t, pipeline.RunModeDirect, hist[0].RunMode, "--now renders now and waits")
+	assert.Equal(t, pipeline.SourceReprocess, hist[0].Source)
 	outs, err := filepath.Glob(filepath.Join(data2, "output", "*", "upscale_*.png"))
 	require.NoError(t, err)
 	require.Len(t, outs, 1, out)

@@ -68,11 +68,13 @@ func runRun(env *Env, args []string) error {
 	if svc.Demo != nil {
 		fmt.Fprintln(env.Stdout, "DEMO: rendering on a built-in fake WebUI; the images are placeholders, not real renders.")
 	}
-	_, req, err := pf.request(pipeline.SourceCLI)
+	_, req, err := pf.request(pipeline.SourceRun)
 	if err != nil {
 		return err
 	}
-	req.RunMode = pipeline.RunModeQueue
+	// run renders its jobs now and waits for them: the original's direct
+	// mode (Run), through the queue.
+	req.RunMode = pipeline.RunModeDirect
 	plan, err := svc.Pipeline.Plan(context.Background(), req)
 	if err != nil {
 		return inputError{err}

@@ -46,11 +46,14 @@ type PromptRow struct {
 
 // BuildOptions are the plan-wide settings of a build.
 type BuildOptions struct {
-	RunMode        pipeline.RunMode
-	Source         pipeline.RunSource
-	RandomizerSeed int64 // resolved: never -1
-	OutputRoot     string
-	Wildcards      random.Wildcards
+	RunMode pipeline.RunMode
+	Source  pipeline.RunSource
+	// LearningContextID names the experiment that made the jobs; "" for
+	// every job a user asked for.
+	LearningContextID string
+	RandomizerSeed    int64 // resolved: never -1
+	OutputRoot        string
+	Wildcards         random.Wildcards
 }
 
 // JobBuilder turns merged pack configurations into JobSpecs: randomizer
@@ -126,7 +129,6 @@ type packPlan struct {
 	jobs     int
 	notes    []string
 	folder   *output.Template
-	file     string
 }
 
 // CapError is a plan over the variant cap. It states the full count.
@@ -158,7 +160,7 @@ func (b JobBuilder) count(ctx context.Context, inputs []PackInput, opts BuildOpt
 		if err != nil {
 			return nil, 0, fmt.Errorf("pack %s: %w", in.PackID, err)
 		}
-		pp := &packPlan{in: in, file: cfg.Output.FilenameTemplate}
+		pp := &packPlan{in: in}
 		if pp.folder, err = output.ParseTemplate(cfg.Output.FolderTemplate); err != nil {
 			return nil, 0, fmt.Errorf("pack %s: output.folder_template: %w", in.PackID, err)
 		}
@@ -189,6 +191,57 @@ func (b JobBuilder) count(ctx context.Context, inputs []PackInput, opts BuildOpt
 	return plans, total, nil
 }
 
+// EmptyPromptError is a prompt row whose variant comes out as an empty
+// prompt: an input error, never a job.
+type EmptyPromptError struct {
+	PackID  string
+	Row     int // from 0
+	Variant int // from 0
+}
+
+func (e *EmptyPromptError) Error() string {
+	return fmt.Sprintf("pack %s, prompt %d, variant %d: the prompt comes out empty; "+
+		"give the row words of its own, or remove the empty choice ({|}, an empty wildcard or slot value) that left nothing",
+		e.PackID, e.Row+1, e.Variant+1)
+}
+
+// jobMaker is the one place JobSpecs are made, for packs (Build) and for
+// existing images (BuildImages): the plan's id source, clock, run metadata
+// and output root.
+type jobMaker struct {
+	newID   func() string
+	created time.Time
+	opts    BuildOptions
+}
+
+func (b JobBuilder) maker(opts BuildOptions, total int) *jobMaker {
+	newID := b.NewID
+	if newID == nil {
+		newID = newIDSource().block(total)
+	}
+	return &jobMaker{newID: newID, created: b.now(), opts: opts}
+}
+
+// job completes j with its id, run metadata and creation time.
+func (m *jobMaker) job(j pipeline.JobSpec) pipeline.JobSpec {
+	j.JobID = m.newID()
+	j.RunMode, j.Source = m.opts.RunMode, m.opts.Source
+	j.LearningContextID = m.opts.LearningContextID
+	j.RandomizerSeed = m.opts.RandomizerSeed
+	j.CreatedAt = m.created
+	j.FilenameTemplate = j.Config.Output.FilenameTemplate
+	return j
+}
+
+// folder renders the folder template of j under the output root.
+func (m *jobMaker) folder(t *output.Template, j *pipeline.JobSpec) (string, error) {
+	rel, err := t.Render(j.Tokens())
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(m.opts.OutputRoot, filepath.FromSlash(rel)), nil
+}
+
 // Build expands the packs into JobSpecs in plan order: pack, prompt row,
 // variant, batch run.
 func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOptions) ([]pipeline.JobSpec, []string, error) {
@@ -197,13 +250,12 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 		return nil, nil, err
 	}
 	jobs := make([]pipeline.JobSpec, 0, total)
-	created := b.now()
-	newID := b.NewID
-	if newID == nil {
-		newID = newIDSource().block(total)
-	}
+	m := b.maker(opts, total)
 	var notes []string
-	k := 0 // job index in plan order, for increment seeds
+	// images counts the images planned so far, over every pack: in
+	// increment mode each job's seed follows the images before it, so no
+	// two images of the plan share a seed.
+	images := 0
 	for _, pp := range plans {
 		notes = append(notes, pp.notes...)
 		cfg := &pp.in.Config
@@ -228,6 +280,9 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 				}
 				vcfg := variantConfig(cfg, v, lora)
 				embeddings := embeddingNames(v, cfg)
+				if strings.TrimSpace(vcfg.Prompt.Positive) == "" {
+					return nil, nil, &EmptyPromptError{PackID: pp.in.PackID, Row: row.Index, Variant: vi}
+				}
 				// The pack's configuration was validated whole; only a sweep
 				// can make a variant's stage settings invalid.
 				if v.Sweep.IsZero() {
@@ -242,11 +297,7 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 					dir = ""
 				}
 				for bi := 0; bi < cfg.Batch.BatchRuns; bi++ {
-					seed := jobSeed(cfg.Batch.SeedMode, baseSeed, k, cfg.Batch.BatchSize)
-					job := pipeline.JobSpec{
-						JobID:             newID(),
-						RunMode:           opts.RunMode,
-						Source:            opts.Source,
+					job := m.job(pipeline.JobSpec{
 						PackID:            pp.in.PackID,
 						PackPath:          pp.in.PackPath,
 						PromptIndex:       row.Index,
@@ -255,35 +306,65 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 						VariantTotal:      n,
 						BatchIndex:        bi,
 						BatchTotal:        cfg.Batch.BatchRuns,
-						FilenameTemplate:  pp.file,
-						Seed:              seed,
+						Seed:              jobSeed(cfg.Batch.SeedMode, baseSeed, images),
 						SeedMode:          cfg.Batch.SeedMode,
-						RandomizerSeed:    opts.RandomizerSeed,
 						Template:          row.Positive,
 						RandomizerSummary: v.Picks,
 						Embeddings:        embeddings,
-						CreatedAt:         created,
-					}
+					})
 					if dir == "" || perJob {
-						rel, err := pp.folder.Render(output.TokenValues{
-							Time: created, Pack: pp.in.PackID, PromptIndex: row.Index, Variant: vi, Batch: bi,
-							Seed: seed, Model: vcfg.Txt2Img.Model, JobID: job.JobID, Prompt: vcfg.Prompt.Positive,
-							Sampler: vcfg.Txt2Img.Sampler, Steps: vcfg.Txt2Img.Steps, CFG: vcfg.Txt2Img.CFGScale,
-							Width: vcfg.Txt2Img.Width, Height: vcfg.Txt2Img.Height,
-						})
-						if err != nil {
+						if dir, err = m.folder(pp.folder, &job); err != nil {
 							return nil, nil, fmt.Errorf("pack %s: output.folder_template: %w", pp.in.PackID, err)
 						}
-						dir = filepath.Join(opts.OutputRoot, filepath.FromSlash(rel))
 					}
 					job.OutputDir = dir
 					jobs = append(jobs, job)
-					k++
+					images += cfg.Batch.BatchSize
 				}
 			}
 		}
 	}
 	return jobs, notes, nil
+}
+
+// ImageInput is one image the user already has, ready to be built into a
+// job (reprocess): its resolved configuration, whose first stage reads the
+// image, with the final prompts.
+type ImageInput struct {
+	Config *pipeline.PipelineConfig
+	// Seed is the seed the job sends (the image's own, or -1).
+	Seed int64
+	// Template is the prompt as shown in lists (the image's own prompt).
+	Template string
+}
+
+// BuildImages makes one JobSpec per image, in order: pack id "reprocess",
+// the image as PackPath and its position as PromptIndex. Each job makes one
+// image per stage.
+func (b JobBuilder) BuildImages(ctx context.Context, images []ImageInput, opts BuildOptions) ([]pipeline.JobSpec, error) {
+	m := b.maker(opts, len(images))
+	jobs := make([]pipeline.JobSpec, 0, len(images))
+	var folder *output.Template
+	for i, in := range images {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var err error
+		if folder == nil || folder.String() != in.Config.Output.FolderTemplate {
+			if folder, err = output.ParseTemplate(in.Config.Output.FolderTemplate); err != nil {
+				return nil, fmt.Errorf("output.folder_template: %w", err)
+			}
+		}
+		job := m.job(pipeline.JobSpec{
+			PackID: ReprocessPackID, PackPath: in.Config.Img2Img.InputImage, PromptIndex: i, Config: in.Config,
+			VariantTotal: 1, BatchTotal: 1, Seed: in.Seed, SeedMode: pipeline.SeedFixed, Template: in.Template,
+		})
+		if job.OutputDir, err = m.folder(folder, &job); err != nil {
+			return nil, fmt.Errorf("output.folder_template: %w", err)
+		}
+		jobs = append(jobs, job)
+	}
+	return jobs, nil
 }
 
 // variantConfig makes the resolved configuration of one variant: the pack's
@@ -360,13 +441,14 @@ func resolveBaseSeed(seed int64, mode pipeline.SeedMode, randomizerSeed int64) i
 	return int64(splitmix64(uint64(randomizerSeed)) % (maxSeed + 1))
 }
 
-// jobSeed is the seed job k of the plan sends.
-func jobSeed(mode pipeline.SeedMode, base int64, k, batchSize int) int64 {
+// jobSeed is the seed a job sends when the plan's jobs before it make
+// images images: in increment mode its first image follows theirs.
+func jobSeed(mode pipeline.SeedMode, base int64, images int) int64 {
 	switch mode {
 	case pipeline.SeedRandom:
 		return -1
 	case pipeline.SeedIncrement:
-		return (base + int64(k)*int64(batchSize)) % (maxSeed + 1)
+		return (base + int64(images)) % (maxSeed + 1)
 	}
 	return base
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"stablenew/pipeline"
 	"stablenew/pipeline/packs"
@@ -52,6 +53,30 @@ type Plan struct {
 	// Skipped are the reprocess inputs that could not be planned, with the
 	// reason; the other inputs still were.
 	Skipped []InputError
+}
+
+// JobsFor returns the plan's jobs as source submits them: the same
+// JobSpecs with Source set to source, except reprocess jobs, which keep
+// theirs. The GUI's preview plans as Add to Queue; Run Now queues the same
+// jobs (same ids, same everything) as run_now. The plan is not changed.
+func (p *Plan) JobsFor(source pipeline.RunSource) []pipeline.JobSpec {
+	same := true
+	for i := range p.Jobs {
+		if s := p.Jobs[i].Source; s != source && s != pipeline.SourceReprocess {
+			same = false
+			break
+		}
+	}
+	if same {
+		return p.Jobs
+	}
+	jobs := slices.Clone(p.Jobs)
+	for i := range jobs {
+		if jobs[i].Source != pipeline.SourceReprocess {
+			jobs[i].Source = source
+		}
+	}
+	return jobs
 }
 
 // ImagesPerJob returns the images each job makes (batch size), or 0 for an

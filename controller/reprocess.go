@@ -130,20 +130,17 @@ func (pc *PipelineController) PlanReprocess(ctx context.Context, req ReprocessRe
 	if err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
-	folder, err := output.ParseTemplate(req.Config.Output.FolderTemplate)
-	if err != nil {
-		return nil, fmt.Errorf("output.folder_template: %w", err)
-	}
 	if req.RunMode == "" {
 		req.RunMode = pipeline.RunModeQueue
 	}
-	newID := pc.Builder.NewID
-	if newID == nil {
-		newID = newIDSource().block(len(files))
+	if _, err := output.ParseTemplate(req.Config.Output.FolderTemplate); err != nil {
+		return nil, fmt.Errorf("output.folder_template: %w", err)
 	}
-	created := pc.Builder.now()
+	needsPrompt := img2img || adetailer
 	plan := &Plan{Skipped: skipped}
-	for i, f := range files {
+	var images []ImageInput
+	var cardPrompt []string // images without a prompt of their own, that take the card's
+	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -152,39 +149,91 @@ func (pc *PipelineController) PlanReprocess(ctx context.Context, req ReprocessRe
 		c.Img2Img.Enabled, c.ADetailer.Enabled, c.Upscale.Enabled = img2img, adetailer, upscale
 		c.Img2Img.InputImage = f
 		c.Batch.BatchSize, c.Batch.BatchRuns = 1, 1
-		seed := int64(-1)
-		template := c.Prompt.Positive
+		in := ImageInput{Config: &c, Seed: -1}
+		own := false
 		if req.UseImagePrompt {
-			if md, err := infotext.ReadFile(f); err == nil && md.Params != nil && md.Params.Prompt != "" {
+			if md, err := infotext.ReadFile(f); err == nil && md.Params != nil && strings.TrimSpace(md.Params.Prompt) != "" {
+				// The image's prompts are final as they are: no extra text
+				// and no global negative is added.
 				c.Prompt.Positive, c.Prompt.Negative = md.Params.Prompt, md.Params.Negative
-				template = md.Params.Prompt
+				own = true
 				if s, ok := md.Params.Seed(); ok {
-					seed = s
+					in.Seed = s
 				}
 			}
 		}
+		if !own {
+			c.Prompt.Negative = joinPrompt(c.Prompt.Negative, globalNegative(&c))
+			if needsPrompt && strings.TrimSpace(c.Prompt.Positive) == "" {
+				plan.Skipped = append(plan.Skipped, InputError{Path: f, Err: errNoPrompt(req.UseImagePrompt)})
+				continue
+			}
+			if req.UseImagePrompt && needsPrompt {
+				cardPrompt = append(cardPrompt, filepath.Base(f))
+			}
+		}
+		c.Prompt.ApplyGlobalNegative = false // applied above, or the image's own negative has it
+		in.Template = c.Prompt.Positive
 		if err := c.ValidateStages(); err != nil {
 			plan.Skipped = append(plan.Skipped, InputError{Path: f, Err: err})
 			continue
 		}
-		job := pipeline.JobSpec{
-			JobID: newID(), RunMode: req.RunMode, Source: pipeline.SourceReprocess, PackID: ReprocessPackID,
-			PackPath: f, PromptIndex: i, Config: &c, VariantTotal: 1, BatchTotal: 1,
-			FilenameTemplate: c.Output.FilenameTemplate, Seed: seed, SeedMode: pipeline.SeedFixed,
-			Template: template, CreatedAt: created,
-		}
-		rel, err := folder.Render(output.TokenValues{Time: created, Pack: ReprocessPackID, PromptIndex: i, Seed: seed,
-			Model: c.Txt2Img.Model, JobID: job.JobID, Prompt: c.Prompt.Positive})
-		if err != nil {
-			return nil, fmt.Errorf("output.folder_template: %w", err)
-		}
-		job.OutputDir = filepath.Join(root, filepath.FromSlash(rel))
-		plan.Jobs = append(plan.Jobs, job)
+		images = append(images, in)
+	}
+	jobs, err := pc.Builder.BuildImages(ctx, images, BuildOptions{
+		RunMode: req.RunMode, Source: pipeline.SourceReprocess, OutputRoot: root,
+	})
+	if err != nil {
+		return nil, err
+	}
+	plan.Jobs = jobs
+	if len(jobs) == 0 {
+		return plan, fmt.Errorf("no image to reprocess: %v", plan.Skipped[0])
+	}
+	if len(cardPrompt) > 0 {
+		plan.Notes = append(plan.Notes, cardPromptNote(cardPrompt, req.Config.Prompt.Positive))
 	}
 	for _, s := range plan.Skipped {
 		plan.Notes = append(plan.Notes, "skipped "+s.Error())
 	}
 	return plan, nil
+}
+
+// globalNegative is the global negative c appends, or "".
+func globalNegative(c *pipeline.PipelineConfig) string {
+	if c.Prompt.ApplyGlobalNegative {
+		return c.Prompt.GlobalNegative
+	}
+	return ""
+}
+
+// errNoPrompt says why an image has no prompt to run img2img or ADetailer
+// with.
+func errNoPrompt(useImagePrompt bool) error {
+	if useImagePrompt {
+		return errors.New("no prompt: the image has none in its metadata and the extra prompt " +
+			"(prompt.positive, the Prompts card) is empty; type one there, or run only upscale")
+	}
+	return errors.New("no prompt: the extra prompt (prompt.positive, the Prompts card) is empty; " +
+		"type one there, use the images' own prompts, or run only upscale")
+}
+
+// cardPromptNote tells which images run with the Prompts card's prompt
+// because their metadata has none.
+func cardPromptNote(names []string, prompt string) string {
+	shown := names
+	if len(shown) > 3 {
+		shown = shown[:3]
+	}
+	list := strings.Join(shown, ", ")
+	if len(names) > len(shown) {
+		list += fmt.Sprintf(" and %d more", len(names)-len(shown))
+	}
+	if len(names) == 1 {
+		return fmt.Sprintf("%s has no prompt in its metadata: it runs with the extra prompt of the Prompts card (%q)", list, prompt)
+	}
+	return fmt.Sprintf("%d images have no prompt in their metadata (%s): they run with the extra prompt of the Prompts card (%q)",
+		len(names), list, prompt)
 }
 
 // expandInputs lists the image files of the inputs, in order, with the

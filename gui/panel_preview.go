@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -200,14 +201,25 @@ func (p *previewPanel) rebuild(ctx context.Context) {
 
 // plan builds the plan of the State's current setup, or nil when ctx was
 // cancelled by a newer edit (whose own rebuild follows).
-func (p *previewPanel) plan(ctx context.Context, gen uint64) *planResult {
+//
+// A panic while planning (a bug) becomes the plan's error, shown in the
+// preview like any other, with its stack in the log: the preview never
+// stays at "Rebuilding…".
+func (p *previewPanel) plan(ctx context.Context, gen uint64) (res *planResult) {
 	req := p.h.mw.State.Snapshot()
+	defer func() {
+		if r := recover(); r != nil {
+			p.h.mw.Log.Error("planning the preview panicked", "panic", r, "stack", string(debug.Stack()))
+			res = &planResult{gen: gen, reprocess: req.Reprocess != nil,
+				err: fmt.Errorf("planning failed on an internal error (%v); this is a bug in StableNew, please report it with the log", r)}
+		}
+	}()
 	req.Source = pipeline.SourceAddToQueue
 	plan, err := p.h.mw.Services.Pipeline.Plan(ctx, req)
 	if ctx.Err() != nil {
 		return nil
 	}
-	res := &planResult{gen: gen, plan: plan, err: err, reprocess: req.Reprocess != nil}
+	res = &planResult{gen: gen, plan: plan, err: err, reprocess: req.Reprocess != nil}
 	if err == nil {
 		res.rows = previewRows(plan.Jobs)
 		res.estimate, res.known = p.estimate(plan.Jobs)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"stablenew/pipeline"
 )
@@ -140,6 +141,35 @@ func TestAddToQueueStoresThePreviewedJobs(t *testing.T) {
 	}
 }
 
+// Run Now queues exactly the previewed jobs, marked as Run Now's (the
+// preview plans as Add to Queue, whose jobs keep that source).
+func TestRunNowStoresThePreviewedJobsAsRunNow(t *testing.T) {
+	ph := newPanelHarness(t, harnessOptions{rows: 3})
+	ph.selectPack()
+	previewed := append([]pipeline.JobSpec(nil), ph.h.preview.jobs()...)
+	for _, j := range previewed {
+		if j.Source != pipeline.SourceAddToQueue || j.RunMode != pipeline.RunModeQueue {
+			t.Fatalf("previewed job %s: %s/%s", j.JobID, j.RunMode, j.Source)
+		}
+	}
+	ph.mw.RunNow()
+	ph.waitFor("the jobs in the queue", func() bool { return len(ph.queued()) == len(previewed) && !ph.h.controls.submitting })
+	for i, id := range ph.queued() {
+		rec, err := ph.svc.Queue.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := previewed[i]
+		want.Source = pipeline.SourceRunNow
+		if got, want := specJSON(t, &rec.JobSpec), specJSON(t, &want); got != want {
+			t.Fatalf("stored job %d is not the previewed one as run_now:\nstored  %s\nwant    %s", i, got, want)
+		}
+	}
+	if ph.h.preview.jobs()[0].Source != pipeline.SourceAddToQueue {
+		t.Error("Run Now changed the plan it queued")
+	}
+}
+
 func TestAddToQueueWaitsForAStalePreview(t *testing.T) {
 	ph := newPanelHarness(t, harnessOptions{rows: 2})
 	ph.selectPack()
@@ -213,5 +243,41 @@ func TestPreviewWarnsWhenTheDiskIsTooFull(t *testing.T) {
 	ph.waitPreview()
 	if !p.notes.Visible() || !strings.Contains(p.notes.Text, "Not enough disk space") || !strings.Contains(p.notes.Text, "1.0 KB free") {
 		t.Errorf("notes %q: want the disk space warning", p.notes.Text)
+	}
+}
+
+// A panic while planning (here injected through the JobBuilder's clock)
+// is shown as the plan's error: the preview never stays at "Rebuilding…",
+// Add to Queue refuses, and the next edit plans again.
+func TestPreviewShowsAPlannerPanicAsAnError(t *testing.T) {
+	ph := newPanelHarness(t, harnessOptions{rows: 2})
+	ph.waitPreview()
+	clock := ph.svc.Pipeline.Builder.Now
+	ph.svc.Pipeline.Builder.Now = func() time.Time { panic("injected planner bug") }
+	res := ph.selectPack()
+	if res.err == nil || !strings.Contains(res.err.Error(), "injected planner bug") {
+		t.Fatalf("plan error = %v", res.err)
+	}
+	p := ph.h.preview
+	if got := p.errText.Text; !strings.Contains(got, "Cannot plan: planning failed on an internal error (injected planner bug)") {
+		t.Errorf("error shown: %q", got)
+	}
+	if strings.Contains(p.state.Text, "Rebuilding") {
+		t.Errorf("state still %q", p.state.Text)
+	}
+	if info := ph.mw.State.PlanInfo(); info.Building || info.Err == "" {
+		t.Errorf("plan info %+v", info)
+	}
+	ph.mw.AddToQueue()
+	ph.waitFor("the refusal", func() bool { return !ph.h.controls.submitting })
+	if len(ph.queued()) != 0 {
+		t.Fatal("jobs queued from a plan that panicked")
+	}
+
+	ph.svc.Pipeline.Builder.Now = clock
+	ph.mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) { c.Batch.BatchRuns = 2 })
+	ph.mw.Bridge.Drain()
+	if res := ph.waitPreview(); res.err != nil || len(res.plan.Jobs) != 4 {
+		t.Errorf("after the fix: %v", res.err)
 	}
 }

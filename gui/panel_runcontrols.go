@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"stablenew/pipeline"
 	"stablenew/pipeline/queue"
 )
 
@@ -85,7 +86,13 @@ func (c *runControls) submitPlan(res *planResult, front bool) {
 		c.say("Nothing queued: the plan has errors. "+planErrorText(res.err), widget.DangerImportance)
 		return
 	}
-	jobs := res.plan.Jobs
+	// The preview plans as Add to Queue; Run Now submits the same jobs as
+	// run_now, so the queue and history tell which button made them.
+	source := pipeline.SourceAddToQueue
+	if front {
+		source = pipeline.SourceRunNow
+	}
+	jobs := res.plan.JobsFor(source)
 	if len(jobs) == 0 {
 		c.done()
 		c.say("Nothing queued: the plan has no jobs.", widget.WarningImportance)

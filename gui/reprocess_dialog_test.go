@@ -124,7 +124,8 @@ func TestReprocessDraftEnds(t *testing.T) {
 	mw := ph.mw
 	ph.selectPack()
 	dir := writeReprocessInputs(t)
-	src := &controller.ReprocessSource{Inputs: []string{dir}, Stages: []pipeline.StageType{pipeline.StageImg2Img, pipeline.StageUpscale}}
+	src := &controller.ReprocessSource{Inputs: []string{dir}, Stages: []pipeline.StageType{pipeline.StageImg2Img, pipeline.StageUpscale},
+		UseImagePrompt: true}
 	mw.State.SetReprocess(src)
 	if res := ph.waitPreview(); !res.reprocess {
 		t.Fatal("setting the draft must replan")
@@ -172,5 +173,31 @@ func TestHistoryReprocessOpensTheDialogWithTheJobsImages(t *testing.T) {
 		if j.Config.Img2Img.InputImage != rec.Outputs[i] {
 			t.Errorf("job %d reprocesses %s, want %s", i, j.Config.Img2Img.InputImage, rec.Outputs[i])
 		}
+	}
+}
+
+// A reprocess image without a prompt in its metadata runs with the Prompts
+// card's prompt, and the preview says so.
+func TestReprocessPreviewSaysWhichImagesTakeTheCardPrompt(t *testing.T) {
+	ph := newPanelHarness(t, harnessOptions{})
+	mw := ph.mw
+	ph.selectPack()
+	dir := t.TempDir()
+	img, err := webuitest.RenderPNG(64, 64, color.NRGBA{R: 20, G: 80, B: 140, A: 255}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bare.png"), img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) { c.Prompt.Positive = "a lighthouse" })
+	mw.State.SetReprocess(&controller.ReprocessSource{Inputs: []string{dir}, Stages: []pipeline.StageType{pipeline.StageImg2Img},
+		UseImagePrompt: true})
+	res := ph.waitPreview()
+	if res.err != nil || len(res.plan.Jobs) != 1 || res.plan.Jobs[0].Config.Prompt.Positive != "a lighthouse" {
+		t.Fatalf("plan: %v", res.err)
+	}
+	if n := ph.h.preview.notes.Text; !strings.Contains(n, "bare.png has no prompt in its metadata") || !strings.Contains(n, "a lighthouse") {
+		t.Errorf("preview notes %q", n)
 	}
 }

@@ -109,9 +109,9 @@ func commaItems(s string) []string {
 func parseFloatList(s string) ([]float64, error) {
 	var out []float64
 	for _, it := range commaItems(s) {
-		f, err := strconv.ParseFloat(it, 64)
+		f, err := parseFloat(it)
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a number; list numbers like 5, 6.5, 7", it)
+			return nil, fmt.Errorf("%q: %v; list numbers like 5, 6.5, 7", it, err)
 		}
 		out = append(out, f)
 	}
@@ -129,9 +129,9 @@ func formatFloatList(fs []float64) string {
 func parseIntList(s string) ([]int, error) {
 	var out []int
 	for _, it := range commaItems(s) {
-		n, err := strconv.Atoi(it)
+		n, err := parseInt(it)
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a whole number; list steps like 20, 30", it)
+			return nil, fmt.Errorf("%q: %v; list steps like 20, 30", it, err)
 		}
 		out = append(out, n)
 	}

@@ -3,6 +3,7 @@ package gui
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"sort"
@@ -410,6 +411,9 @@ func (fl *entryField[T]) placeholder(s string) *entryField[T] {
 
 func parseInt(s string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, errTooLarge(s)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("enter a whole number, such as 20")
 	}
@@ -418,18 +422,32 @@ func parseInt(s string) (int, error) {
 
 func parseInt64(s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, errTooLarge(s)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("enter a whole number (-1 for random)")
 	}
 	return n, nil
 }
 
+// parseFloat reads a finite number: NaN, infinities and numbers too large
+// for a float64 are refused with the reason.
 func parseFloat(s string) (float64, error) {
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil {
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return 0, errTooLarge(s)
+	case err != nil:
 		return 0, fmt.Errorf("enter a number, such as 7.5")
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return 0, fmt.Errorf("enter a finite number, such as 7.5 (not %s)", strings.TrimSpace(s))
 	}
 	return f, nil
+}
+
+func errTooLarge(s string) error {
+	return fmt.Errorf("%s is too large a number", oneLine(strings.TrimSpace(s), 24))
 }
 
 func parseText(s string) (string, error) { return s, nil }

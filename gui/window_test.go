@@ -395,3 +395,43 @@ func TestProblemsOfHiddenCardsGoToTheSummary(t *testing.T) {
 		t.Errorf("summary %q", sum)
 	}
 }
+
+// Number fields refuse NaN, infinities and numbers too large, with the
+// reason under the field; the State keeps its last good value.
+func TestNumberFieldsRefuseNaNInfAndOverflow(t *testing.T) {
+	mw := newTestWindow(t)
+	cfg := field[*entryField[float64]](t, mw, "txt2img.cfg_scale")
+	steps := field[*entryField[int]](t, mw, "txt2img.steps")
+	seed := field[*entryField[int64]](t, mw, "txt2img.seed")
+	before := mw.State.Config().Txt2Img
+	for _, tc := range []struct {
+		e    *appEntry
+		text string
+		want string
+	}{
+		{cfg.Entry, "NaN", "enter a finite number"},
+		{cfg.Entry, "inf", "enter a finite number"},
+		{cfg.Entry, "-Infinity", "enter a finite number"},
+		{cfg.Entry, "1e999", "1e999 is too large a number"},
+		{steps.Entry, "99999999999999999999", "is too large a number"},
+		{seed.Entry, "-99999999999999999999", "is too large a number"},
+	} {
+		tc.e.SetText(tc.text) // as pasted: the whole text at once
+		settle(t, mw)
+		note := cfg.note.Text + steps.note.Text + seed.note.Text
+		if !strings.Contains(note, tc.want) {
+			t.Errorf("%q: notes %q, want %q", tc.text, note, tc.want)
+		}
+		if got := mw.State.Config().Txt2Img; got != before {
+			t.Errorf("%q reached the State: %+v", tc.text, got)
+		}
+		tc.e.SetText(map[*appEntry]string{cfg.Entry: "7", steps.Entry: "20", seed.Entry: "-1"}[tc.e])
+		settle(t, mw)
+	}
+	if _, err := parseFloatList("5, NaN"); err == nil || !strings.Contains(err.Error(), "finite") {
+		t.Errorf("sweep list with NaN: %v", err)
+	}
+	if _, err := parseIntList("20, 99999999999999999999"); err == nil || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("steps list with an overflow: %v", err)
+	}
+}

@@ -8,16 +8,21 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"stablenew/pipeline/output"
 )
 
-// RunMode says how a run was asked for. Everything runs through the queue;
-// direct is kept for records made by older versions.
+// RunMode says how a run was asked for. Every job runs through the queue.
 type RunMode string
 
 // The run modes.
 const (
+	// RunModeDirect: the command renders its jobs now and waits for them
+	// (stablenew run, reprocess --now).
 	RunModeDirect RunMode = "direct"
-	RunModeQueue  RunMode = "queue"
+	// RunModeQueue: the jobs join the queue and run when it gets to them
+	// (Add to Queue, Run Now, queue add, reprocess).
+	RunModeQueue RunMode = "queue"
 )
 
 // RunSource names the button or command that built a job.
@@ -25,11 +30,11 @@ type RunSource string
 
 // The run sources.
 const (
-	SourceRun        RunSource = "run"
-	SourceRunNow     RunSource = "run_now"
-	SourceAddToQueue RunSource = "add_to_queue"
-	SourceCLI        RunSource = "cli"
-	SourceReprocess  RunSource = "reprocess"
+	SourceRun        RunSource = "run"          // stablenew run
+	SourceRunNow     RunSource = "run_now"      // the Run Now button
+	SourceAddToQueue RunSource = "add_to_queue" // the Add to Queue button, stablenew queue add
+	SourceCLI        RunSource = "cli"          // stablenew plan (its jobs are only printed)
+	SourceReprocess  RunSource = "reprocess"    // the Reprocess dialog, stablenew reprocess
 )
 
 // DimensionValue records the value one randomizer dimension took for a job,
@@ -76,7 +81,11 @@ type JobSpec struct {
 	// how the WebUI activates them; this list lets a preflight check them.
 	Embeddings        []string         `json:"embeddings,omitempty"`
 	RandomizerSummary []DimensionValue `json:"randomizer_summary"`
-	CreatedAt         time.Time        `json:"created_at"`
+	// LearningContextID names the experiment that made the job (the
+	// original's learning hooks); it is empty for every job a user asked
+	// for, which is every job this version makes.
+	LearningContextID string    `json:"learning_context_id"`
+	CreatedAt         time.Time `json:"created_at"`
 }
 
 // ImagesPerJob is how many images one job makes per stage.
@@ -93,6 +102,21 @@ func (j *JobSpec) Label() string {
 	}
 	return fmt.Sprintf("%s #%d v%d/%d b%d/%d seed %d", j.PackID, j.PromptIndex+1,
 		j.VariantIndex+1, j.VariantTotal, j.BatchIndex+1, j.BatchTotal, j.Seed)
+}
+
+// Tokens are the values of the job's folder and filename template tokens,
+// the same for the folder the plan renders and the files the runner names:
+// {seed} is the requested seed and {sampler}, {steps}, {cfg}, {width} and
+// {height} are the txt2img card's values (which later stages inherit).
+// The runner sets the actual seed, {stage} and {index} of each image.
+func (j *JobSpec) Tokens() output.TokenValues {
+	c := j.Config
+	return output.TokenValues{
+		Time: j.CreatedAt, Pack: j.PackID, PromptIndex: j.PromptIndex, Variant: j.VariantIndex, Batch: j.BatchIndex,
+		Seed: j.Seed, Model: c.Txt2Img.Model, Prompt: c.Prompt.Positive, JobID: j.JobID,
+		Sampler: c.Txt2Img.Sampler, Steps: c.Txt2Img.Steps, CFG: c.Txt2Img.CFGScale,
+		Width: c.Txt2Img.Width, Height: c.Txt2Img.Height,
+	}
 }
 
 // ConfigHash is a short stable hash of the job's configuration and seed, used

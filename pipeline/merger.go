@@ -26,7 +26,7 @@ func (ConfigMerger) Merge(base PipelineConfig, overrides *Patch, overrideEnabled
 	}
 	p := overrides
 	for _, s := range subStages {
-		if n := p.lookup(s + ".enabled"); n != nil && n.Value == "false" {
+		if on, ok := scalarBool(p.lookup(s + ".enabled")); ok && !on {
 			p = p.without(s)
 		}
 	}

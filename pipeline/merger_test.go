@@ -46,9 +46,13 @@ func TestMergerOverrideOnSetFieldsWin(t *testing.T) {
 
 func TestMergerSubStageDisabledIgnoresItsFields(t *testing.T) {
 	base := packBase(t)
-	for _, section := range []string{"hires", "refiner", "adetailer"} {
-		t.Run(section, func(t *testing.T) {
-			doc := section + ": {enabled: false, "
+	for _, tc := range []struct{ section, spelling string }{
+		{"hires", "false"}, {"refiner", "false"}, {"adetailer", "false"},
+		{"hires", "False"}, {"refiner", "FALSE"}, {"adetailer", "False"},
+	} {
+		section := tc.section
+		t.Run(section+"_"+tc.spelling, func(t *testing.T) {
+			doc := section + ": {enabled: " + tc.spelling + ", "
 			switch section {
 			case "hires":
 				doc += "denoise: 0.9, scale: 4}"

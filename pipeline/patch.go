@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"sort"
 	"strconv"
@@ -325,6 +327,41 @@ func defaultElem(t reflect.Type) reflect.Value {
 	return reflect.New(t).Elem()
 }
 
+// parseFinite reads a finite number, or says why s is none: not a number,
+// too large for a float64, or NaN or ±Inf in any spelling (Go's NaN, Inf,
+// YAML's .nan, .inf), which no field of a configuration can take.
+func parseFinite(s string) (float64, string) {
+	switch strings.ToLower(strings.TrimLeft(s, "+-")) {
+	case ".nan", ".inf":
+		return 0, fmt.Sprintf("must be a finite number, got %q", s)
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Sprintf("number %s is too large", s)
+	case err != nil:
+		return 0, fmt.Sprintf("must be a number, got %q", s)
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return 0, fmt.Sprintf("must be a finite number, got %q", s)
+	}
+	return f, ""
+}
+
+// scalarBool reads a YAML boolean: true, True, TRUE, false, False or FALSE,
+// unquoted. ok is false for anything else (and for a nil node).
+func scalarBool(n *yaml.Node) (value, ok bool) {
+	if n == nil || n.Kind != yaml.ScalarNode || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		return false, false
+	}
+	switch n.Value {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
+
 // setScalar converts a scalar node into v, returning a message on failure.
 func setScalar(n *yaml.Node, v reflect.Value) string {
 	s := n.Value
@@ -333,16 +370,16 @@ func setScalar(n *yaml.Node, v reflect.Value) string {
 	case reflect.String:
 		v.SetString(s)
 	case reflect.Bool:
-		switch {
-		case !quoted && (s == "true" || s == "True" || s == "TRUE"):
-			v.SetBool(true)
-		case !quoted && (s == "false" || s == "False" || s == "FALSE"):
-			v.SetBool(false)
-		default:
+		b, ok := scalarBool(n)
+		if !ok {
 			return fmt.Sprintf("must be true or false, got %q", s)
 		}
+		v.SetBool(b)
 	case reflect.Int, reflect.Int64:
 		i, err := strconv.ParseInt(s, 10, 64)
+		if errors.Is(err, strconv.ErrRange) && !quoted {
+			return fmt.Sprintf("number %s is too large", s)
+		}
 		if err != nil || quoted {
 			return fmt.Sprintf("must be a whole number, got %q", s)
 		}
@@ -351,9 +388,12 @@ func setScalar(n *yaml.Node, v reflect.Value) string {
 		}
 		v.SetInt(i)
 	case reflect.Float64:
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || quoted {
-			return fmt.Sprintf("must be a number, got %q", s)
+		f, msg := parseFinite(s)
+		if quoted && msg == "" {
+			msg = fmt.Sprintf("must be a number, got %q", s)
+		}
+		if msg != "" {
+			return msg
 		}
 		v.SetFloat(f)
 	default:

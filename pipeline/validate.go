@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -62,8 +63,12 @@ func (v *validator) intRange(path string, got, lo, hi int) {
 	}
 }
 
+// floatRange checks a finite value's range; finite reports NaN and ±Inf.
 func (v *validator) floatRange(path string, got, lo, hi float64) {
-	if math.IsNaN(got) || got < lo || got > hi {
+	if !isFinite(got) {
+		return
+	}
+	if got < lo || got > hi {
 		v.add(path, "must be within %s..%s, got %s", fmtFloat(lo), fmtFloat(hi), fmtFloat(got))
 	}
 }
@@ -110,10 +115,52 @@ func (c PipelineConfig) ValidateStages() error {
 
 func (c PipelineConfig) validate(v *validator) {
 	c.validateStages(v)
+	finite(v, reflect.ValueOf(c.Randomizer), "randomizer")
 	c.Randomizer.validate(v)
 }
 
+func isFinite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// finite reports every NaN or ±Inf number of x, a value of a configuration
+// section, by its key path: whether or not its stage is on, no field of a
+// configuration may hold one (a number field takes finite numbers only).
+func finite(v *validator, x reflect.Value, path string) {
+	switch x.Kind() {
+	case reflect.Struct:
+		t := x.Type()
+		for i := 0; i < t.NumField(); i++ {
+			if key := yamlKey(t.Field(i)); key != "" {
+				finite(v, x.Field(i), path+"."+key)
+			}
+		}
+	case reflect.Slice:
+		for i := 0; i < x.Len(); i++ {
+			finite(v, x.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+	case reflect.Float64:
+		if f := x.Float(); !isFinite(f) {
+			v.add(path, "must be a finite number, got %s", fmtFloat(f))
+		}
+	}
+}
+
+// stageSections are the sections ValidateStages checks for NaN and ±Inf,
+// with their field indexes in PipelineConfig.
+var stageSections, stageFields = func() ([]string, []int) {
+	names := []string{"txt2img", "hires", "refiner", "img2img", "adetailer", "upscale", "lora_strengths"}
+	fields, _ := fieldsByKey(reflect.TypeOf(PipelineConfig{}))
+	idx := make([]int, len(names))
+	for i, n := range names {
+		idx[i] = fields[n]
+	}
+	return names, idx
+}()
+
 func (c PipelineConfig) validateStages(v *validator) {
+	cv := reflect.ValueOf(c)
+	for i, s := range stageSections {
+		finite(v, cv.Field(stageFields[i]), s)
+	}
 	t := c.Txt2Img
 	if !t.Enabled && !c.Img2Img.Enabled && !c.Upscale.Enabled && !c.ADetailer.Enabled {
 		v.add("txt2img.enabled", "no stage is enabled; turn on at least one of txt2img, img2img, adetailer or upscale")
@@ -158,7 +205,7 @@ func (c PipelineConfig) validateStages(v *validator) {
 		if strings.TrimSpace(r.Checkpoint) == "" {
 			v.add("refiner.checkpoint", "must name the refiner checkpoint")
 		}
-		if math.IsNaN(r.SwitchAt) || r.SwitchAt <= 0 || r.SwitchAt >= 1 {
+		if isFinite(r.SwitchAt) && (r.SwitchAt <= 0 || r.SwitchAt >= 1) {
 			v.add("refiner.switch_at", "must be between 0 and 1 (exclusive), got %s", fmtFloat(r.SwitchAt))
 		}
 	}

@@ -111,3 +111,30 @@ func TestParseSize(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+// No field takes NaN or ±Inf, whether its stage is on or not: each is a
+// field error with its path, reported once.
+func TestValidateRejectsNaNAndInfEverywhere(t *testing.T) {
+	c := Defaults()
+	c.Hires.Enabled, c.Hires.Upscaler, c.Hires.ResizeX = true, "Latent", 1024
+	c.Hires.Scale = math.NaN() // not range-checked: resize_x wins
+	c.Txt2Img.CFGScale = math.Inf(1)
+	c.Img2Img.Denoise = math.Inf(-1) // img2img is off
+	c.ADetailer.Units[0].MaskMaxRatio = math.NaN()
+	c.LoRAs = []LoRAStrength{{Name: "film", Strength: math.Inf(1), Enabled: true}}
+	c.Randomizer.Sweeps.CFGScales = []float64{5, math.NaN()} // the randomizer is off
+	var ve *ValidationError
+	require.True(t, errors.As(c.Validate(), &ve))
+	fields := ve.Fields()
+	assert.Equal(t, "must be a finite number, got NaN", fields["hires.scale"])
+	assert.Equal(t, "must be a finite number, got +Inf", fields["txt2img.cfg_scale"])
+	assert.Equal(t, "must be a finite number, got -Inf", fields["img2img.denoise"])
+	assert.Equal(t, "must be a finite number, got NaN", fields["adetailer.units[0].ad_mask_max_ratio"])
+	assert.Equal(t, "must be a finite number, got +Inf", fields["lora_strengths[0].strength"])
+	assert.Equal(t, "must be a finite number, got NaN", fields["randomizer.sweeps.cfg_scales[1]"])
+	assert.Len(t, ve.Problems, 6, "one problem per field: %v", ve)
+
+	require.True(t, errors.As(c.ValidateStages(), &ve))
+	assert.Len(t, ve.Problems, 5, "the randomizer is not a stage: %v", ve)
+	assert.NotContains(t, ve.Fields(), "randomizer.sweeps.cfg_scales[1]")
+}

@@ -34,6 +34,8 @@ func TestSubmitStoresSpecExactly(t *testing.T) {
 		j.Template = "a [[job]] <lora:x:0.5>"
 		j.VariantIndex, j.VariantTotal, j.BatchIndex, j.BatchTotal = 2, 4, 1, 2
 		j.Config.Hires.Enabled = true
+		j.RunMode, j.Source = pipeline.RunModeDirect, pipeline.SourceRun
+		j.LearningContextID = "cfg-sweep-7"
 	})
 	if err := s.Submit([]pipeline.JobSpec{j}, false); err != nil {
 		t.Fatal(err)

@@ -387,3 +387,44 @@ func TestSkipEndsTheImageEarlyAndKeepsIt(t *testing.T) {
 	assert.FileExists(t, res.Outputs[0])
 	assert.Equal(t, 1, srv.RequestCount("/sdapi/v1/skip"))
 }
+
+// A refiner checkpoint left in a disabled refiner card is never sent: the
+// WebUI would switch to it whatever the card says.
+func TestDisabledRefinerIsNotSentEvenWithACheckpoint(t *testing.T) {
+	srv, r := newFake(t, webuitest.Options{})
+	job := newJob(t, func(c *pipeline.PipelineConfig) {
+		c.Refiner = pipeline.RefinerConfig{Enabled: false, Checkpoint: refiner, SwitchAt: 0.8}
+	})
+	res, err := r.Run(context.Background(), job, nil)
+	require.NoError(t, err)
+	body := srv.Requests("/sdapi/v1/txt2img")[0]
+	assert.NotContains(t, body, "refiner_checkpoint")
+	assert.NotContains(t, body, "refiner_switch_at")
+	assert.NotContains(t, pngText(t, res.Outputs[0])["parameters"], "Refiner")
+}
+
+// The hires card's checkpoint goes to the WebUI, which runs the second pass
+// on it (its infotext says so).
+func TestHiresCheckpointIsSent(t *testing.T) {
+	srv, r := newFake(t, webuitest.Options{})
+	job := newJob(t, func(c *pipeline.PipelineConfig) {
+		c.Hires = pipeline.HiresConfig{Enabled: true, Upscaler: "Latent", Scale: 2, Denoise: 0.35, Checkpoint: sd15,
+			Sampler: "DPM++ 2M", Scheduler: "Karras"}
+	})
+	res, err := r.Run(context.Background(), job, nil)
+	require.NoError(t, err)
+	body := srv.Requests("/sdapi/v1/txt2img")[0]
+	assert.Contains(t, body["hr_checkpoint_name"], "v1-5-pruned-emaonly")
+	assert.Equal(t, "DPM++ 2M", body["hr_sampler_name"])
+	assert.Equal(t, "Karras", body["hr_scheduler"])
+	assert.Contains(t, pngText(t, res.Outputs[0])["parameters"], "Hires checkpoint: v1-5-pruned-emaonly")
+
+	// Without a hires checkpoint the base model runs the second pass: the
+	// field is left out.
+	srv2, r2 := newFake(t, webuitest.Options{})
+	_, err = r2.Run(context.Background(), newJob(t, func(c *pipeline.PipelineConfig) {
+		c.Hires = pipeline.HiresConfig{Enabled: true, Upscaler: "Latent", Scale: 2, Denoise: 0.35}
+	}), nil)
+	require.NoError(t, err)
+	assert.NotContains(t, srv2.Requests("/sdapi/v1/txt2img")[0], "hr_checkpoint_name")
+}

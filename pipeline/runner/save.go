@@ -29,12 +29,9 @@ func (j *job) save(st StageExecution, imgs []image) error {
 		if err != nil {
 			return fmt.Errorf("image %d: %w", i+1, err)
 		}
-		path, err := output.ResolvePath(j.spec.OutputDir, nil, j.file, output.TokenValues{
-			Time: j.spec.CreatedAt, Pack: j.spec.PackID, PromptIndex: j.spec.PromptIndex, Variant: j.spec.VariantIndex,
-			Batch: j.spec.BatchIndex, Seed: im.seed, Model: j.cfg.Txt2Img.Model, Stage: string(st.Stage), Index: i,
-			Prompt: j.cfg.Prompt.Positive, JobID: j.spec.JobID, Sampler: j.cfg.Txt2Img.Sampler, Steps: j.cfg.Txt2Img.Steps,
-			CFG: j.cfg.Txt2Img.CFGScale, Width: j.cfg.Txt2Img.Width, Height: j.cfg.Txt2Img.Height,
-		}, j.ext)
+		tokens := j.spec.Tokens()
+		tokens.Seed, tokens.Stage, tokens.Index = im.seed, string(st.Stage), i
+		path, err := output.ResolvePath(j.spec.OutputDir, nil, j.file, tokens, j.ext)
 		if err != nil {
 			return err
 		}
