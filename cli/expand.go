@@ -1,9 +1,15 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"iter"
 	"strings"
 
+	"stablenew/pipeline"
 	"stablenew/pipeline/random"
 )
 
@@ -15,7 +21,7 @@ func runExpand(env *Env, args []string) error {
 	fs := newFlags(env, "expand", "[--wildcards DIR] [--mode combinatorial|random] [--max N] [--seed N] --json -- TEMPLATE")
 	wildcards := fs.String("wildcards", "", "folder of wildcard .txt files for __name__ tokens")
 	mode := fs.String("mode", "combinatorial", "combinatorial (every prompt, leftmost group slowest) or random")
-	maxN := fs.Int("max", 0, "at most this many prompts (0: all in combinatorial mode; required in random mode)")
+	maxN := fs.Int("max", 0, fmt.Sprintf("at most this many prompts (0: all in combinatorial mode, when they are at most %d; required in random mode)", pipeline.HardMaxVariants))
 	seed := fs.Int64("seed", 0, "seed for random mode")
 	asJSON := fs.Bool("json", false, "print a JSON array of strings (the default prints one prompt per line)")
 	if err := parseFlags(fs, args); err != nil {
@@ -41,18 +47,66 @@ func runExpand(env *Env, args []string) error {
 		}
 		opts.Wildcards = w
 	}
-	prompts, err := random.Expand(fs.Arg(0), opts)
+	tmpl, err := random.ParseTemplate(fs.Arg(0))
 	if err != nil {
 		return inputError{err}
 	}
-	if prompts == nil {
-		prompts = []string{}
+	prompts := tmpl.Draws(opts)
+	if *mode == "combinatorial" {
+		if *maxN == 0 {
+			n, err := tmpl.Count(opts)
+			if err != nil {
+				return inputError{err}
+			}
+			if n > pipeline.HardMaxVariants {
+				return inputError{fmt.Errorf("the template makes %s prompts, more than %d at once; print the first ones with --max N, or draw some with --mode random --max N",
+					random.FormatCount(n), pipeline.HardMaxVariants)}
+			}
+		}
+		prompts = tmpl.All(opts)
 	}
-	if *asJSON {
-		return writeJSON(env.Stdout, prompts)
+	return printPrompts(env.Stdout, prompts, *asJSON)
+}
+
+// printPrompts writes prompts as they come, one per line or as a JSON array
+// of strings, so that any number of them takes constant memory. On an error
+// the output stops where it is (a JSON array stays open).
+func printPrompts(out io.Writer, prompts iter.Seq2[string, error], asJSON bool) error {
+	w := bufio.NewWriter(out)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // as writeJSON: prompts keep their <lora:…>
+	n := 0
+	for p, err := range prompts {
+		if err != nil {
+			w.Flush()
+			return inputError{err}
+		}
+		if _, err := w.Write(nil); err != nil {
+			return err // the reader went away
+		}
+		switch {
+		case !asJSON:
+			w.WriteString(strings.ReplaceAll(p, "\n", `\n`))
+			w.WriteByte('\n')
+		case n == 0:
+			w.WriteString("[\n  ")
+		default:
+			w.WriteString(",\n  ")
+		}
+		if asJSON {
+			buf.Reset()
+			enc.Encode(p) // a string always encodes
+			w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		}
+		n++
 	}
-	for _, p := range prompts {
-		fmt.Fprintln(env.Stdout, strings.ReplaceAll(p, "\n", `\n`))
+	if asJSON {
+		if n == 0 {
+			w.WriteString("[]\n")
+		} else {
+			w.WriteString("\n]\n")
+		}
 	}
-	return nil
+	return w.Flush()
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"stablenew/app"
+	"stablenew/pipeline"
 	"stablenew/pipeline/packs"
 	"stablenew/pipeline/random"
 )
@@ -385,12 +386,13 @@ func countRow(s string, wild random.Wildcards) rowCount {
 	if err != nil {
 		return rowCount{text: firstLine(err.Error()), importance: widget.DangerImportance}
 	}
-	text := fmt.Sprintf("%d variant(s)", n)
-	if n >= random.MaxCount {
-		text = fmt.Sprintf("%d+ variants", random.MaxCount)
-	}
+	text := fmt.Sprintf("%s variant(s)", random.FormatCount(n))
 	if strings.Contains(s, "[[") {
 		text += " × matrix"
+	}
+	if n > pipeline.HardMaxVariants {
+		return rowCount{text: fmt.Sprintf("%s variants: more than a plan may make (%d)", random.FormatCount(n), pipeline.HardMaxVariants),
+			importance: widget.DangerImportance}
 	}
 	return rowCount{text: text, importance: widget.LowImportance}
 }

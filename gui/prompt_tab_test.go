@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/stretchr/testify/assert"
 )
 
 func TestPromptTabEditsCountsAndSaves(t *testing.T) {
@@ -83,4 +84,14 @@ func TestPromptTabEditsCountsAndSaves(t *testing.T) {
 	if pt.current != "my_landscapes" || pt.packs.Selected != "my_landscapes" || pt.rows[0].positive.Text != "unsaved" {
 		t.Errorf("cancel lost the edits: %q %q %q", pt.current, pt.packs.Selected, pt.rows[0].positive.Text)
 	}
+}
+
+// TestCountRowOverTheCap: a row past the combination cap says so, with its
+// exact count, in the danger colour.
+func TestCountRowOverTheCap(t *testing.T) {
+	got := countRow(strings.Repeat("{a|b}", 40), nil)
+	assert.Equal(t, "1099511627776 variants: more than a plan may make (100000)", got.text)
+	assert.Equal(t, widget.DangerImportance, got.importance)
+	got = countRow(strings.Repeat("{", 70)+strings.Repeat("}", 70), nil)
+	assert.Contains(t, got.text, "nested more than 64 deep")
 }

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
+
+	"stablenew/pipeline"
 )
 
 // ParsePack parses a pack file's contents. path names the file in messages
@@ -73,59 +74,23 @@ func notPackType(path string) string {
 	return "a file without an extension is not a prompt pack"
 }
 
-var (
-	utf8BOM    = []byte{0xEF, 0xBB, 0xBF}
-	utf16LEBOM = []byte{0xFF, 0xFE}
-	utf16BEBOM = []byte{0xFE, 0xFF}
-)
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-// checkText rejects files that are too big, UTF-16, binary or not UTF-8.
+// checkText rejects files that are too big, UTF-16, binary, not UTF-8 or
+// holding control characters (pipeline.CheckText).
 func checkText(data []byte, path string) error {
 	if len(data) > MaxPackSize {
 		return errorf(path, 0, "split it into several packs",
 			"the file is %.1f MiB; a pack may be at most %d MiB", float64(len(data))/(1<<20), MaxPackSize>>20)
 	}
-	if bytes.HasPrefix(data, utf16LEBOM) || bytes.HasPrefix(data, utf16BEBOM) {
-		return errorf(path, 0, "save it as UTF-8 (in most editors: Save As, Encoding UTF-8)", "the file is UTF-16 text")
-	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return errorf(path, lineAt(data, i), "a pack must be a plain UTF-8 text file",
-			"contains a NUL byte, so this looks like a binary file")
-	}
-	if !utf8.Valid(data) {
-		return errorf(path, lineAt(data, firstInvalidUTF8(data)), "save the file as UTF-8 (in most editors: Save As, Encoding UTF-8)",
-			"the text is not valid UTF-8")
+	if te := pipeline.CheckText(data); te != nil {
+		return errorf(path, te.Line, te.Fix, "%s", te.Problem)
 	}
 	return nil
 }
 
-// lineAt returns the 1-based line of byte offset off, counting LF, CRLF and
-// lone CR as one line end each, as ParsePack does.
-func lineAt(data []byte, off int) int {
-	line := 1
-	for i := 0; i < off && i < len(data); i++ {
-		switch data[i] {
-		case '\n':
-			line++
-		case '\r':
-			if i+1 >= len(data) || data[i+1] != '\n' {
-				line++
-			}
-		}
-	}
-	return line
-}
-
-func firstInvalidUTF8(data []byte) int {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(data)
-}
+// lineAt returns the 1-based line of byte offset off, as ParsePack counts.
+func lineAt(data []byte, off int) int { return pipeline.LineAt(data, off) }
 
 // block collects the lines of one .txt block.
 type block struct {

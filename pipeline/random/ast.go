@@ -182,6 +182,13 @@ func (n *node) finish() *node {
 
 // distinctTexts returns the literal texts of opts, first occurrence kept.
 func distinctTexts(opts []option) []string {
+	if len(opts) > 16 {
+		texts := make([]string, len(opts))
+		for i, o := range opts {
+			texts[i] = o.n.text
+		}
+		return distinctStrings(texts)
+	}
 	out := make([]string, 0, len(opts))
 outer:
 	for _, o := range opts {

@@ -28,6 +28,9 @@ type gen struct {
 	combos    map[cacheKey][][]int
 	needEnum  bool // count: the arithmetic is not exact, enumerate instead
 	work      int
+	kept      int // bytes of materialised values (see keep)
+	visits    int // wildcards entered (see visit)
+	checked   map[string]bool
 	err       error
 }
 
@@ -67,7 +70,10 @@ func (g *gen) each(n *node, e *env, yield func(string) bool) bool {
 	case nodeWrap:
 		return g.each(n.wrapper, e, func(w string) bool {
 			pre, suf := splitWrapper(w)
-			return g.each(n.inner, e, func(s string) bool { return yield(pre + s + suf) })
+			return g.each(n.inner, e, func(s string) bool {
+				s = pre + s + suf
+				return !g.long(s, e) && yield(s)
+			})
 		})
 	}
 	return true
@@ -83,7 +89,10 @@ func (g *gen) eachSeq(n *node, e *env, yield func(string, []string) bool) bool {
 		vals := []string{n.parts[0].text}
 		return yield(vals[0], vals)
 	}
-	return g.product(n.parts, e, func(vals []string) bool { return yield(concat(vals), vals) })
+	return g.product(n.parts, e, func(vals []string) bool {
+		s := concat(vals)
+		return !g.long(s, e) && yield(s, vals)
+	})
 }
 
 // product walks the cartesian product of parts, leftmost slowest. Literal
@@ -162,45 +171,71 @@ func clampBounds(lo, hi, n int) (int, int) {
 	return lo, hi
 }
 
+// group is a variant's options as the generator sees them.
+type group struct {
+	opts   []option  // the written options (nil for {N$$__name__})
+	res    *resolved // the wildcard of {N$$__name__}: its lines are the options
+	lits   []string  // the distinct literal texts when every option is a literal, else nil
+	lo, hi int       // the clamped bounds
+	env    *env      // where the options expand (inside the wildcard for {N$$__name__})
+}
+
+// size is the number of options.
+func (gr *group) size() int {
+	if gr.res != nil {
+		return gr.res.size()
+	}
+	return len(gr.opts)
+}
+
+// options returns the options as nodes (a wildcard's lines are made nodes
+// on first use, so a huge plain wildcard costs nodes only when drawn from
+// with weights or cycled through).
+func (gr *group) options() []option {
+	if gr.res != nil {
+		return gr.res.options()
+	}
+	return gr.opts
+}
+
 // variantOptions returns the options of a variant (a wildcard's lines for
-// {N$$__name__}), the distinct literal texts when every option is a literal
-// (else nil), the clamped bounds, and the environment to expand the options
-// in (inside the wildcard, with its parameters, for {N$$__name__}).
-func (g *gen) variantOptions(n *node, e *env) (opts []option, lits []string, lo, hi int, oe *env, ok bool) {
-	opts, lits, oe = n.opts, n.lits, e
+// {N$$__name__}) with the clamped bounds and the environment to expand the
+// options in (inside the wildcard, with its parameters, for {N$$__name__}).
+func (g *gen) variantOptions(n *node, e *env) (group, bool) {
+	gr := group{opts: n.opts, lits: n.lits, env: e}
 	if n.isWildcardVariant() {
 		w := n.opts[0].n
 		res, name, ok := g.lookupWildcard(w, e)
 		if !ok {
-			return nil, nil, 0, 0, nil, false
+			return group{}, false
 		}
 		if !res.found {
 			lit := []string{"__" + name + "__"}
-			opts = []option{{weight: 1, n: (&node{kind: nodeLiteral, text: lit[0]}).finish()}}
-			lits = lit
+			gr.opts = []option{{weight: 1, n: (&node{kind: nodeLiteral, text: lit[0]}).finish()}}
+			gr.lits = lit
 		} else {
-			if oe, ok = g.enterWildcard(w, name, e); !ok {
-				return nil, nil, 0, 0, nil, false
+			if gr.env, ok = g.enterWildcard(w, name, e); !ok {
+				return group{}, false
 			}
-			opts, lits = res.opts, res.lits
+			gr.opts, gr.res, gr.lits = nil, res, res.lits
 		}
 	}
-	lo, hi = clampBounds(n.lo, n.hi, len(opts))
-	return opts, lits, lo, hi, oe, true
+	gr.lo, gr.hi = clampBounds(n.lo, n.hi, gr.size())
+	return gr, true
 }
 
 func (g *gen) eachVariant(n *node, e *env, yield func(string) bool) bool {
-	opts, lits, lo, hi, oe, ok := g.variantOptions(n, e)
+	gr, ok := g.variantOptions(n, e)
 	if !ok {
 		return false
 	}
-	if len(opts) == 0 {
+	if gr.size() == 0 {
 		return true
 	}
-	if lits != nil {
-		return eachLiteralPick(lits, lo, hi, n.sep, yield)
+	if gr.lits != nil {
+		return eachLiteralPick(gr.lits, gr.lo, gr.hi, n.sep, func(s string) bool { return !g.long(s, gr.env) && yield(s) })
 	}
-	list, ok := g.materialize(n, e, oe, opts, lo, hi)
+	list, ok := g.materialize(n, e, gr.env, gr.options(), gr.lo, gr.hi)
 	if !ok {
 		return false
 	}
@@ -357,7 +392,11 @@ func (g *gen) materialize(n *node, e, oe *env, opts []option, lo, hi int) ([]str
 					return true
 				}
 				seen[tk.String()] = struct{}{}
-				list = append(list, joinParts(parts, n.sep))
+				s := joinParts(parts, n.sep)
+				if g.long(s, oe) || !g.keep(s) {
+					return false
+				}
+				list = append(list, s)
 				if len(list) > MaxCount {
 					return g.fail(fmt.Errorf("the group %s makes more than %d values: %w", g.where(n), MaxCount, ErrTooMany))
 				}

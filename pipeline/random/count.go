@@ -17,8 +17,10 @@ import "errors"
 // ${v=!…}, the result depends on the draws: Count then enumerates the whole
 // template with the same seed as Template.All, stopping at MaxCount.
 //
-// Counts saturate: a result of MaxCount means "MaxCount or more". opts.Mode
-// and opts.Max are ignored.
+// Counts saturate: a result of MaxCount means "MaxCount or more" (when an
+// enumeration stopped there), and the arithmetic stops at 2^62; below that
+// a count above MaxCount is exact, so a refusal can name it (FormatCount).
+// opts.Mode and opts.Max are ignored.
 func (t *Template) Count(opts ExpandOptions) (int, error) {
 	if t.empty {
 		return 0, nil
@@ -47,19 +49,21 @@ func (t *Template) Count(opts ExpandOptions) (int, error) {
 	return n, nil
 }
 
+// satMul multiplies counts, saturating at countCap.
 func satMul(a, b int) int {
 	if a == 0 || b == 0 {
 		return 0
 	}
-	if a >= MaxCount || b >= MaxCount || a > MaxCount/b {
-		return MaxCount
+	if a >= countCap || b >= countCap || a > countCap/b {
+		return countCap
 	}
 	return a * b
 }
 
+// satAdd adds counts (each at most countCap), saturating at countCap.
 func satAdd(a, b int) int {
-	if a+b >= MaxCount {
-		return MaxCount
+	if b >= countCap-a {
+		return countCap
 	}
 	return a + b
 }
@@ -107,19 +111,19 @@ func (g *gen) count(n *node, e *env) int {
 		}
 		return c
 	case nodeVariant:
-		opts, lits, lo, hi, oe, ok := g.variantOptions(n, e)
-		if !ok || len(opts) == 0 {
+		gr, ok := g.variantOptions(n, e)
+		if !ok || gr.size() == 0 {
 			return 0
 		}
-		if lits != nil {
+		if gr.lits != nil {
 			c := 0
-			for k := lo; k <= hi; k++ {
-				c = satAdd(c, permCount(len(lits), k))
+			for k := gr.lo; k <= gr.hi; k++ {
+				c = satAdd(c, permCount(len(gr.lits), k))
 			}
 			return c
 		}
 		before := g.draws
-		list, ok := g.materialize(n, e, oe, opts, lo, hi)
+		list, ok := g.materialize(n, e, gr.env, gr.options(), gr.lo, gr.hi)
 		if !ok {
 			return 0
 		}
@@ -140,8 +144,12 @@ func (g *gen) count(n *node, e *env) int {
 			return 0
 		}
 		c := 0
-		for _, t := range res.tmpls {
-			c = satAdd(c, g.count(t.root, e))
+		for i := range res.size() {
+			if t := res.tmpl(i); t != nil {
+				c = satAdd(c, g.count(t.root, e))
+			} else {
+				c = satAdd(c, 1)
+			}
 		}
 		return c
 	case nodeVar:

@@ -179,7 +179,7 @@ func insertedSyntax(v string) string {
 type valueList struct {
 	name  string
 	count int
-	tmpls []*Template
+	lines *resolved
 	seed  uint64
 	res   *resolver
 	once  sync.Once
@@ -190,10 +190,12 @@ type valueList struct {
 func (l *valueList) get() ([]string, error) {
 	l.once.Do(func() {
 		g := newGen(l.res, true, l.seed)
-		for _, t := range l.tmpls {
-			g.eachSeq(t.root, tokenEnv(l.name), func(s string, _ []string) bool {
+		l.items = make([]string, 0, l.count)
+		for i := range l.lines.size() {
+			g.eachLine(l.lines, i, tokenEnv(l.name), func(s string) bool {
 				l.items = append(l.items, s)
-				return true
+				g.visits = 0
+				return g.keep(s)
 			})
 			if g.err != nil {
 				l.err = fmt.Errorf("__%s__: %w", l.name, g.err)
@@ -224,11 +226,15 @@ func (x *Expander) tokenValues(name string) (*valueList, error) {
 	if !res.found {
 		return nil, &WildcardNotFoundError{Name: name, LookedIn: describeSource(x.res.src)}
 	}
-	l := &valueList{name: name, tmpls: res.tmpls, seed: derive2(x.seed, hashString("__"+name+"__")), res: x.res}
+	l := &valueList{name: name, lines: res, seed: derive2(x.seed, hashString("__"+name+"__")), res: x.res}
 	g := newGen(x.res, true, l.seed)
 	e := tokenEnv(name)
-	for _, t := range res.tmpls {
-		l.count = satAdd(l.count, g.count(t.root, e))
+	for i := range res.size() {
+		if t := res.tmpl(i); t != nil {
+			l.count = satAdd(l.count, g.count(t.root, e))
+		} else {
+			l.count = satAdd(l.count, 1)
+		}
 		if g.err != nil {
 			return nil, fmt.Errorf("__%s__: %w", name, g.err)
 		}
@@ -236,12 +242,16 @@ func (x *Expander) tokenValues(name string) (*valueList, error) {
 	if g.needEnum {
 		g = newGen(x.res, true, l.seed)
 		l.count = 0
-		for _, t := range res.tmpls {
-			g.eachSeq(t.root, e, func(string, []string) bool { l.count++; return l.count < MaxCount })
+		for i := 0; i < res.size() && l.count < MaxCount; i++ {
+			g.eachLine(res, i, e, func(string) bool { l.count++; return l.count < MaxCount })
 		}
 		if g.err != nil {
 			return nil, fmt.Errorf("__%s__: %w", name, g.err)
 		}
+	}
+	if l.count >= MaxCount {
+		return nil, limitf(ErrTooMany, "__%s__ makes %s values, more than a token may (%d); switch randomizer.wildcards.mode to random or use fewer values",
+			name, FormatCount(l.count), MaxCount-1)
 	}
 	x.tokenLists[name] = l
 	return l, nil
@@ -259,7 +269,7 @@ func (x *Expander) checkToken(name string) error {
 	g := newGen(x.res, true, 0)
 	e := tokenEnv(name)
 	for _, t := range res.tmpls {
-		if !g.check(t.root, e) {
+		if t != nil && !g.check(t.root, e) {
 			return fmt.Errorf("__%s__: %w", name, g.err)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"stablenew/pipeline"
 )
 
 // SyntaxError is a template that cannot be parsed. Line and Column are
@@ -48,6 +50,13 @@ type parser struct {
 	orig string  // text as written
 	omap []int32 // expanded byte offset -> original byte offset; nil without tabs
 	pos  int
+	// depth is the nesting of the sequence being parsed (1 at the top);
+	// tooDeep is set once it passes the limit, so no caller retries.
+	depth   int
+	tooDeep error
+	// notWrap remembers where a %{ was found not to start a wrap, so that
+	// nested %{ are tried once each instead of in every combination.
+	notWrap map[int]bool
 	// hook, when set, is offered each plain top-level wildcard name; when it
 	// returns ok the wildcard is replaced by the returned literal text.
 	hook func(name string) (string, bool)
@@ -179,6 +188,15 @@ func specials(ctx ctxKind) string {
 // parseSeq parses a sequence of literals and elements until the context ends
 // it (or the text ends).
 func (p *parser) parseSeq(ctx ctxKind) (*node, error) {
+	if p.tooDeep != nil {
+		return nil, p.tooDeep
+	}
+	if p.depth > pipeline.MaxNesting {
+		p.tooDeep = p.errAt(p.pos, "groups and commands are nested more than %d deep here; flatten them", pipeline.MaxNesting)
+		return nil, p.tooDeep
+	}
+	p.depth++
+	defer func() { p.depth-- }()
 	seq := &node{kind: nodeSeq, pos: p.pos}
 	var lit strings.Builder
 	litStart := p.pos

@@ -82,11 +82,21 @@ func (p *parser) parseVariable() (ref *node, asg *assign, ok bool, err error) {
 // unchanged) when the text is not a wrap; the "%" is then literal.
 func (p *parser) parseWrap() (*node, bool, error) {
 	start := p.pos
+	if p.notWrap[start] {
+		return nil, false, nil
+	}
 	p.pos += 2
 	p.skipWS()
 	wrapper, err := p.parseSeq(ctxWrapper)
+	if p.tooDeep != nil {
+		return nil, false, p.tooDeep
+	}
 	if err != nil || !strings.HasPrefix(p.src[p.pos:], "$$") {
 		p.pos = start
+		if p.notWrap == nil {
+			p.notWrap = map[int]bool{}
+		}
+		p.notWrap[start] = true
 		return nil, false, nil
 	}
 	p.pos += 2

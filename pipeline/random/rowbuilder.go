@@ -489,7 +489,7 @@ func (b *rowBuilder) finish() error {
 		count, uncapped = n, n
 	}
 	if count >= MaxCount {
-		return rowError(row, "makes more than %d variants; lower randomizer.matrix.limit or switch some dimensions to random: %w", MaxCount-1, ErrTooMany)
+		return limitf(ErrTooMany, "row %d: makes %s variants, more than %d; lower randomizer.matrix.limit or switch some dimensions to random", row+1, FormatCount(count), MaxCount-1)
 	}
 	p.count, p.UncappedCount = count, uncapped
 	p.markers = b.markers

@@ -160,6 +160,12 @@ func rowError(row int, format string, args ...any) error {
 // template, so "#" starts a comment there as in sd-dynamic-prompts.
 func (x *Expander) PlanRow(rowIndex int, positive, negative string) (*RowPlan, error) {
 	p := &RowPlan{Row: rowIndex, rowKey: derive3(x.seed, uint64(x.rows), uint64(int64(rowIndex)))}
+	for i, t := range []string{positive, negative} {
+		if len(t) > pipeline.MaxPromptBytes {
+			return nil, limitf(ErrTooLong, "row %d: the %s prompt is %d bytes; a prompt may be at most %d, shorten it",
+				rowIndex+1, []string{"positive", "negative"}[i], len(t), pipeline.MaxPromptBytes)
+		}
+	}
 	if !x.cfg.Enabled {
 		for _, t := range []string{positive, negative} {
 			if bad := disabledSyntax(t); bad != "" {

@@ -45,7 +45,11 @@ func (g *gen) sampleParts(n *node, e *env, mode sampler, wantParts bool) (string
 			}
 			vals[i] = s
 		}
-		return concat(vals), vals, true
+		s := concat(vals)
+		if g.long(s, e) {
+			return "", nil, false
+		}
+		return s, vals, true
 	case nodeVariant:
 		if mode == samplerCyclical {
 			s, ok := g.cycleVariant(n, e)
@@ -83,7 +87,11 @@ func (g *gen) sampleParts(n *node, e *env, mode sampler, wantParts bool) (string
 			return "", nil, false
 		}
 		pre, suf := splitWrapper(w)
-		return pre + in + suf, nil, true
+		s := pre + in + suf
+		if g.long(s, e) {
+			return "", nil, false
+		}
+		return s, nil, true
 	}
 	return "", nil, true
 }
@@ -92,10 +100,11 @@ func (g *gen) sampleParts(n *node, e *env, mode sampler, wantParts bool) (string
 // options without replacement, weighted, and samples each. A group with a
 // single option ignores its count.
 func (g *gen) randomVariant(n *node, e *env) (string, bool) {
-	opts, _, lo, hi, e, ok := g.variantOptions(n, e)
+	gr, ok := g.variantOptions(n, e)
 	if !ok {
 		return "", false
 	}
+	opts, lo, hi, e := gr.options(), gr.lo, gr.hi, gr.env
 	g.draws++
 	switch len(opts) {
 	case 0:
@@ -119,7 +128,11 @@ func (g *gen) randomVariant(n *node, e *env) (string, bool) {
 		}
 		parts[i] = s
 	}
-	return joinParts(parts, n.sep), true
+	s := joinParts(parts, n.sep)
+	if g.long(s, e) {
+		return "", false
+	}
+	return s, true
 }
 
 // chooseWeighted picks k distinct option indices, each draw weighted by the
@@ -161,10 +174,11 @@ func (g *gen) cycleVariant(n *node, e *env) (string, bool) {
 	if !n.isWildcardVariant() {
 		key.e = nil
 	}
-	opts, _, lo, hi, e, ok := g.variantOptions(n, e)
+	gr, ok := g.variantOptions(n, e)
 	if !ok {
 		return "", false
 	}
+	opts, lo, hi, e := gr.options(), gr.lo, gr.hi, gr.env
 	g.draws++
 	combos, have := g.combos[key]
 	if !have {
@@ -195,7 +209,11 @@ func (g *gen) cycleVariant(n *node, e *env) (string, bool) {
 		}
 		parts[i] = s
 	}
-	return joinParts(parts, n.sep), true
+	s := joinParts(parts, n.sep)
+	if g.long(s, e) {
+		return "", false
+	}
+	return s, true
 }
 
 // sampleWildcard draws one line (uniformly, or the next one for a cyclical
@@ -208,21 +226,24 @@ func (g *gen) sampleWildcard(n *node, e *env, mode sampler) (string, bool) {
 	if !res.found {
 		return "__" + name + "__", true
 	}
-	if len(res.tmpls) == 0 {
+	if res.size() == 0 {
 		return "", true
 	}
 	g.draws++
 	var i int
 	if mode == samplerCyclical {
-		i = g.nextCycle(n, len(res.tmpls))
+		i = g.nextCycle(n, res.size())
 	} else {
-		i = g.rng.intN(len(res.tmpls))
+		i = g.rng.intN(res.size())
 	}
 	e, ok = g.enterWildcard(n, name, e)
 	if !ok {
 		return "", false
 	}
-	return g.sample(res.tmpls[i].root, e, mode)
+	if t := res.tmpl(i); t != nil {
+		return g.sample(t.root, e, mode)
+	}
+	return res.texts[i], true
 }
 
 // check resolves, in strict mode, every wildcard that a nonfinite subtree
@@ -254,18 +275,26 @@ func (g *gen) check(n *node, e *env) bool {
 			return true // depends on variables: checked when drawn
 		}
 		res, name, ok := g.lookupWildcard(n, e)
-		if !ok || !res.found {
+		if !ok || !res.found || g.checked[name] {
 			return ok
 		}
-		if _, loop := e.wildcardChain(name); loop {
+		if _, loop := e.wildcardDepth(name); loop {
 			return true // the generator reports loops with the full chain
+		}
+		if !g.visit() {
+			return false
 		}
 		e2 := e.with(name, bindWildcard, nil, "")
 		for _, t := range res.tmpls {
-			if !g.check(t.root, e2) {
+			if t != nil && !g.check(t.root, e2) {
 				return false
 			}
 		}
+		// What a plain name draws does not depend on where it is used.
+		if g.checked == nil {
+			g.checked = map[string]bool{}
+		}
+		g.checked[name] = true
 	case nodeVar:
 		if n.def != nil {
 			return g.check(n.def, e)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+
+	"stablenew/pipeline"
 )
 
 // The generation modes of ExpandOptions.Mode.
@@ -12,9 +14,11 @@ const (
 	ModeRandom        = "random"
 )
 
-// MaxCount is where counts saturate: Count returns MaxCount for a template
-// that makes MaxCount prompts or more. It is far above any plan StableNew
-// accepts (pipeline.HardMaxVariants), so a caller can refuse with it.
+// MaxCount is the most prompts an enumeration counts or a group
+// materialises. It is far above any plan StableNew accepts
+// (pipeline.HardMaxVariants), so a caller can refuse any count at or above
+// it. Count gives larger counts when its arithmetic is exact, and MaxCount
+// when only an enumeration could tell (see FormatCount).
 const MaxCount = 1 << 20
 
 // ErrTooMany reports an expansion too large to count or materialise.
@@ -36,9 +40,15 @@ type Template struct {
 // "50% off"); a "__" that does not form __name__ is literal; wildcard names
 // cannot hold whitespace ("a__b c__d" stays text); ${v=…} may also appear
 // inside {…} options.
+//
+// A template is at most pipeline.MaxPromptBytes long and nests {…} groups
+// and ${…} or %{…} commands at most pipeline.MaxNesting deep.
 func ParseTemplate(s string) (*Template, error) {
 	if s == "" {
 		return &Template{empty: true, root: (&node{kind: nodeSeq}).finish()}, nil
+	}
+	if len(s) > pipeline.MaxPromptBytes {
+		return nil, limitf(ErrTooLong, "the template is %d bytes; a prompt may be at most %d: shorten it", len(s), pipeline.MaxPromptBytes)
 	}
 	root, err := parseRoot(s, nil)
 	if err != nil {
@@ -126,6 +136,7 @@ func (t *Template) All(opts ExpandOptions) iter.Seq2[string, error] {
 		n := 0
 		stopped := false
 		g.eachSeq(t.root, nil, func(s string, _ []string) bool {
+			g.visits = 0
 			if !yield(s, nil) {
 				stopped = true
 				return false
@@ -141,23 +152,45 @@ func (t *Template) All(opts ExpandOptions) iter.Seq2[string, error] {
 
 // Random returns opts.Max prompts drawn at random (duplicates allowed).
 // Prompt i depends only on the seed and i, so a longer run extends a shorter
-// one. Cyclical {@…} groups advance once per use across the run.
+// one. Cyclical {@…} groups advance once per use across the run. It holds
+// every prompt in memory: for many, range over Draws instead.
 func (t *Template) Random(opts ExpandOptions) ([]string, error) {
 	if opts.Max <= 0 {
 		return nil, fmt.Errorf("random mode needs max > 0, the number of prompts to draw; got %d", opts.Max)
 	}
-	if t.empty {
-		return nil, nil
-	}
-	g := newGen(newResolver(opts.Wildcards), opts.Strict, 0)
-	out := make([]string, 0, opts.Max)
-	for i := 0; i < opts.Max; i++ {
-		g.rng = newRNG(derive2(uint64(opts.Seed), uint64(i)))
-		s, ok := g.sample(t.root, nil, samplerRandom)
-		if !ok {
-			return nil, g.err
+	out := make([]string, 0, min(opts.Max, 1<<16))
+	for s, err := range t.Draws(opts) {
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// Draws yields the prompts of Random one at a time, so any number of them
+// takes constant memory. An error is yielded once, last.
+func (t *Template) Draws(opts ExpandOptions) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		if opts.Max <= 0 {
+			yield("", fmt.Errorf("random mode needs max > 0, the number of prompts to draw; got %d", opts.Max))
+			return
+		}
+		if t.empty {
+			return
+		}
+		g := newGen(newResolver(opts.Wildcards), opts.Strict, 0)
+		for i := 0; i < opts.Max; i++ {
+			g.rng = newRNG(derive2(uint64(opts.Seed), uint64(i)))
+			g.visits = 0
+			s, ok := g.sample(t.root, nil, samplerRandom)
+			if !ok {
+				yield("", g.err)
+				return
+			}
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
 }

@@ -35,6 +35,19 @@ func (e *env) lookup(name string) (*env, bool) {
 	return nil, false
 }
 
+// wildcardDepth returns how many wildcards are being expanded and whether
+// name is among them, without allocating.
+func (e *env) wildcardDepth(name string) (int, bool) {
+	depth, found := 0, false
+	for ; e != nil; e = e.next {
+		if e.kind == bindWildcard {
+			depth++
+			found = found || e.name == name
+		}
+	}
+	return depth, found
+}
+
 // wildcardChain returns the wildcards being expanded, outermost first, and
 // whether name is among them.
 func (e *env) wildcardChain(name string) ([]string, bool) {

@@ -110,6 +110,12 @@ func (p *RowPlan) Variant(i int) (Variant, error) {
 	if p.neg.inline == nil {
 		v.Negative = p.neg.build(marks)
 	}
+	for k, s := range []string{v.Positive, v.Negative} {
+		if len(s) > pipeline.MaxPromptBytes {
+			return Variant{}, limitf(ErrTooLong, "row %d, variant %d: the %s prompt grows to %d bytes; a prompt may be at most %d, so shorten the values it is built from",
+				p.Row+1, i+1, []string{"positive", "negative"}[k], len(s), pipeline.MaxPromptBytes)
+		}
+	}
 	if p.check {
 		for _, s := range []string{v.Positive, v.Negative} {
 			if bad := leftover(s); bad != "" {
@@ -157,10 +163,14 @@ func (p *RowPlan) sampleToken(d *dim, i int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if len(res.tmpls) == 0 {
+	if res.size() == 0 {
 		return "", nil
 	}
-	t := res.tmpls[pick(h, len(res.tmpls))]
+	line := pick(h, res.size())
+	t := res.tmpl(line)
+	if t == nil {
+		return res.texts[line], nil
+	}
 	g := newGen(d.res, true, mix64(h))
 	g.cycleBase = i
 	s, ok := g.sample(t.root, tokenEnv(d.token), samplerRandom)
@@ -188,6 +198,7 @@ func (p *RowPlan) inlineItem(d *dim, j, i int) (inlineItem, error) {
 		in.items = make([]inlineItem, 0, in.count)
 		g.eachSeq(in.tmpl.root, nil, func(s string, vals []string) bool {
 			in.items = append(in.items, inlineItem{text: s, groups: pickGroups(vals, in.groups)})
+			g.visits = 0
 			return len(in.items) < in.count
 		})
 		if g.err != nil {

@@ -3,6 +3,8 @@ package random
 import (
 	"fmt"
 	"strings"
+
+	"stablenew/pipeline"
 )
 
 // lookupWildcard resolves the wildcard of node w in env e. It returns the
@@ -58,15 +60,20 @@ func (g *gen) nameVar(p namePart, e *env) (string, bool) {
 
 // enterWildcard pushes the wildcard guard and the parameters.
 func (g *gen) enterWildcard(w *node, name string, e *env) (*env, bool) {
-	if chain, loop := e.wildcardChain(name); loop {
+	depth, loop := e.wildcardDepth(name)
+	if loop {
+		chain, _ := e.wildcardChain(name)
 		for i := range chain {
 			chain[i] = "__" + chain[i] + "__"
 		}
 		return nil, g.fail(fmt.Errorf("wildcard __%s__ refers to itself (%s → __%s__); remove the loop",
 			name, strings.Join(chain, " → "), name))
 	}
-	if chain, _ := e.wildcardChain(""); len(chain) >= 64 {
-		return nil, g.fail(fmt.Errorf("wildcards nested more than 64 deep at __%s__; remove the loop", name))
+	if depth >= pipeline.MaxNesting {
+		return nil, g.fail(fmt.Errorf("wildcards nested more than %d deep at __%s__; use fewer wildcards inside wildcards", pipeline.MaxNesting, name))
+	}
+	if !g.visit() {
+		return nil, false
 	}
 	e = e.with(name, bindWildcard, nil, "")
 	for _, a := range w.params {
@@ -87,10 +94,18 @@ func (g *gen) eachWildcard(n *node, e *env, yield func(string) bool) bool {
 	if !ok {
 		return false
 	}
-	for _, t := range res.tmpls {
-		if !g.eachSeq(t.root, e, func(s string, _ []string) bool { return yield(s) }) {
+	for i := range res.size() {
+		if !g.eachLine(res, i, e, yield) {
 			return false
 		}
 	}
 	return true
+}
+
+// eachLine yields every expansion of line i of a wildcard, in env e.
+func (g *gen) eachLine(res *resolved, i int, e *env, yield func(string) bool) bool {
+	if t := res.tmpl(i); t != nil {
+		return g.eachSeq(t.root, e, func(s string, _ []string) bool { return yield(s) })
+	}
+	return yield(res.texts[i])
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"gopkg.in/yaml.v3"
+
+	"stablenew/pipeline"
 )
 
 // DirWildcards is a wildcard folder: each .txt file is a wildcard named by
@@ -116,7 +118,9 @@ func (d *DirWildcards) Names() []string {
 
 // Lookup returns the values of name: the lines of its .txt file (stripped;
 // blank lines and lines starting with # skipped) followed by any values a
-// YAML or JSON tree gives the same name.
+// YAML or JSON tree gives the same name. A file that is not UTF-8 text of
+// prompts, or that gives no value at all, is an error naming the file (and
+// the line).
 func (d *DirWildcards) Lookup(name string) ([]string, bool, error) {
 	files, inFiles := d.files[name]
 	tree, inTree := d.trees[name]
@@ -137,19 +141,47 @@ func (d *DirWildcards) Lookup(name string) ([]string, bool, error) {
 		out = append(out, lines...)
 	}
 	out = append(out, tree...)
+	if len(out) == 0 {
+		return nil, false, &EmptyWildcardError{Name: name, File: d.filePath(files[0])}
+	}
 	d.cache[name] = out
 	return out, true, nil
 }
 
-// readWildcardFile reads the values of one .txt wildcard file.
+// EmptyWildcardError is a wildcard file that exists but gives no value.
+type EmptyWildcardError struct {
+	Name string // the wildcard name, without the underscores
+	File string // the file, as shown to the user
+}
+
+// Error names the file and says what to put in it.
+func (e *EmptyWildcardError) Error() string {
+	return fmt.Sprintf("wildcard __%s__: %s is empty (blank lines and # comments are not values); add one value per line or delete the file",
+		e.Name, e.File)
+}
+
+// readWildcardFile reads the values of one .txt wildcard file: UTF-8 text
+// without control characters, each line at most pipeline.MaxPromptBytes
+// long. It takes linear time, however many lines the file has.
 func (d *DirWildcards) readWildcardFile(p string) ([]string, error) {
-	data, err := fs.ReadFile(d.fsys, p)
+	data, err := pipeline.ReadRegularFS(d.fsys, p)
 	if err != nil {
 		return nil, fmt.Errorf("reading wildcard file %s: %w", d.filePath(p), err)
 	}
+	if te := pipeline.CheckText(data); te != nil {
+		return nil, fmt.Errorf("wildcard file %s: %w", d.filePath(p), te)
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	var out []string
-	for _, line := range strings.Split(string(data), "\n") {
+	text := string(data)
+	out := make([]string, 0, strings.Count(text, "\n")+1)
+	lineNo := 0
+	for len(text) > 0 {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		lineNo++
+		if len(line) > pipeline.MaxPromptBytes {
+			return nil, fmt.Errorf("wildcard file %s: line %d is %d bytes; a value may be at most %d, split it", d.filePath(p), lineNo, len(line), pipeline.MaxPromptBytes)
+		}
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -162,7 +194,7 @@ func (d *DirWildcards) readWildcardFile(p string) ([]string, error) {
 // loadTree reads a YAML or JSON wildcard tree.
 func (d *DirWildcards) loadTree(rel, ext string) error {
 	p := d.filePath(rel)
-	data, err := fs.ReadFile(d.fsys, rel)
+	data, err := pipeline.ReadRegularFS(d.fsys, rel)
 	if err != nil {
 		return fmt.Errorf("reading wildcard file %s: %w", p, err)
 	}

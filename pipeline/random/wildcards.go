@@ -1,7 +1,9 @@
 package random
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -128,14 +130,56 @@ func (e *WildcardNotFoundError) Error() string {
 }
 
 // resolved is one wildcard name resolved against a source: its values
-// de-duplicated and sorted by raw line, each parsed as a template.
+// de-duplicated and sorted by raw line, each parsed as a template. A line
+// that is plain text is kept as its text alone, so a wildcard file of a
+// million plain lines costs little more than its text.
 type resolved struct {
 	name  string
 	found bool
-	lines []string
+	// texts holds each line's text: the literal a plain line stands for,
+	// or the raw line when tmpls holds its template.
+	texts []string
+	// tmpls holds the template of each line that is not plain text (nil
+	// entries for plain lines); nil when every line is plain.
 	tmpls []*Template
-	opts  []option // line roots as variant options (weight 1)
-	lits  []string // the lines when every line is a plain literal, else nil
+	lits  []string // the distinct texts when every line is plain, else nil
+
+	optsOnce sync.Once
+	opts     []option // line roots as variant options (weight 1), built on first use
+}
+
+// size is the number of lines.
+func (r *resolved) size() int { return len(r.texts) }
+
+// tmpl returns the template of line i, or nil when the line is plain text.
+func (r *resolved) tmpl(i int) *Template {
+	if r.tmpls == nil {
+		return nil
+	}
+	return r.tmpls[i]
+}
+
+// root returns line i as a node (a fresh literal node for a plain line).
+func (r *resolved) root(i int) *node {
+	if t := r.tmpl(i); t != nil {
+		return t.root
+	}
+	return (&node{kind: nodeLiteral, text: r.texts[i]}).finish()
+}
+
+// options returns the lines as the options of a {N$$__name__} group.
+func (r *resolved) options() []option {
+	r.optsOnce.Do(func() {
+		r.opts = make([]option, len(r.texts))
+		for i := range r.texts {
+			n := r.root(i)
+			if t := r.tmpl(i); t != nil {
+				n = collapse(t.root)
+			}
+			r.opts[i] = option{weight: 1, n: n}
+		}
+	})
+	return r.opts
 }
 
 // resolver resolves wildcard names against a source and caches the result.
@@ -193,30 +237,70 @@ func (r *resolver) load(name string) (*resolved, error) {
 		return res, nil
 	}
 	res.found = true
-	if !r.keepOrder[name] {
+	sorted := !r.keepOrder[name]
+	if sorted {
 		values = sortedUnique(values)
 	}
-	allLit := true
+	res.texts = make([]string, 0, len(values))
+	allLit, allRaw := true, true
 	for _, v := range values {
 		if v == "" { // an empty template makes no prompt
+			continue
+		}
+		if plainText(v) {
+			res.texts = append(res.texts, v)
+			if res.tmpls != nil {
+				res.tmpls = append(res.tmpls, nil)
+			}
 			continue
 		}
 		t, err := ParseTemplate(v)
 		if err != nil {
 			return nil, fmt.Errorf("wildcard __%s__, value %q: %w", name, v, err)
 		}
-		res.lines = append(res.lines, v)
-		res.tmpls = append(res.tmpls, t)
-		o := collapse(t.root)
-		if o.kind != nodeLiteral {
-			allLit = false
+		if o := collapse(t.root); o.kind == nodeLiteral {
+			res.texts = append(res.texts, o.text)
+			allRaw = allRaw && o.text == v
+			if res.tmpls != nil {
+				res.tmpls = append(res.tmpls, nil)
+			}
+			continue
 		}
-		res.opts = append(res.opts, option{weight: 1, n: o})
+		allLit = false
+		if res.tmpls == nil {
+			res.tmpls = make([]*Template, len(res.texts), cap(res.texts))
+		}
+		res.texts = append(res.texts, v)
+		res.tmpls = append(res.tmpls, t)
 	}
-	if allLit {
-		res.lits = distinctTexts(res.opts)
+	switch {
+	case !allLit:
+	case sorted && allRaw: // sortedUnique left them distinct
+		res.lits = res.texts
+	default:
+		res.lits = distinctStrings(res.texts)
 	}
 	return res, nil
+}
+
+// plainText reports whether a wildcard line holds no template syntax, so
+// that it stands for itself: ParseTemplate would return it as one literal.
+func plainText(s string) bool {
+	return !strings.ContainsAny(s, "{#$%_\t")
+}
+
+// distinctStrings returns ss without repeats, first occurrence kept, in
+// linear time.
+func distinctStrings(ss []string) []string {
+	seen := make(map[string]struct{}, len(ss))
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if _, dup := seen[s]; !dup {
+			seen[s] = struct{}{}
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // lookupPattern returns the values of every name matching pattern (exact
@@ -230,6 +314,10 @@ func lookupPattern(src Wildcards, pattern string) ([]string, error) {
 	for _, n := range src.Names() {
 		if fnmatch(n, pattern) {
 			v, _, err := src.Lookup(n)
+			var empty *EmptyWildcardError
+			if errors.As(err, &empty) {
+				continue // a glob takes the files that have values
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -243,7 +331,7 @@ func lookupPattern(src Wildcards, pattern string) ([]string, error) {
 // default string order).
 func sortedUnique(values []string) []string {
 	out := append([]string(nil), values...)
-	sort.Strings(out)
+	slices.Sort(out)
 	w := 0
 	for i, v := range out {
 		if i == 0 || v != out[w-1] {
