@@ -47,6 +47,8 @@ func typedString(v typedView) string {
 // parsed, Format→Parse gives back the same values and Format is stable.
 func FuzzParseInfotext(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.txt"))
+	more, _ := filepath.Glob(filepath.Join("testdata", "reproduce", "*.txt"))
+	files = append(files, more...)
 	for _, file := range files {
 		if b, err := os.ReadFile(file); err == nil {
 			f.Add(string(b))
