@@ -200,10 +200,16 @@ func (d *dropHandler) apply(path string, p *infotext.Parameters) {
 	for _, na := range m.NotApplied {
 		notApplied = append(notApplied, oneLine(na, 100))
 	}
+	// What reading the file had to tolerate (damage, garbled text) comes
+	// first: it says what the rest was read from.
+	notes := make([]string, 0, len(p.Warnings)+len(m.Notes))
+	for _, w := range p.Warnings {
+		notes = append(notes, "Warning: "+w)
+	}
 	l := &stageLoad{
 		title:      "Settings from " + filepath.Base(path),
 		notApplied: notApplied,
-		notes:      m.Notes,
+		notes:      append(notes, m.Notes...),
 		buttons: func(hide func()) []fyne.CanvasObject {
 			copyPrompt := &widget.Button{Text: "Copy prompt", Icon: theme.ContentCopyIcon(), OnTapped: func() {
 				d.h.mw.App.Clipboard().SetContent(p.Prompt)

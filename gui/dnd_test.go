@@ -196,3 +196,30 @@ func TestDropOfSeveralImagesOrAFolderOpensReprocess(t *testing.T) {
 		t.Error("the dialog alone must not change the draft")
 	}
 }
+
+// A PNG cut short in its image data still loads its settings, and the
+// dialog says what was damaged and that the rest was read.
+func TestDropOfATruncatedPNGWarns(t *testing.T) {
+	ph := newPanelHarness(t, harnessOptions{})
+	path := infotextPNG(t, t.TempDir(), droppedParams)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := bytes.Index(data, []byte("IDAT")) + 6
+	if err := os.WriteFile(path, data[:cut], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := ph.h.drops
+	d.onDropped(fyne.NewPos(5, 5), []fyne.URI{storage.NewFileURI(path)})
+	ph.waitFor("the parameters", func() bool { return d.loaded != nil })
+	if got := ph.mw.State.Config().Txt2Img.Steps; got != 28 {
+		t.Errorf("steps = %d, want the image's 28", got)
+	}
+	text := dialogText(t, ph.mw)
+	for _, want := range []string{"Warning: the file is damaged", "IDAT chunk", "the parameters were read from the chunks before the damage"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the dialog lacks %q:\n%s", want, text)
+		}
+	}
+}
