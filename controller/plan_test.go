@@ -311,3 +311,22 @@ func TestPlanReprocessWithoutAnyPrompt(t *testing.T) {
 	require.Len(t, up.Jobs, 1)
 	assert.Empty(t, up.Notes, "no prompt is needed, so none is taken from the card")
 }
+
+// JobsFor gives the plan's jobs as another button submits them: only the
+// source differs (reprocess jobs keep theirs), and the plan is unchanged.
+func TestPlanJobsFor(t *testing.T) {
+	pc := newController(t)
+	pack(t, pc, "p", "a cat\n\na dog\n", "")
+	p := plan(t, pc, RunRequest{Packs: []string{"p"}, Source: pipeline.SourceAddToQueue})
+	assert.Equal(t, p.Jobs, p.JobsFor(pipeline.SourceAddToQueue))
+	now := p.JobsFor(pipeline.SourceRunNow)
+	require.Len(t, now, 2)
+	for i, j := range now {
+		assert.Equal(t, pipeline.SourceRunNow, j.Source)
+		assert.Equal(t, pipeline.SourceAddToQueue, p.Jobs[i].Source, "the plan is not changed")
+		j.Source = p.Jobs[i].Source
+		assert.Equal(t, p.Jobs[i], j, "nothing else differs")
+	}
+	re := &Plan{Jobs: []pipeline.JobSpec{{JobID: "r", Source: pipeline.SourceReprocess}}}
+	assert.Equal(t, pipeline.SourceReprocess, re.JobsFor(pipeline.SourceRunNow)[0].Source)
+}

@@ -73,6 +73,8 @@ func TestParsePatchStrictScalars(t *testing.T) {
 		{"txt2img:\n  steps: 20.5\n", "must be a whole number"},
 		{"txt2img:\n  steps: \"20\"\n", "must be a whole number"},
 		{"txt2img:\n  enabled: yes\n", "must be true or false"},
+		{"txt2img:\n  enabled: \"false\"\n", `must be true or false, got "false"`},
+		{"hires:\n  enabled: 'True'\n", `must be true or false, got "True"`},
 		{"txt2img:\n  seed: 99999999999999999999\n", "line 2: txt2img.seed: number 99999999999999999999 is too large"},
 		{"txt2img:\n  cfg_scale: 1e999\n", "line 2: txt2img.cfg_scale: number 1e999 is too large"},
 		{"txt2img:\n  cfg_scale: NaN\n", `line 2: txt2img.cfg_scale: must be a finite number, got "NaN"`},

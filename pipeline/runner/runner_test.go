@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	goimage "image"
 	"log/slog"
 	"os"
@@ -96,6 +97,8 @@ func TestTxt2ImgOnlyWritesImagesWithMetadataAndManifest(t *testing.T) {
 		assert.Equal(t, int64(1234), chunk.SeedRequested)
 		assert.Equal(t, res.ActualSeeds[i], chunk.SeedActual)
 		assert.Equal(t, job.ConfigHash(), chunk.ConfigHash)
+		assert.Equal(t, fmt.Sprintf("txt2img_p2_v0_b0_%d_%d.png", i, res.ActualSeeds[i]), filepath.Base(p),
+			"{index} and {seed} are the image's own")
 	}
 	reqs := srv.Requests("/sdapi/v1/txt2img")
 	require.Len(t, reqs, 1)
@@ -215,6 +218,30 @@ func TestImg2ImgFromInputImageAndADetailerOnlyPass(t *testing.T) {
 	args := body["alwayson_scripts"].(map[string]any)["ADetailer"].(map[string]any)["args"].([]any)
 	assert.Equal(t, true, args[1], "an ADetailer-only pass skips the img2img itself")
 	assert.Equal(t, 0, srv.RequestCount("/sdapi/v1/txt2img"))
+}
+
+// img2img sends the prompts, its own denoise and, when its card sets them,
+// its own sampler, steps and CFG over txt2img's.
+func TestImg2ImgSendsItsCardsSettings(t *testing.T) {
+	srv, r := newFake(t, webuitest.Options{})
+	job := newJob(t, func(c *pipeline.PipelineConfig) {
+		c.Img2Img.Enabled = true
+		c.Img2Img.Denoise = 0.3
+		c.Img2Img.Sampler, c.Img2Img.Steps, c.Img2Img.CFGScale = "DPM++ 2M", 6, 4.5
+	})
+	_, err := r.Run(context.Background(), job, nil)
+	require.NoError(t, err)
+	t2i := srv.Requests("/sdapi/v1/txt2img")[0]
+	i2i := srv.Requests("/sdapi/v1/img2img")[0]
+	for _, body := range []map[string]any{t2i, i2i} {
+		assert.Equal(t, "a lighthouse at dusk", body["prompt"])
+		assert.Equal(t, "blurry", body["negative_prompt"])
+	}
+	assert.Equal(t, "Euler a", t2i["sampler_name"])
+	assert.Equal(t, "DPM++ 2M", i2i["sampler_name"])
+	assert.EqualValues(t, 6, i2i["steps"])
+	assert.EqualValues(t, 4.5, i2i["cfg_scale"])
+	assert.EqualValues(t, 0.3, i2i["denoising_strength"])
 }
 
 func TestModelSwitchesOnlyWhenDifferent(t *testing.T) {
@@ -427,4 +454,22 @@ func TestHiresCheckpointIsSent(t *testing.T) {
 	}), nil)
 	require.NoError(t, err)
 	assert.NotContains(t, srv2.Requests("/sdapi/v1/txt2img")[0], "hr_checkpoint_name")
+}
+
+// Upscaling to a target size sends it (resize mode 1) instead of the
+// factor, and the image comes out at that size.
+func TestUpscaleToATargetSize(t *testing.T) {
+	srv, r := newFake(t, webuitest.Options{})
+	job := newJob(t, func(c *pipeline.PipelineConfig) {
+		c.Upscale.Enabled, c.Upscale.Factor = true, 2
+		c.Upscale.TargetWidth, c.Upscale.TargetHeight = 96, 160
+	})
+	res, err := r.Run(context.Background(), job, nil)
+	require.NoError(t, err)
+	body := srv.Requests("/sdapi/v1/extra-single-image")[0]
+	assert.EqualValues(t, 1, body["resize_mode"])
+	assert.EqualValues(t, 96, body["upscaling_resize_w"])
+	assert.EqualValues(t, 160, body["upscaling_resize_h"])
+	w, h := imageSize(t, res.Outputs[len(res.Outputs)-1])
+	assert.Equal(t, [2]int{96, 160}, [2]int{w, h})
 }
