@@ -16,6 +16,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envInitProbe) == "1" {
 		os.Exit(0)
 	}
+	if args := os.Getenv(envCLIArgs); args != "" {
+		os.Exit(runCLI(strings.Split(args, "\x1f")))
+	}
 	os.Exit(m.Run())
 }
 

@@ -27,7 +27,8 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 // Env is what a command runs with: its output streams and an interrupt
-// channel (closed or sent to on Ctrl-C).
+// channel (closed on Ctrl-C, SIGTERM or SIGHUP for the commands of
+// HandlesInterrupt).
 type Env struct {
 	Stdout, Stderr io.Writer
 	Interrupt      <-chan struct{}
@@ -42,6 +43,32 @@ var commands = map[string]command{}
 
 func register(name, summary string, run func(env *Env, args []string) error) {
 	commands[name] = command{summary: summary, run: run}
+}
+
+// HandlesInterrupt reports whether the command of args stops cleanly on
+// Env.Interrupt: the commands that render (run, reprocess --now, queue run)
+// put the running job back in the queue first. The caller lets every other
+// command end on the signal itself.
+func HandlesInterrupt(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	switch args[0] {
+	case "run":
+		return true
+	case "queue":
+		return len(args) > 1 && args[1] == "run"
+	case "reprocess":
+		for _, a := range args[1:] {
+			if a == "--" {
+				break
+			}
+			if a == "--now" || a == "-now" || a == "--now=true" || a == "-now=true" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Main runs the subcommand named by args[0] and returns the exit code.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -53,6 +54,10 @@ func runPNGInfo(env *Env, args []string) error {
 	// folder without readable parameters is only listed (inFolder), unless
 	// no image at all has parameters.
 	failed, withParams := 0, 0
+	// unreadable counts the named files and folders that are not images at
+	// all (missing, a pipe, damaged, no images in a folder): input errors,
+	// which exit 2 where a mere lack of parameters exits 1.
+	unreadable := 0
 	var inFolder []string
 	// A folder stands for its images, in name order; one without any is an
 	// error in its place.
@@ -80,6 +85,7 @@ func runPNGInfo(env *Env, args []string) error {
 		if in.err != nil {
 			results = append(results, pngInfoResult{File: path, Error: in.err.Error(), Parameters: map[string]any{}})
 			failed++
+			unreadable++
 			continue
 		}
 		r := pngInfoResult{File: path, Parameters: map[string]any{}}
@@ -91,6 +97,9 @@ func runPNGInfo(env *Env, args []string) error {
 		case err != nil:
 			r.Error = err.Error()
 			failed++
+			if !errors.Is(err, infotext.ErrNoParameters) {
+				unreadable++
+			}
 		default:
 			withParams++
 			r.Source, r.md = md.Source, md
@@ -156,7 +165,11 @@ func runPNGInfo(env *Env, args []string) error {
 			len(inFolder), len(results), strings.Join(inFolder, ", "))
 	}
 	if failed > 0 || (withParams == 0 && len(inFolder) > 0) {
-		return fmt.Errorf("%d of %d files could not be read: %s", failed+len(inFolder), len(results), strings.Join(failedFiles(results), ", "))
+		err := fmt.Errorf("%d of %d files could not be read: %s", failed+len(inFolder), len(results), strings.Join(failedFiles(results), ", "))
+		if unreadable > 0 {
+			return inputError{err}
+		}
+		return err
 	}
 	return nil
 }

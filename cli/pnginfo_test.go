@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -53,7 +54,7 @@ func TestPNGInfo(t *testing.T) {
 	}
 
 	code, out, errOut = run(t, "pnginfo", "--json", good, plain, text)
-	assert.Equal(t, ExitFailed, code, "a file without parameters fails the command")
+	assert.Equal(t, ExitUsage, code, "a file that is not an image is an input error")
 	assert.Contains(t, errOut, "2 of 3 files could not be read")
 	var got []pngInfoResult
 	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
@@ -119,7 +120,7 @@ func TestPNGInfoOfAFolder(t *testing.T) {
 	empty := t.TempDir()
 
 	code, out, errOut := run(t, "pnginfo", "--json", dir, empty)
-	assert.Equal(t, ExitFailed, code)
+	assert.Equal(t, ExitUsage, code, "a folder without images is an input error")
 	assert.Contains(t, errOut, "1 of 3 files could not be read")
 	var got []pngInfoResult
 	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
@@ -166,4 +167,42 @@ func TestPNGInfoFolderWithImagesWithoutParameters(t *testing.T) {
 	// A named file without parameters still fails the command.
 	code, _, _ = run(t, "pnginfo", filepath.Join(dir, "a.png"), plain)
 	assert.Equal(t, ExitFailed, code)
+}
+
+// Files that are not images at all are input errors (exit 2), where an
+// image without parameters fails the command (exit 1); a named pipe with an
+// image's name is refused at once instead of blocking.
+func TestPNGInfoExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 4, 4))))
+	plain := filepath.Join(dir, "plain.png")
+	require.NoError(t, os.WriteFile(plain, buf.Bytes(), 0o644))
+	corrupt := filepath.Join(dir, "corrupt.png")
+	require.NoError(t, os.WriteFile(corrupt, append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0xff}, 64)...), 0o644))
+	notImage := filepath.Join(dir, "x.png")
+	require.NoError(t, os.WriteFile(notImage, []byte("hello"), 0o644))
+
+	code, _, errOut := run(t, "pnginfo", plain)
+	assert.Equal(t, ExitFailed, code, errOut)
+	for _, f := range []string{corrupt, notImage, filepath.Join(dir, "missing.png")} {
+		code, _, errOut := run(t, "pnginfo", f)
+		assert.Equal(t, ExitUsage, code, f+": "+errOut)
+	}
+	fifo := filepath.Join(dir, "pipe.png")
+	if err := mkfifo(fifo); err != nil {
+		t.Skip("no named pipes:", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		code, out, _ := run(t, "pnginfo", fifo)
+		assert.Equal(t, ExitUsage, code)
+		assert.Contains(t, out, fifo+" is a named pipe (FIFO), not a regular file")
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("pnginfo blocked on a named pipe")
+	}
 }

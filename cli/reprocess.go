@@ -90,10 +90,11 @@ func runReprocess(env *Env, args []string) error {
 	return skippedError(plan.Skipped)
 }
 
-// skippedError reports inputs that were left out (exit 1), or nil.
+// skippedError reports inputs that were left out, an input error (exit 2),
+// or nil.
 func skippedError(skipped []controller.InputError) error {
 	if len(skipped) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%d of the inputs were skipped (see above); the others were processed", len(skipped))
+	return inputError{fmt.Errorf("%d of the inputs were skipped (see above); the others were processed", len(skipped))}
 }

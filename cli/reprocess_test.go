@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,7 +16,7 @@ import (
 )
 
 // reprocess queues one job per image of a folder with the chosen stages,
-// skips what is not an image with its reason (exit 1, the rest queued),
+// skips what is not an image with its reason (exit 2, the rest queued),
 // and --now renders them.
 func TestReprocess(t *testing.T) {
 	data := t.TempDir()
@@ -28,7 +29,7 @@ func TestReprocess(t *testing.T) {
 	require.NoError(t, os.WriteFile(over, []byte("upscale: {factor: 3}\n"), 0o644))
 
 	code, out, errOut := run(t, "reprocess", "--data-dir", data, "--stages", "adetailer,upscale", "--override", over, pics, notes)
-	assert.Equal(t, ExitFailed, code, "a skipped input fails the command, after the others are queued")
+	assert.Equal(t, ExitUsage, code, "a skipped input is an input error, after the others are queued")
 	assert.Contains(t, out, "Added 2 reprocess jobs to the queue.")
 	assert.Contains(t, errOut, "skipped: "+notes+": not a .png, .jpg or .webp image")
 
@@ -86,5 +87,31 @@ func TestReprocessUsageErrors(t *testing.T) {
 		code, _, errOut := run(t, tc.args...)
 		assert.Equal(t, ExitUsage, code, strings.Join(tc.args, " "))
 		assert.Contains(t, errOut, tc.want, strings.Join(tc.args, " "))
+	}
+}
+
+// A named pipe with an image's name, given or in a folder, is skipped with
+// its reason (exit 2) instead of blocking the planner or a worker.
+func TestReprocessSkipsNamedPipes(t *testing.T) {
+	data := t.TempDir()
+	pics := t.TempDir()
+	writeParamsPNG(t, filepath.Join(pics, "a.png"), "a cat\nSteps: 20, Seed: 1, Size: 64x64")
+	given := filepath.Join(t.TempDir(), "given.png")
+	if err := mkfifo(given); err != nil {
+		t.Skip("no named pipes:", err)
+	}
+	require.NoError(t, mkfifo(filepath.Join(pics, "b.png")))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		code, out, errOut := run(t, "reprocess", "--data-dir", data, "--stages", "upscale", "--now", "--demo", pics, given)
+		assert.Equal(t, ExitUsage, code, errOut)
+		assert.Contains(t, out, "1 completed, 0 failed", "only a.png: the pipe in the folder is no image")
+		assert.Contains(t, errOut, "skipped: "+given+": "+given+" is a named pipe (FIFO), not a regular file")
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("reprocess blocked on a named pipe")
 	}
 }

@@ -256,6 +256,10 @@ func expandInputs(inputs []string) ([]string, []InputError) {
 			continue
 		}
 		if !st.IsDir() {
+			if !st.Mode().IsRegular() {
+				skipped = append(skipped, InputError{Path: in, Err: &pipeline.NotRegularError{Path: in, Mode: st.Mode()}})
+				continue
+			}
 			if !imageExts[strings.ToLower(filepath.Ext(in))] {
 				skipped = append(skipped, InputError{Path: in, Err: errors.New("not a .png, .jpg or .webp image")})
 				continue
@@ -275,6 +279,20 @@ func expandInputs(inputs []string) ([]string, []InputError) {
 	return files, skipped
 }
 
+// isRegular reports whether a folder entry is a regular file, or a
+// symbolic link to one: a named pipe or a device with an image's name is
+// not an image.
+func isRegular(p string, e os.DirEntry) bool {
+	if e.Type().IsRegular() {
+		return true
+	}
+	if e.Type()&os.ModeSymlink == 0 {
+		return false
+	}
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
 // ErrNoImages: a folder holds no .png, .jpg or .webp file.
 var ErrNoImages = errors.New("the folder holds no .png, .jpg or .webp image")
 
@@ -287,8 +305,9 @@ func ImagesIn(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if !e.IsDir() && imageExts[strings.ToLower(filepath.Ext(e.Name()))] {
-			out = append(out, filepath.Join(dir, e.Name()))
+		p := filepath.Join(dir, e.Name())
+		if imageExts[strings.ToLower(filepath.Ext(e.Name()))] && isRegular(p, e) {
+			out = append(out, p)
 		}
 	}
 	if len(out) == 0 {

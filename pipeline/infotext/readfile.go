@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"stablenew/pipeline"
 	"stablenew/pipeline/output"
 )
 
@@ -53,8 +54,11 @@ const jpegHeadSize = 256 << 10
 // the damage. Errors name the file and wrap ErrNotImage, ErrNoParameters or
 // the pipeline/output errors for damaged files (output.ErrTruncatedPNG,
 // output.ErrUndecodableComment, …).
+//
+// Only a regular file is opened: a named pipe or a device is refused
+// (pipeline.NotRegularError) instead of blocking.
 func ReadFile(path string) (*Metadata, error) {
-	f, err := os.Open(path)
+	f, err := pipeline.OpenRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("infotext: %w", err)
 	}
@@ -76,13 +80,13 @@ func ReadFile(path string) (*Metadata, error) {
 		md, err = readEXIF(head, "jpeg")
 		if err != nil && n == jpegHeadSize { // segments before EXIF were large: read it all
 			var all []byte
-			if all, err = os.ReadFile(path); err == nil {
+			if all, err = readAll(f); err == nil {
 				md, err = readEXIF(all, "jpeg")
 			}
 		}
 	case "webp":
 		var all []byte
-		if all, err = os.ReadFile(path); err == nil {
+		if all, err = readAll(f); err == nil {
 			md, err = readEXIF(all, "webp")
 		}
 	default:
@@ -92,6 +96,14 @@ func ReadFile(path string) (*Metadata, error) {
 		return nil, fmt.Errorf("infotext: %s: %w", path, err)
 	}
 	return md, nil
+}
+
+// readAll reads the whole of an open file from its start.
+func readAll(f *os.File) ([]byte, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return io.ReadAll(f)
 }
 
 // ReadImage is ReadFile for image bytes held in memory, such as the images

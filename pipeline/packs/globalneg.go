@@ -3,7 +3,6 @@ package packs
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -20,10 +19,10 @@ import (
 // no global negative.
 func (l *Library) GlobalNegative() (string, error) {
 	p := filepath.Join(l.dir, GlobalNegativeFile)
-	data, err := os.ReadFile(p)
+	data, err := pipeline.ReadRegular(p)
 	if isNotExist(err) {
 		p = filepath.Join(l.PresetsDir(), GlobalNegativeFile)
-		data, err = os.ReadFile(p)
+		data, err = pipeline.ReadRegular(p)
 		if isNotExist(err) {
 			return pipeline.Defaults().Prompt.GlobalNegative, nil
 		}

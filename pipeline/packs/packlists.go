@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"stablenew/pipeline"
 	"stablenew/pipeline/output"
 )
 
@@ -21,10 +21,10 @@ import (
 // missing.
 func (l *Library) PackLists() (map[string][]string, error) {
 	p := filepath.Join(l.dir, PackListsFile)
-	data, err := os.ReadFile(p)
+	data, err := pipeline.ReadRegular(p)
 	if isNotExist(err) {
 		p = filepath.Join(l.dir, legacyPackListsFile)
-		data, err = os.ReadFile(p)
+		data, err = pipeline.ReadRegular(p)
 		if isNotExist(err) {
 			return map[string][]string{}, nil
 		}

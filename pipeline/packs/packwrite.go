@@ -2,7 +2,6 @@ package packs
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -71,7 +70,7 @@ func (l *Library) ApplyConfigToPack(packID string, c pipeline.PipelineConfig) er
 	}
 	user := l.userPacks()
 	if loc.sample {
-		data, err := fs.ReadFile(loc.src.fsys, loc.src.name(loc.base))
+		data, err := pipeline.ReadRegularFS(loc.src.fsys, loc.src.name(loc.base))
 		if err != nil {
 			return fmt.Errorf("copying sample pack %s: %w", loc.src.display(loc.base), unwrapPath(err))
 		}

@@ -232,7 +232,7 @@ func (l *Library) DefaultPreset() (string, bool) {
 }
 
 func (l *Library) readDefaultPreset() (string, error) {
-	data, err := os.ReadFile(filepath.Join(l.PresetsDir(), DefaultPresetFile))
+	data, err := pipeline.ReadRegular(filepath.Join(l.PresetsDir(), DefaultPresetFile))
 	if err != nil {
 		return "", err
 	}

@@ -86,7 +86,7 @@ func (s source) load(base string) (*Pack, error) {
 		return nil, errorf(display, 0, "split it into several packs",
 			"the file is %.1f MiB; a pack may be at most %d MiB", float64(fi.Size())/(1<<20), MaxPackSize>>20)
 	}
-	data, err := fs.ReadFile(s.fsys, s.name(base))
+	data, err := pipeline.ReadRegularFS(s.fsys, s.name(base))
 	if err != nil {
 		return nil, fmt.Errorf("reading pack %s: %w", display, unwrapPath(err))
 	}
@@ -98,7 +98,7 @@ func (s source) load(base string) (*Pack, error) {
 	if err != nil || sc == "" {
 		return p, err
 	}
-	data, err = fs.ReadFile(s.fsys, s.name(sc))
+	data, err = pipeline.ReadRegularFS(s.fsys, s.name(sc))
 	if err != nil {
 		return nil, fmt.Errorf("reading sidecar %s: %w", s.display(sc), unwrapPath(err))
 	}
@@ -162,6 +162,6 @@ func SidecarFor(packPath string) (string, error) {
 
 // readFileFS reads base from s without the *fs.PathError wrapper.
 func readFileFS(s source, base string) ([]byte, error) {
-	data, err := fs.ReadFile(s.fsys, s.name(base))
+	data, err := pipeline.ReadRegularFS(s.fsys, s.name(base))
 	return data, unwrapPath(err)
 }

@@ -377,7 +377,7 @@ func (j *job) noteFirstStage(resp *webui.GenerationResponse, imgs []image) {
 // loadInput reads the job's input image file.
 func (j *job) loadInput() ([]image, error) {
 	path := j.cfg.Img2Img.InputImage
-	data, err := os.ReadFile(path)
+	data, err := pipeline.ReadRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("input image: %w", err)
 	}
