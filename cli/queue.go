@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -335,14 +334,17 @@ func exportToFile(q *queue.Service, path string) error {
 }
 
 func queueImport(env *Env, args []string) error {
-	dir, rest, err := dataDirFlag(env, "queue import", "FILE", args, nil)
+	var outputRoot *string
+	dir, rest, err := dataDirFlag(env, "queue import", "[--output DIR] FILE", args, func(fs *flag.FlagSet) {
+		outputRoot = fs.String("output", "", "the output folder the jobs must write inside (default: the configured one)")
+	})
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 {
 		return usagef("give the file to import")
 	}
-	f, err := os.Open(rest[0])
+	f, err := pipeline.OpenRegular(rest[0])
 	if err != nil {
 		return inputError{err}
 	}
@@ -352,7 +354,14 @@ func queueImport(env *Env, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	res, err := svc.Queue.Import(io.Reader(f))
+	root := *outputRoot
+	if root == "" {
+		root = svc.Settings.OutputRoot
+	}
+	if root == "" {
+		root = svc.Library.OutputDir()
+	}
+	res, err := svc.Queue.Import(io.Reader(f), queue.ImportOptions{OutputRoot: root})
 	if err != nil {
 		return inputError{fmt.Errorf("%s: %w", rest[0], err)}
 	}

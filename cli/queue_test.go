@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -95,4 +96,47 @@ func TestRunDemo(t *testing.T) {
 		assert.Equal(t, pipeline.RunModeDirect, h.JobSpec.RunMode)
 		assert.Equal(t, pipeline.SourceRun, h.JobSpec.Source)
 	}
+}
+
+// An edited queue file whose job writes into ~/.config/autostart is
+// refused whole (exit 2), naming the job and the folder; --output names
+// another folder the jobs may write in.
+func TestQueueImportRefusesJobsOutsideTheOutputFolder(t *testing.T) {
+	data := foxData(t)
+	code, _, errOut := run(t, "queue", "add", "--data-dir", data, "--pack", "fox")
+	require.Equal(t, ExitOK, code, errOut)
+	exported := filepath.Join(t.TempDir(), "queue.json")
+	code, _, errOut = run(t, "queue", "export", "--data-dir", data, exported)
+	require.Equal(t, ExitOK, code, errOut)
+	body, err := os.ReadFile(exported)
+	require.NoError(t, err)
+	outDir := filepath.Join(data, "output")
+	require.Contains(t, string(body), jsonString(t, outDir))
+	autostart := filepath.Join(t.TempDir(), ".config", "autostart")
+	edited := filepath.Join(t.TempDir(), "edited.json")
+	require.NoError(t, os.WriteFile(edited, []byte(strings.ReplaceAll(string(body), jsonString(t, outDir), jsonString(t, autostart))), 0o644))
+
+	other := foxData(t)
+	code, out, errOut := run(t, "queue", "import", "--data-dir", other, edited)
+	assert.Equal(t, ExitUsage, code, out)
+	assert.Contains(t, errOut, "is outside the output folder "+filepath.Join(other, "output"))
+	code, out, _ = run(t, "queue", "list", "--data-dir", other, "--json")
+	require.Equal(t, ExitOK, code)
+	assert.Equal(t, "[]\n", out, "nothing was imported")
+
+	// The unedited file, into another data folder: its jobs write in the
+	// first folder's output, which --output allows.
+	code, _, errOut = run(t, "queue", "import", "--data-dir", other, exported)
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, errOut, "outside the output folder")
+	code, out, errOut = run(t, "queue", "import", "--data-dir", other, "--output", outDir, exported)
+	require.Equal(t, ExitOK, code, errOut)
+	assert.Contains(t, out, "Imported 1 jobs")
+}
+
+// jsonString is s as a JSON string without its quotes.
+func jsonString(t *testing.T, s string) string {
+	b, err := json.Marshal(s)
+	require.NoError(t, err)
+	return string(b[1 : len(b)-1])
 }

@@ -88,12 +88,25 @@ type ImportResult struct {
 	Renamed map[string]string
 }
 
+// ImportOptions says what an imported job may do.
+type ImportOptions struct {
+	// OutputRoot is the output folder: every job must write inside it.
+	OutputRoot string
+}
+
 // Import reads a queue file written by Export and appends its jobs to the
-// queue. Every job is decoded and validated first; the import is
-// all-or-nothing. A job whose id is already taken gets a new id.
-func (s *Service) Import(r io.Reader) (ImportResult, error) {
+// queue. A queue file may have been edited, so every job is decoded and
+// checked as a planned one is first (pipeline.JobSpec.CheckFiles: a plain
+// job id, a file name template without folders, the output folder inside
+// opts.OutputRoot; then its configuration), and the import is
+// all-or-nothing: a bad file is refused whole, its problems named. A job
+// whose id is already taken gets a new id.
+func (s *Service) Import(r io.Reader, opts ImportOptions) (ImportResult, error) {
 	if err := s.writable(); err != nil {
 		return ImportResult{}, err
+	}
+	if opts.OutputRoot == "" {
+		return ImportResult{}, errors.New("import: no output folder to hold the jobs to; nothing was imported")
 	}
 	var file struct {
 		exportHeader
@@ -122,6 +135,8 @@ func (s *Service) Import(r io.Reader) (ImportResult, error) {
 	for i, raw := range file.Jobs {
 		if err := json.Unmarshal(raw, &jobs[i]); err != nil {
 			bad.Jobs = append(bad.Jobs, JobError{Index: i, Err: fmt.Errorf("it does not decode: %w", err)})
+		} else if err := jobs[i].CheckFiles(opts.OutputRoot); err != nil {
+			bad.Jobs = append(bad.Jobs, JobError{Index: i, JobID: jobs[i].JobID, Err: err})
 		}
 	}
 	if len(bad.Jobs) > 0 {

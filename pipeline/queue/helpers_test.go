@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 	"testing"
@@ -261,13 +263,17 @@ func newService(t *testing.T, opts Options) *Service {
 var testCreated = time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC)
 
 // testJob builds a valid JobSpec the way the JobBuilder would.
+// testOutputRoot is the output folder of testJob's jobs (nothing is
+// written there: the tests' executors are fakes).
+var testOutputRoot = filepath.Join(os.TempDir(), "stablenew-queue-test-output")
+
 func testJob(id string, mods ...func(*pipeline.JobSpec)) pipeline.JobSpec {
 	c := pipeline.Defaults()
 	c.Txt2Img.Model = "modelA.safetensors [abc123]"
 	c.Prompt.Positive = "a knight in shining armour, " + id
 	c.Prompt.Negative = "blurry"
 	j := pipeline.JobSpec{JobID: id, RunMode: pipeline.RunModeQueue, Source: pipeline.SourceAddToQueue,
-		PackID: "knights", Config: &c, VariantTotal: 1, BatchTotal: 1, OutputDir: "output/knights",
+		PackID: "knights", Config: &c, VariantTotal: 1, BatchTotal: 1, OutputDir: filepath.Join(testOutputRoot, "knights"),
 		FilenameTemplate: c.Output.FilenameTemplate, Seed: 1234, SeedMode: pipeline.SeedFixed, CreatedAt: testCreated}
 	for _, m := range mods {
 		m(&j)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -232,7 +234,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	dst := newService(t, Options{NewID: func() string { return "renamed-b" }})
 	submit(t, dst, false, "b") // b collides
-	res, err := dst.Import(bytes.NewReader(buf.Bytes()))
+	res, err := dst.Import(bytes.NewReader(buf.Bytes()), ImportOptions{OutputRoot: testOutputRoot})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,13 +277,72 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		"no version": "no version",
 	}
 	for name, body := range files {
-		_, err := s.Import(strings.NewReader(body))
+		_, err := s.Import(strings.NewReader(body), ImportOptions{OutputRoot: testOutputRoot})
 		if err == nil || !strings.Contains(err.Error(), wants[name]) {
 			t.Errorf("%s: err = %v, want it to mention %q", name, err, wants[name])
 		}
 	}
 	if n := countStatus(t, db, StatusQueued); n != 0 {
 		t.Fatalf("%d jobs stored after failed imports", n)
+	}
+}
+
+// TestImportChecksFilesLikeAPlannedJob: an edited queue file wrote a PNG
+// and a manifest into ~/.config/autostart, and jobs with "../" in their
+// templates or ids imported and failed only when run. Each is refused with
+// the whole file, its first problem named.
+func TestImportChecksFilesLikeAPlannedJob(t *testing.T) {
+	t.Parallel()
+	s := newService(t, Options{})
+	db := rawDB(t, s.Path())
+	root := t.TempDir()
+	if err := os.Symlink(t.TempDir(), filepath.Join(root, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(root, "missing"), filepath.Join(root, "nowhere")); err != nil {
+		t.Fatal(err)
+	}
+	inRoot := func(j *pipeline.JobSpec) { j.OutputDir = filepath.Join(root, "knights") }
+	for _, tc := range []struct {
+		name string
+		mod  func(*pipeline.JobSpec)
+		want string
+	}{
+		{"outside", func(j *pipeline.JobSpec) { j.OutputDir = filepath.Join(os.Getenv("HOME"), ".config", "autostart") },
+			"job 2 (j2): output_dir " + filepath.Join(os.Getenv("HOME"), ".config", "autostart") + " is outside the output folder " + root},
+		{"dot-dot", func(j *pipeline.JobSpec) { j.OutputDir = root + "/knights/../../x" }, "is outside the output folder"},
+		{"relative", func(j *pipeline.JobSpec) { j.OutputDir = "knights" }, `output_dir "knights" is not an absolute folder`},
+		{"link out", func(j *pipeline.JobSpec) { j.OutputDir = filepath.Join(root, "link", "sub") }, "is outside the output folder"},
+		{"link to nowhere", func(j *pipeline.JobSpec) { j.OutputDir = filepath.Join(root, "nowhere", "sub") }, "is outside the output folder"},
+		{"template folder", func(j *pipeline.JobSpec) { inRoot(j); j.FilenameTemplate = "../../.config/autostart/{seed}" }, "filename_template"},
+		{"template abs", func(j *pipeline.JobSpec) { inRoot(j); j.FilenameTemplate = "/tmp/{seed}" }, "filename_template"},
+		{"template sub", func(j *pipeline.JobSpec) { inRoot(j); j.FilenameTemplate = "sub/{seed}" }, "holds a folder"},
+		{"id", func(j *pipeline.JobSpec) { inRoot(j); j.JobID = "../../autostart/x" }, `job_id "../../autostart/x" is not a plain file name`},
+		{"id dots", func(j *pipeline.JobSpec) { inRoot(j); j.JobID = "a..b" }, "is not a plain file name"},
+	} {
+		good, _ := json.Marshal(testJob("j1", inRoot))
+		bad, _ := json.Marshal(testJob("j2", tc.mod))
+		body := `{"format":"stablenew.queue","version":1,"jobs":[` + string(good) + `,` + string(bad) + `]}`
+		_, err := s.Import(strings.NewReader(body), ImportOptions{OutputRoot: root})
+		if !errors.Is(err, ErrInvalidJob) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v\nwant it to mention %q", tc.name, err, tc.want)
+		}
+	}
+	if n := countStatus(t, db, StatusQueued); n != 0 {
+		t.Fatalf("%d jobs stored after refused imports", n)
+	}
+	// Inside the folder (also through a link that stays inside) is fine.
+	if err := os.Mkdir(filepath.Join(root, "knights"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(root, "knights"), filepath.Join(root, "inner")); err != nil {
+		t.Fatal(err)
+	}
+	good, _ := json.Marshal(testJob("j1", inRoot))
+	inner, _ := json.Marshal(testJob("j3", func(j *pipeline.JobSpec) { j.OutputDir = filepath.Join(root, "inner", "x") }))
+	body := `{"format":"stablenew.queue","version":1,"jobs":[` + string(good) + `,` + string(inner) + `]}`
+	if _, err := s.Import(strings.NewReader(body), ImportOptions{OutputRoot: root}); err != nil {
+		t.Fatal(err)
 	}
 }
 
