@@ -3,7 +3,11 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
+	"time"
 
 	"stablenew/pipeline/resources"
 	"stablenew/pipeline/webui"
@@ -146,4 +150,54 @@ func (s *Services) MapResource(m resources.Alias) error {
 		return err
 	}
 	return s.ApplySettings(next)
+}
+
+// ReadTargets reads the resource lists of every backend again, all at once
+// (each within ListsTimeout), and returns them as a preflight checks them
+// (see Targets). A WebUI that does not answer is a target with its error.
+func (s *Services) ReadTargets(ctx context.Context) []resources.Target {
+	list := s.BackendList()
+	var wg sync.WaitGroup
+	for _, b := range list {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(ctx, ListsTimeout)
+			defer cancel()
+			b.RefreshLists(ctx) //nolint:errcheck // the target carries the error
+		})
+	}
+	wg.Wait()
+	return s.Targets()
+}
+
+// ListsTimeout bounds reading one WebUI's resource lists for a preflight.
+const ListsTimeout = 15 * time.Second
+
+// ReadTargetsOf reads the resource lists of WebUIs the app has not opened
+// (`plan --webui`), with the API auth of set, all at once.
+func ReadTargetsOf(ctx context.Context, urls []string, set Settings, log *slog.Logger) ([]resources.Target, error) {
+	out := make([]resources.Target, len(urls))
+	caches := make([]*resources.Cache, len(urls))
+	for i, u := range urls {
+		c, err := webui.New(strings.TrimSpace(u), clientOptions(set, log)...)
+		if err != nil {
+			return nil, fmt.Errorf("WebUI URL %q: %w", u, err)
+		}
+		caches[i] = resources.NewCache(c.BaseURL(), c)
+		caches[i].SetAliases(set.ResourceMappings)
+	}
+	var wg sync.WaitGroup
+	for i, c := range caches {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(ctx, ListsTimeout)
+			defer cancel()
+			out[i] = resources.Target{WebUI: c.WebUI()}
+			if _, err := c.Refresh(ctx); err != nil {
+				out[i].Err = err
+				return
+			}
+			out[i].View = c.View()
+		})
+	}
+	wg.Wait()
+	return out, nil
 }

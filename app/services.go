@@ -150,14 +150,7 @@ func Open(opts OpenOptions) (*Services, error) {
 // newBackend builds the client, runner, monitor and resource cache of one
 // WebUI with the client options of set (API auth, watchdog).
 func (s *Services) newBackend(url string, set Settings, ropts runner.Options) (*Backend, error) {
-	copts := []webui.Option{webui.WithLogger(s.Log)}
-	if user, pass, ok := set.auth(); ok {
-		copts = append(copts, webui.WithBasicAuth(user, pass))
-	}
-	if set.WatchdogSeconds > 0 {
-		copts = append(copts, webui.WithWatchdog(time.Duration(set.WatchdogSeconds)*time.Second))
-	}
-	c, err := webui.New(url, copts...)
+	c, err := webui.New(url, clientOptions(set, s.Log)...)
 	if err != nil {
 		return nil, fmt.Errorf("WebUI URL %q: %w", url, err)
 	}
@@ -174,6 +167,18 @@ func (s *Services) newBackend(url string, set Settings, ropts runner.Options) (*
 		Monitor:   webui.NewMonitor(c, webui.MonitorOptions{Logger: s.Log}),
 		Resources: lists,
 	}, nil
+}
+
+// clientOptions are the WebUI client options of set: API auth, watchdog.
+func clientOptions(set Settings, log *slog.Logger) []webui.Option {
+	copts := []webui.Option{webui.WithLogger(log)}
+	if user, pass, ok := set.auth(); ok {
+		copts = append(copts, webui.WithBasicAuth(user, pass))
+	}
+	if set.WatchdogSeconds > 0 {
+		copts = append(copts, webui.WithWatchdog(time.Duration(set.WatchdogSeconds)*time.Second))
+	}
+	return copts
 }
 
 // Executors are the backends' runners, for JobService.

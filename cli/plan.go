@@ -3,15 +3,19 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"text/tabwriter"
 
+	"stablenew/app"
 	"stablenew/controller"
 	"stablenew/pipeline"
 	"stablenew/pipeline/output"
 	"stablenew/pipeline/packs"
+	"stablenew/pipeline/resources"
 )
 
 func init() {
@@ -78,10 +82,14 @@ func (p *planFlags) request(source pipeline.RunSource) (*packs.Library, controll
 var jobBuilder controller.JobBuilder
 
 func runPlan(env *Env, args []string) error {
-	fs := newFlags(env, "plan", "--pack NAME|PATH [--preset NAME] [--override FILE] [--seed N] [--json]")
+	fs := newFlags(env, "plan", "--pack NAME|PATH [--preset NAME] [--override FILE] [--seed N] [--json] [--webui URL]...")
 	var pf planFlags
 	pf.register(fs)
 	asJSON := fs.Bool("json", false, "print the JobSpecs as a JSON array")
+	var webuis stringList
+	fs.Var(&webuis, "webui", "check every checkpoint, sampler, upscaler, LoRA… the jobs name against this WebUI's lists "+
+		"(repeat for several); exit 1 when some job can run on none of them")
+	auth := fs.String("api-auth", "", "user:password for a WebUI started with --api-auth")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -102,14 +110,46 @@ func runPlan(env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "note:", n)
 	}
 	if *asJSON {
-		return writeJSON(env.Stdout, plan.Jobs)
+		if err := writeJSON(env.Stdout, plan.Jobs); err != nil {
+			return err
+		}
+	} else {
+		printPlanTable(env.Stdout, plan)
+		if w := plan.DiskWarning(plan.DiskBytes(), output.FreeBytes); w != "" {
+			fmt.Fprintln(env.Stderr, "warning:", w)
+		}
 	}
-	printPlanTable(env.Stdout, plan)
-	if w := plan.DiskWarning(plan.DiskBytes(), output.FreeBytes); w != "" {
-		fmt.Fprintln(env.Stderr, "warning:", w)
+	if len(webuis) == 0 {
+		return nil
+	}
+	set, err := app.LoadSettings(lib.DataDir())
+	if err != nil {
+		return err
+	}
+	if *auth != "" {
+		set.APIAuth = *auth
+	}
+	targets, err := app.ReadTargetsOf(context.Background(), webuis, set, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return usagef("%v", err)
+	}
+	// With --json the JobSpecs alone go to stdout; the preflight goes to
+	// stderr.
+	w := env.Stdout
+	if *asJSON {
+		w = env.Stderr
+	} else {
+		fmt.Fprintln(w)
+	}
+	if printPreflight(w, resources.Check(plan.Jobs, targets), targets) {
+		return errNowhereFailed
 	}
 	return nil
 }
+
+// errNowhereFailed ends `plan --webui` when some job can run on none of
+// the WebUIs (exit 1; the preflight says which and why).
+var errNowhereFailed = errors.New("some jobs can run on none of the given WebUIs; see the preflight above")
 
 // writeJSON prints v as indented JSON.
 func writeJSON(w io.Writer, v any) error {

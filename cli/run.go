@@ -13,6 +13,7 @@ import (
 	"stablenew/app"
 	"stablenew/pipeline"
 	"stablenew/pipeline/queue"
+	"stablenew/pipeline/resources"
 )
 
 func init() {
@@ -82,6 +83,9 @@ func runRun(env *Env, args []string) error {
 	for _, n := range plan.Notes {
 		fmt.Fprintln(env.Stderr, "note:", n)
 	}
+	if err := preflightRun(env, svc, plan.Jobs); err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "Planned %d jobs (%d images per stage) on %s\n", len(plan.Jobs), plan.TotalImages(), backendNames(svc))
 	ok, err := runJobs(env, svc, plan.Jobs)
 	if err != nil {
@@ -89,6 +93,21 @@ func runRun(env *Env, args []string) error {
 	}
 	if !ok {
 		return errSomeFailed
+	}
+	return nil
+}
+
+// preflightRun checks the jobs against the WebUIs' lists, read now, before
+// anything is queued: what it finds goes to stderr, and a job no WebUI can
+// run refuses the whole run (exit 2).
+func preflightRun(env *Env, svc *app.Services, jobs []pipeline.JobSpec) error {
+	targets := svc.ReadTargets(context.Background())
+	rep := resources.Check(jobs, targets)
+	if rep.Clean() {
+		return nil
+	}
+	if printPreflight(env.Stderr, rep, targets) {
+		return errNowhere(rep)
 	}
 	return nil
 }

@@ -58,11 +58,7 @@ func (a *Applied) Blocking() []Resolution {
 func Apply(v *View, spec *pipeline.JobSpec) *Applied {
 	c := spec.Config.Clone()
 	a := &Applied{Config: &c}
-	var known Embeddings
-	if v.Lists != nil {
-		known = KnownEmbeddings(v.Lists)
-	}
-	needs := Needs(spec, known)
+	needs := Needs(spec, v.knownEmbeddings())
 	res := make(map[key]Resolution, len(needs))
 	for _, n := range needs {
 		r := v.Resolve(n.Kind, n.Name)

@@ -182,22 +182,37 @@ func Check(jobs []pipeline.JobSpec, targets []Target) *Report {
 		elsew  []int // per view: jobs naming it that another view can run
 	}
 	type cfgInfo struct {
-		needs    []int
-		runnable []bool // per view
+		needs    []int32 // into needs
+		runnable []bool  // per view
 	}
 	var needs []*needInfo
 	needID := map[key]int{}
-	byCfg := map[*pipeline.PipelineConfig]*cfgInfo{}
+	byCfg := make(map[*pipeline.PipelineConfig]*cfgInfo, len(jobs))
 	nv := len(checked)
+	var (
+		scratch []ref
+		found   []Need
+		ids     []int32 // arena of the configs' need numbers
+		runs    []bool  // arena of their runnability
+	)
 	for i := range jobs {
 		j := &jobs[i]
 		ci, ok := byCfg[j.Config]
 		if !ok {
-			ci = &cfgInfo{runnable: make([]bool, nv)}
-			for vi := range ci.runnable {
-				ci.runnable[vi] = true
+			if len(runs)+nv > cap(runs) {
+				runs = make([]bool, 0, max(1024, 4*nv))
 			}
-			for _, n := range Needs(j, known) {
+			start := len(runs)
+			for range nv {
+				runs = append(runs, true)
+			}
+			ci = &cfgInfo{runnable: runs[start:len(runs):len(runs)]}
+			found = appendNeeds(found[:0], &scratch, j, known)
+			if len(ids)+len(found) > cap(ids) {
+				ids = make([]int32, 0, max(4096, len(found)))
+			}
+			first := len(ids)
+			for _, n := range found {
 				k := key{n.Kind, n.Name}
 				id, ok := needID[k]
 				if !ok {
@@ -213,13 +228,14 @@ func Check(jobs []pipeline.JobSpec, targets []Target) *Report {
 				if !containsString(ni.fields, n.Field) {
 					ni.fields = append(ni.fields, n.Field)
 				}
-				ci.needs = append(ci.needs, id)
+				ids = append(ids, int32(id))
 				for vi := range checked {
 					if !ni.res[vi].OK() && n.Kind.Required() {
 						ci.runnable[vi] = false
 					}
 				}
 			}
+			ci.needs = ids[first:len(ids):len(ids)]
 			byCfg[j.Config] = ci
 		}
 		anywhere := 0

@@ -11,6 +11,24 @@ import (
 // extensions, hashes, case and punctuation are ignored. Names too far away
 // are left out, so the result may be empty.
 func Closest(name string, names []string, n int) []string {
+	return closestAmong(name, simplifyAll(names), n)
+}
+
+// simpleName is a name and its simplify form.
+type simpleName struct{ name, simple string }
+
+func simplifyAll(names []string) []simpleName {
+	out := make([]simpleName, 0, len(names))
+	for _, n := range names {
+		if s := simplify(n); s != "" {
+			out = append(out, simpleName{n, s})
+		}
+	}
+	return out
+}
+
+// closestAmong is Closest over names already simplified.
+func closestAmong(name string, names []simpleName, n int) []string {
 	want := simplify(name)
 	if want == "" || n <= 0 {
 		return nil
@@ -20,11 +38,9 @@ func Closest(name string, names []string, n int) []string {
 		score int // lower is closer
 	}
 	var cs []cand
+	var buf []int
 	for _, c := range names {
-		s := simplify(c)
-		if s == "" {
-			continue
-		}
+		s := c.simple
 		var score int
 		switch {
 		case s == want:
@@ -33,13 +49,17 @@ func Closest(name string, names []string, n int) []string {
 			score = 1 + abs(len(s)-len(want))/4
 		default:
 			limit := max(3, max(len(want), len(s))/2)
-			d := editDistance(want, s, limit)
+			if abs(len(s)-len(want)) > limit {
+				continue
+			}
+			var d int
+			d, buf = editDistance(want, s, limit, buf)
 			if d > limit {
 				continue
 			}
 			score = 2 + d
 		}
-		cs = append(cs, cand{c, score})
+		cs = append(cs, cand{c.name, score})
 	}
 	sort.SliceStable(cs, func(i, j int) bool {
 		if cs[i].score != cs[j].score {
@@ -69,13 +89,15 @@ func simplify(name string) string {
 }
 
 // editDistance is the Levenshtein distance of a and b (bytes), or limit+1
-// once it is sure to exceed limit.
-func editDistance(a, b string, limit int) int {
+// once it is sure to exceed limit. buf is scratch space, returned for reuse.
+func editDistance(a, b string, limit int, buf []int) (int, []int) {
 	if abs(len(a)-len(b)) > limit {
-		return limit + 1
+		return limit + 1, buf
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	if cap(buf) < 2*(len(b)+1) {
+		buf = make([]int, 2*(len(b)+1))
+	}
+	prev, cur := buf[:len(b)+1], buf[len(b)+1:2*(len(b)+1)]
 	for j := range prev {
 		prev[j] = j
 	}
@@ -91,11 +113,11 @@ func editDistance(a, b string, limit int) int {
 			best = min(best, cur[j])
 		}
 		if best > limit {
-			return limit + 1
+			return limit + 1, buf
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return prev[len(b)], buf
 }
 
 func abs(x int) int {

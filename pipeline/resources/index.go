@@ -3,6 +3,7 @@ package resources
 import (
 	"path"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -22,6 +23,24 @@ type index struct {
 	schedulerLabel                   map[string]string // any of them → label
 	loras                            *nameSet          // names and aliases
 	loraName                         map[string]string // name or alias → name
+
+	simpleMu sync.Mutex
+	simple   map[Kind][]simpleName // each kind's names for Closest, made on first use
+}
+
+// simpleNames are the names of kind, simplified for Closest (made once).
+func (x *index) simpleNames(l *Lists, kind Kind) []simpleName {
+	x.simpleMu.Lock()
+	defer x.simpleMu.Unlock()
+	s, ok := x.simple[kind]
+	if !ok {
+		if x.simple == nil {
+			x.simple = map[Kind][]simpleName{}
+		}
+		s = simplifyAll(l.Names(kind))
+		x.simple[kind] = s
+	}
+	return s
 }
 
 func (l *Lists) index() *index {

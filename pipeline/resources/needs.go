@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"stablenew/pipeline"
 )
@@ -17,15 +18,14 @@ type Need struct {
 	Field string
 }
 
-// Values that name no resource: they keep the WebUI's choice.
-var keepValues = map[string]bool{
-	"":                    true,
-	"None":                true,
-	"Automatic":           true,
-	"Use same checkpoint": true,
-	"Use same sampler":    true,
-	"Use same scheduler":  true,
-	"Use same VAE":        true,
+// keeps reports whether a value names no resource: it keeps the WebUI's
+// choice.
+func keeps(v string) bool {
+	switch strings.TrimSpace(v) {
+	case "", "None", "Automatic", "Use same checkpoint", "Use same sampler", "Use same scheduler", "Use same VAE":
+		return true
+	}
+	return false
 }
 
 // ref is one resource field of a config: its kind, path and value.
@@ -37,12 +37,14 @@ type ref struct {
 
 // refs lists the resource fields of c that a job sends to the WebUI, in a
 // fixed order, as pointers into c.
-func refs(c *pipeline.PipelineConfig) []ref {
+func refs(c *pipeline.PipelineConfig) []ref { return appendRefs(make([]ref, 0, 16), c) }
+
+// appendRefs is refs appending to out.
+func appendRefs(out []ref, c *pipeline.PipelineConfig) []ref {
 	t2i, i2i, ad, up := c.Txt2Img.Enabled, c.Img2Img.Enabled, c.ADetailer.Enabled, c.Upscale.Enabled
 	gen := t2i || i2i || ad
-	var out []ref
 	add := func(k Kind, field string, p *string) {
-		if !keepValues[strings.TrimSpace(*p)] {
+		if !keeps(*p) {
 			out = append(out, ref{k, field, p})
 		}
 	}
@@ -115,47 +117,90 @@ func prompts(c *pipeline.PipelineConfig) []*string {
 }
 
 // Embeddings recognises embeddings named by bare words in prompts: the
-// names some WebUI knows (loaded or skipped). A nil Embeddings recognises
+// names some WebUI knows (loaded or skipped). A nil *Embeddings recognises
 // none.
-type Embeddings map[string]struct{}
+type Embeddings struct {
+	names map[string]struct{} // folded
+	// first and the lengths let most words of a prompt be passed over
+	// without hashing them.
+	first          [256]bool
+	minLen, maxLen int
+}
 
 // KnownEmbeddings gathers the embedding names of every lists (nil ones
-// skipped), folded to lower case.
-func KnownEmbeddings(lists ...*Lists) Embeddings {
-	e := Embeddings{}
+// skipped).
+func KnownEmbeddings(lists ...*Lists) *Embeddings {
+	e := &Embeddings{names: map[string]struct{}{}, minLen: 1 << 30}
+	add := func(n string) {
+		f := fold(n)
+		if f == "" {
+			return
+		}
+		e.names[f] = struct{}{}
+		e.first[f[0]] = true
+		e.minLen, e.maxLen = min(e.minLen, len(f)), max(e.maxLen, len(f))
+	}
 	for _, l := range lists {
 		if l == nil {
 			continue
 		}
 		for _, n := range l.Embeddings {
-			e[fold(n)] = struct{}{}
+			add(n)
 		}
 		for _, n := range l.SkippedEmbeddings {
-			e[fold(n)] = struct{}{}
+			add(n)
 		}
 	}
 	return e
+}
+
+// has reports whether a prompt word is a known embedding's name.
+func (e *Embeddings) has(w string) bool {
+	if len(w) < e.minLen || len(w) > e.maxLen {
+		return false
+	}
+	c := w[0]
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	if !e.first[c] && c < utf8.RuneSelf {
+		return false
+	}
+	_, ok := e.names[fold(w)]
+	return ok
 }
 
 // Needs lists the resources a job names, each kind and name once (at the
 // first field naming it), in a fixed order: the config's fields, then the
 // prompts' LoRA tags, then embeddings (the job's <embedding:…> tags and
 // bare words known embeds recognises).
-func Needs(spec *pipeline.JobSpec, known Embeddings) []Need {
+func Needs(spec *pipeline.JobSpec, known *Embeddings) []Need {
+	return appendNeeds(make([]Need, 0, 16), nil, spec, known)
+}
+
+// appendNeeds is Needs appending to out, with scratch space for the refs.
+func appendNeeds(out []Need, scratch *[]ref, spec *pipeline.JobSpec, known *Embeddings) []Need {
 	if spec == nil || spec.Config == nil {
-		return nil
+		return out
 	}
-	var out []Need
-	seen := map[key]bool{}
+	base := len(out)
 	add := func(n Need) {
-		k := key{n.Kind, n.Name}
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, n)
+		for _, o := range out[base:] {
+			if o.Name == n.Name && o.Kind == n.Kind {
+				return
+			}
 		}
+		out = append(out, n)
 	}
 	c := spec.Config
-	for _, r := range refs(c) {
+	var rs []ref
+	if scratch != nil {
+		rs = appendRefs((*scratch)[:0], c)
+		*scratch = rs
+	} else {
+		rs = refs(c)
+	}
+	for _, r := range rs {
 		name := "ADetailer"
 		if r.p != nil {
 			name = strings.TrimSpace(*r.p)
@@ -172,10 +217,10 @@ func Needs(spec *pipeline.JobSpec, known Embeddings) []Need {
 		for _, name := range spec.Embeddings {
 			add(Need{KindEmbedding, name, "prompt"})
 		}
-		if len(known) > 0 {
+		if known != nil && len(known.names) > 0 {
 			for _, p := range ps {
 				eachWord(*p, func(w string) {
-					if _, ok := known[fold(w)]; ok {
+					if known.has(w) {
 						add(Need{KindEmbedding, w, "prompt"})
 					}
 				})

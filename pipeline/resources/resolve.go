@@ -83,6 +83,21 @@ type View struct {
 	mu      sync.Mutex
 	memo    map[key]Resolution
 	verdict map[string]Verdict
+	known   *Embeddings // made on first use
+}
+
+// knownEmbeddings are the embeddings this WebUI knows, for recognising
+// bare words in prompts.
+func (v *View) knownEmbeddings() *Embeddings {
+	if v.Lists == nil {
+		return nil
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.known == nil {
+		v.known = KnownEmbeddings(v.Lists)
+	}
+	return v.known
 }
 
 // NewView makes the view of lists under the mappings among aliases that
@@ -404,7 +419,7 @@ func (v *View) closestFn(kind Kind) func(string) []string {
 }
 
 func (v *View) closest(kind Kind, name string) []string {
-	return Closest(name, v.Lists.Names(kind), 3)
+	return closestAmong(name, v.Lists.index().simpleNames(v.Lists, kind), 3)
 }
 
 // CheckpointResolver turns a checkpoint named by an image's infotext
