@@ -36,13 +36,15 @@ const (
 	ChangeLastRun
 	// ChangeReprocess: the reprocess draft was set or cleared.
 	ChangeReprocess
+	// ChangeSkipLoRAs: LoRAs were removed from (or given back to) the draft.
+	ChangeSkipLoRAs
 )
 
 // PlanInputs are the changes that make the current plan stale.
-const PlanInputs = ChangeConfig | ChangePacks | ChangePreset | ChangeOverride | ChangeReprocess
+const PlanInputs = ChangeConfig | ChangePacks | ChangePreset | ChangeOverride | ChangeReprocess | ChangeSkipLoRAs
 
 // transient are the changes the state file does not hold.
-const transient = ChangePlan | ChangeReprocess
+const transient = ChangePlan | ChangeReprocess | ChangeSkipLoRAs
 
 // Has reports whether c includes any bit of what.
 func (c Change) Has(what Change) bool { return c&what != 0 }
@@ -117,6 +119,9 @@ type State struct {
 	mu   sync.Mutex
 	data stateData
 	plan PlanInfo
+	// skipLoRAs are LoRAs the user removed from the draft (a WebUI lacks
+	// them); not saved.
+	skipLoRAs []string
 	// reprocess is the reprocess draft, or nil while the packs are planned.
 	// It is not saved: a restart plans the packs again.
 	reprocess *controller.ReprocessSource
@@ -340,6 +345,30 @@ func (s *State) SetReprocess(r *controller.ReprocessSource) {
 	})
 }
 
+// SkippedLoRAs returns the LoRAs removed from the draft.
+func (s *State) SkippedLoRAs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.skipLoRAs)
+}
+
+// SkipLoRA removes a LoRA's tags from the draft's prompts (on), or gives
+// them back (off). It is not saved: a restart plans the packs as written.
+func (s *State) SkipLoRA(name string, on bool) {
+	s.updateTransient(ChangeSkipLoRAs, func() bool {
+		i := slices.Index(s.skipLoRAs, name)
+		switch {
+		case on && i < 0:
+			s.skipLoRAs = append(s.skipLoRAs, name)
+		case !on && i >= 0:
+			s.skipLoRAs = slices.Delete(s.skipLoRAs, i, i+1)
+		default:
+			return false
+		}
+		return true
+	})
+}
+
 // updateTransient runs set under the lock for a part the state file does
 // not hold; when set reports a change, listeners hear what.
 func (s *State) updateTransient(what Change, set func() (changed bool)) {
@@ -464,6 +493,7 @@ func (s *State) Snapshot() controller.RunRequest {
 		Preset:          s.data.Preset,
 		OverrideEnabled: s.data.OverrideEnabled,
 		Reprocess:       s.reprocess.Clone(),
+		SkipLoRAs:       slices.Clone(s.skipLoRAs),
 	}
 	if cfg.Output.Root == "" {
 		req.OutputRoot = s.outputRoot

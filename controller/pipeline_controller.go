@@ -40,6 +40,9 @@ type RunRequest struct {
 	// Reprocess, when set, plans its stages on existing images instead of
 	// the packs (Packs are then ignored); the stage cards always apply.
 	Reprocess *ReprocessSource
+	// SkipLoRAs are LoRAs whose <lora:…> tags are removed from every
+	// prompt (the preview's remedy for a LoRA a WebUI lacks).
+	SkipLoRAs []string
 }
 
 // Plan is the result of planning a RunRequest.
@@ -209,6 +212,7 @@ func (pc *PipelineController) Plan(ctx context.Context, req RunRequest) (*Plan, 
 		if err != nil {
 			return nil, err
 		}
+		cfg.LoRAs = skipLoRAs(cfg.LoRAs, req.SkipLoRAs)
 		if err := cfg.Validate(); err != nil {
 			return nil, fmt.Errorf("pack %s: %w", pack.ID, err)
 		}
@@ -228,6 +232,9 @@ func (pc *PipelineController) Plan(ctx context.Context, req RunRequest) (*Plan, 
 	}
 	if randSeed < 0 {
 		randSeed = drawSeed()
+	}
+	for _, l := range req.SkipLoRAs {
+		notes = append(notes, fmt.Sprintf("LoRA %s is removed from the prompts (Preview: give it back)", l))
 	}
 	root := req.OutputRoot
 	if root == "" {
@@ -251,6 +258,29 @@ func (pc *PipelineController) Plan(ctx context.Context, req RunRequest) (*Plan, 
 		return nil, err
 	}
 	return &Plan{Jobs: jobs, RandomizerSeed: randSeed, Notes: append(notes, bnotes...)}, nil
+}
+
+// skipLoRAs turns the named LoRAs off in a config's LoRA strengths (the
+// builder then removes their tags), leaving the others as they are.
+func skipLoRAs(ls []pipeline.LoRAStrength, skip []string) []pipeline.LoRAStrength {
+	if len(skip) == 0 {
+		return ls
+	}
+	out := append([]pipeline.LoRAStrength(nil), ls...)
+	for _, name := range skip {
+		found := false
+		for i := range out {
+			if out[i].Name == name {
+				out[i].Enabled, found = false, true
+			}
+		}
+		if !found {
+			off := pipeline.DefaultLoRAStrength()
+			off.Name, off.Enabled = name, false
+			out = append(out, off)
+		}
+	}
+	return out
 }
 
 // wildcards chains the user's wildcard folder before the shipped samples.

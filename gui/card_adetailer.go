@@ -84,7 +84,7 @@ func (c *adetailerCard) buildUnit(i int) fyne.CanvasObject {
 		return &pipeline.ADetailerUnit{}
 	}
 	p := func(key string) string { return fmt.Sprintf("adetailer.units[%d].%s", i, key) }
-	model := f.resourceSelect(p("ad_model"), "ADetailer models", adetailerModels,
+	model := f.resourceSelect(p("ad_model"), resources.KindADetailerModel, adetailerModels,
 		func(c *config) string { return u(c).Model }, func(c *config, v string) { u(c).Model = v })
 	conf := f.floatField(p("ad_confidence"), func(c *config) float64 { return u(c).Confidence }, func(c *config, v float64) { u(c).Confidence = v })
 	blur := f.intField(p("ad_mask_blur"), func(c *config) int { return u(c).MaskBlur }, func(c *config, v int) { u(c).MaskBlur = v })
@@ -99,7 +99,7 @@ func (c *adetailerCard) buildUnit(i int) fyne.CanvasObject {
 	useCFG := f.checkField("Own", p("ad_use_cfg_scale"), func(c *config) bool { return u(c).UseCFGScale }, func(c *config, v bool) { u(c).UseCFGScale = v })
 	cfgScale := f.floatField(p("ad_cfg_scale"), func(c *config) float64 { return u(c).CFGScale }, func(c *config, v float64) { u(c).CFGScale = v })
 	useSampler := f.checkField("Own", p("ad_use_sampler"), func(c *config) bool { return u(c).UseSampler }, func(c *config, v bool) { u(c).UseSampler = v })
-	sampler := f.resourceSelect(p("ad_sampler"), "samplers", (*resources.Lists).SamplerNames,
+	sampler := f.resourceSelect(p("ad_sampler"), resources.KindSampler, (*resources.Lists).SamplerNames,
 		func(c *config) string { return u(c).Sampler }, func(c *config, v string) { u(c).Sampler = v })
 	f.add(adetailerGroup, model, conf, blur, denoise, pad, prompt, neg, useSteps, steps, useCFG, cfgScale, useSampler, sampler)
 

@@ -31,7 +31,7 @@ func (c *img2imgCard) build() fyne.CanvasObject {
 	denoise := f.floatField("img2img.denoise", func(c *config) float64 { return c.Img2Img.Denoise }, func(c *config, v float64) { c.Img2Img.Denoise = v })
 	steps := f.intField("img2img.steps", func(c *config) int { return c.Img2Img.Steps }, func(c *config, v int) { c.Img2Img.Steps = v })
 	cfg := f.floatField("img2img.cfg_scale", func(c *config) float64 { return c.Img2Img.CFGScale }, func(c *config, v float64) { c.Img2Img.CFGScale = v })
-	sampler := f.resourceSelect("img2img.sampler_name", "samplers", (*resources.Lists).SamplerNames,
+	sampler := f.resourceSelect("img2img.sampler_name", resources.KindSampler, (*resources.Lists).SamplerNames,
 		func(c *config) string { return c.Img2Img.Sampler }, func(c *config, v string) { c.Img2Img.Sampler = v },
 		specialChoice{value: "", label: "Same as txt2img"})
 	resize := f.staticSelect("img2img.resize_mode", resizeModes,

@@ -70,7 +70,7 @@ func (c *txt2imgCard) build() fyne.CanvasObject {
 
 func (c *txt2imgCard) buildRefiner() *fyne.Container {
 	f := c.mw.form
-	ckpt := f.resourceSelect("refiner.checkpoint", "checkpoints", (*resources.Lists).CheckpointTitles,
+	ckpt := f.resourceSelect("refiner.checkpoint", resources.KindCheckpoint, (*resources.Lists).CheckpointTitles,
 		func(c *config) string { return c.Refiner.Checkpoint }, func(c *config, v string) { c.Refiner.Checkpoint = v })
 	at := f.floatField("refiner.switch_at", func(c *config) float64 { return c.Refiner.SwitchAt }, func(c *config, v float64) { c.Refiner.SwitchAt = v })
 	f.add("txt2img.refiner", ckpt, at)
@@ -82,12 +82,12 @@ func (c *txt2imgCard) buildRefiner() *fyne.Container {
 
 func (c *txt2imgCard) buildHires() *fyne.Container {
 	f := c.mw.form
-	up := f.resourceSelect("hires.upscaler", "hires upscalers", (*resources.Lists).HiresUpscalerNames,
+	up := f.resourceSelect("hires.upscaler", resources.KindHiresUpscaler, (*resources.Lists).HiresUpscalerNames,
 		func(c *config) string { return c.Hires.Upscaler }, func(c *config, v string) { c.Hires.Upscaler = v })
-	model := f.resourceSelect("hires.checkpoint", "checkpoints", (*resources.Lists).CheckpointTitles,
+	model := f.resourceSelect("hires.checkpoint", resources.KindCheckpoint, (*resources.Lists).CheckpointTitles,
 		func(c *config) string { return c.Hires.Checkpoint }, func(c *config, v string) { c.Hires.Checkpoint = v },
 		choiceSameAsBase)
-	sampler := f.resourceSelect("hires.sampler_name", "samplers", (*resources.Lists).SamplerNames,
+	sampler := f.resourceSelect("hires.sampler_name", resources.KindSampler, (*resources.Lists).SamplerNames,
 		func(c *config) string { return c.Hires.Sampler }, func(c *config, v string) { c.Hires.Sampler = v },
 		choiceSameSampler)
 	scale := f.floatField("hires.scale", func(c *config) float64 { return c.Hires.Scale }, func(c *config, v float64) { c.Hires.Scale = v })

@@ -32,9 +32,9 @@ func newUpscaleCard(mw *MainWindow) *upscaleCard { return &upscaleCard{mw: mw} }
 
 func (c *upscaleCard) build() fyne.CanvasObject {
 	f := c.mw.form
-	up1 := f.resourceSelect("upscale.upscaler_1", "upscalers", (*resources.Lists).UpscalerNames,
+	up1 := f.resourceSelect("upscale.upscaler_1", resources.KindUpscaler, (*resources.Lists).UpscalerNames,
 		func(c *config) string { return c.Upscale.Upscaler1 }, func(c *config, v string) { c.Upscale.Upscaler1 = v })
-	up2 := f.resourceSelect("upscale.upscaler_2", "upscalers", (*resources.Lists).UpscalerNames,
+	up2 := f.resourceSelect("upscale.upscaler_2", resources.KindUpscaler, (*resources.Lists).UpscalerNames,
 		func(c *config) string { return c.Upscale.Upscaler2 }, func(c *config, v string) { c.Upscale.Upscaler2 = v })
 	vis2 := f.floatField("upscale.upscaler_2_visibility", func(c *config) float64 { return c.Upscale.Upscaler2Visibility }, func(c *config, v float64) { c.Upscale.Upscaler2Visibility = v })
 	factor := f.floatField("upscale.factor", func(c *config) float64 { return c.Upscale.Factor }, func(c *config, v float64) { c.Upscale.Factor = v })

@@ -234,6 +234,9 @@ func (h *panelHub) apply(b *uiBatch) {
 	if h.status != nil {
 		h.status.apply(b)
 	}
+	if h.failures != nil {
+		h.failures.apply(b)
+	}
 	if b.historyChanged() {
 		if h.history != nil {
 			h.history.reload()

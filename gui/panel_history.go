@@ -46,7 +46,9 @@ type historyPanel struct {
 	list    *widget.List
 	count   *widget.Label
 	message *widget.Label
-	more    *widget.Button
+	// reason is the whole reason of the selected failed or cancelled job.
+	reason *widget.Label
+	more   *widget.Button
 
 	open, requeue, retry, retryAll, load, inspect, reprocess, prune *widget.Button
 
@@ -63,6 +65,8 @@ type historyPanel struct {
 	pruning *historyPrune
 	// openFolder opens a folder in the file manager (tests replace it).
 	openFolder func(dir string) error
+	// selectFirst selects the newest row once the next load is in.
+	selectFirst bool
 }
 
 func newHistoryPanel(h *panelHub) *historyPanel {
@@ -77,6 +81,8 @@ func newHistoryPanel(h *panelHub) *historyPanel {
 	p.list.OnUnselected = p.onUnselected
 	p.count = &widget.Label{Importance: widget.LowImportance}
 	p.message = newMessage()
+	p.reason = newMessage()
+	p.reason.Selectable = true
 	p.more = &widget.Button{Text: "Show more", Importance: widget.LowImportance, OnTapped: p.onMore}
 	p.more.Hide()
 	p.open = &widget.Button{Text: "Open folder", Icon: theme.FolderOpenIcon(), OnTapped: p.onOpenFolder}
@@ -98,7 +104,7 @@ func (p *historyPanel) build() fyne.CanvasObject {
 	refresh := &widget.Button{Icon: theme.ViewRefreshIcon(), Importance: widget.LowImportance, OnTapped: p.reload}
 	top := container.NewBorder(nil, nil, p.filter, p.h.mw.withTooltip(refresh, "Reload the history"), p.search)
 	actions := container.NewGridWithColumns(3, p.open, p.inspect, p.load, p.requeue, p.reprocess, p.retry, p.retryAll, p.prune)
-	bottom := container.NewVBox(container.NewBorder(nil, nil, nil, p.more, p.count), actions, p.message)
+	bottom := container.NewVBox(p.reason, container.NewBorder(nil, nil, nil, p.more, p.count), actions, p.message)
 	return container.NewBorder(top, bottom, nil, nil, minHeight(p.list, 160))
 }
 
@@ -210,6 +216,10 @@ func (p *historyPanel) setRows(rows []historyRow, limit int) {
 			break
 		}
 	}
+	if p.selectFirst && len(rows) > 0 {
+		p.list.Select(0)
+	}
+	p.selectFirst = false
 	p.count.SetText(fmt.Sprintf("%s shown", plural(len(rows), "job", "jobs")))
 	setVisible(p.more, len(rows) >= limit)
 	p.updateButtons()
@@ -264,6 +274,7 @@ func (p *historyPanel) onThumb(path string) {
 func (p *historyPanel) onSelected(id widget.ListItemID) {
 	p.selected = id
 	p.updateButtons()
+	p.showReason()
 }
 
 func (p *historyPanel) onUnselected(id widget.ListItemID) {
@@ -271,6 +282,19 @@ func (p *historyPanel) onUnselected(id widget.ListItemID) {
 		p.selected = -1
 	}
 	p.updateButtons()
+	p.showReason()
+}
+
+// showReason shows why the selected job failed or was cancelled, whole.
+func (p *historyPanel) showReason() {
+	text, imp := "", widget.DangerImportance
+	if r := p.selectedRow(); r != nil && r.failed {
+		text = statusText(r.rec.Status) + ": " + r.rec.Error
+		if r.rec.Status == queue.StatusCancelled {
+			imp = widget.WarningImportance
+		}
+	}
+	showMessage(p.reason, text, imp)
 }
 
 // selectedRow is the selected job, or nil.
@@ -291,6 +315,17 @@ func (p *historyPanel) updateButtons() {
 	enable(p.inspect, has && len(r.rec.Outputs) > 0)
 	enable(p.reprocess, has && len(r.rec.Outputs) > 0)
 	enable(p.retry, has && (r.rec.Status == queue.StatusFailed || r.rec.Status == queue.StatusCancelled))
+}
+
+// showFailed lists the failed jobs, newest first and selected, each with
+// the reason it failed.
+func (p *historyPanel) showFailed() {
+	p.selectFirst = true
+	if p.filter.Selected == "Failed" {
+		p.reload()
+		return
+	}
+	p.filter.SetSelected("Failed") // reloads
 }
 
 func (p *historyPanel) onFilter(string) {

@@ -18,6 +18,7 @@ import (
 	"stablenew/controller"
 	"stablenew/pipeline"
 	"stablenew/pipeline/output"
+	"stablenew/pipeline/resources"
 )
 
 // previewDelay is how long the preview waits after the last edit before it
@@ -48,6 +49,8 @@ type planResult struct {
 	disk int64
 	// diskWarning says the output disk has less room than that, or "".
 	diskWarning string
+	// report is the preflight of the jobs against the WebUIs' lists.
+	report *resources.Report
 }
 
 // previewPanel shows the draft: every JobSpec the current setup plans to,
@@ -66,6 +69,8 @@ type previewPanel struct {
 	notes   *widget.Label
 	list    *widget.List
 	details *jobDetails
+	// resources is the preflight above the list.
+	resources *resourcePanel
 	// reprocessBar says the draft is a reprocess draft, with Edit… and Back
 	// to packs; hidden otherwise.
 	reprocessBar  *fyne.Container
@@ -107,6 +112,7 @@ func newPreviewPanel(h *panelHub) *previewPanel {
 	p.list.OnSelected = p.onSelected
 	p.list.OnUnselected = p.onUnselected
 	p.details = newJobDetails(h)
+	p.resources = newResourcePanel(h)
 	p.debounce = NewDebouncer(previewDelay, p.rebuild)
 	p.reprocessText = &widget.Label{Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
 	p.reprocessBar = container.NewBorder(nil, nil, nil,
@@ -121,7 +127,7 @@ func newPreviewPanel(h *panelHub) *previewPanel {
 
 // build lays out the panel.
 func (p *previewPanel) build() fyne.CanvasObject {
-	top := container.NewVBox(p.reprocessBar, p.header, p.stages, p.state, p.errText, p.notes)
+	top := container.NewVBox(p.reprocessBar, p.header, p.stages, p.state, p.errText, p.notes, p.resources.build())
 	split := container.NewVSplit(minHeight(p.list, 120), container.NewVScroll(p.details.build()))
 	split.Offset = 0.55
 	return container.NewBorder(top, nil, nil, nil, split)
@@ -130,6 +136,7 @@ func (p *previewPanel) build() fyne.CanvasObject {
 // start listens to the State and plans the current setup at once.
 func (p *previewPanel) start() {
 	p.h.mw.State.OnChange(p.onStateChange)
+	p.resources.start()
 	p.showReprocess()
 	p.invalidate(true)
 }
@@ -225,6 +232,7 @@ func (p *previewPanel) plan(ctx context.Context, gen uint64) (res *planResult) {
 		res.estimate, res.known = p.estimate(plan.Jobs)
 		res.disk = plan.DiskBytes()
 		res.diskWarning = plan.DiskWarning(res.disk, p.freeBytes)
+		res.report = p.resources.check(plan.Jobs)
 	}
 	return res
 }
@@ -292,6 +300,7 @@ func (p *previewPanel) apply(res *planResult) {
 	}
 	showMessage(p.state, state, widget.LowImportance)
 	p.showSummary(res)
+	p.resources.show(res.report)
 	p.list.UnselectAll()
 	p.selected = -1
 	p.list.Refresh()

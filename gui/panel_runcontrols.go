@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -98,6 +99,10 @@ func (c *runControls) submitPlan(res *planResult, front bool) {
 		c.say("Nothing queued: the plan has no jobs.", widget.WarningImportance)
 		return
 	}
+	if rp := c.h.preview.resources; rp.needsConfirm(res.report) {
+		c.confirmNowhere(res, front)
+		return
+	}
 	q := c.h.mw.Services.Queue
 	var warn error
 	c.h.goWork("queueing jobs", func(ctx context.Context) error {
@@ -137,6 +142,35 @@ func (c *runControls) submitPlan(res *planResult, front bool) {
 		}
 		c.say(msg, widget.SuccessImportance)
 	})
+}
+
+// confirmNowhere asks before queueing a plan some of whose jobs can run on
+// no WebUI: they would fail at once when they reach the front.
+func (c *runControls) confirmNowhere(res *planResult, front bool) {
+	rep := res.report
+	first := ""
+	for _, p := range rep.Problems {
+		if p.Error {
+			first = "\n\n" + p.Text()
+			break
+		}
+	}
+	msg := fmt.Sprintf("%s of %d need something no WebUI has.%s\n\nQueued anyway, they fail at once when they reach "+
+		"the front, before any GPU time; the others run as usual.", plural(rep.Nowhere, "job", "jobs"), rep.Jobs, first)
+	// Every way of closing a confirm dialog answers it (Cancel and Escape
+	// with false).
+	d := dialog.NewCustomConfirm("Some jobs can run nowhere", "Queue anyway", "Cancel",
+		&widget.Label{Text: msg, Wrapping: fyne.TextWrapWord}, func(ok bool) {
+			if !ok {
+				c.done()
+				c.say("Nothing queued: some jobs need resources no WebUI has (see the preview).", widget.WarningImportance)
+				return
+			}
+			c.h.preview.resources.onQueueAnyway()
+			c.submitPlan(res, front)
+		}, c.h.mw.Window)
+	d.Resize(fyne.NewSize(480, 0))
+	d.Show()
 }
 
 // ensureRunning resumes a paused queue and starts one whose auto-run is off

@@ -28,6 +28,7 @@ type panelHub struct {
 	status   *statusBar
 	logs     *logPanel
 	drops    *dropHandler
+	failures *failureWatch
 
 	pump *eventPump
 	// snap is the last queue snapshot the panels were given.
@@ -127,6 +128,8 @@ func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 	)
 	h.preview.tab, h.queue.tab, h.history.tab = tabs.Items[0], tabs.Items[1], tabs.Items[2]
 	h.preview.tabs, h.queue.tabs, h.history.tabs = tabs, tabs, tabs
+	tabs.OnSelected = h.onTabSelected
+	h.failureWatch()
 	top := container.NewVBox(
 		h.controls.build(),
 		widget.NewSeparator(),

@@ -17,8 +17,8 @@ import (
 )
 
 // settingsDialog edits the app settings of the data folder
-// (settings.json): backends, launcher, output root, theme, affinity and the
-// watchdog. Saved settings apply at once (see applySettings), except the
+// (settings.json): backends, launcher, output root, theme, affinity, the
+// watchdog and the names mapped to a WebUI's own. Saved settings apply at once (see applySettings), except the
 // launcher's, which apply at the next start.
 type settingsDialog struct {
 	mw       *MainWindow
@@ -33,6 +33,7 @@ type settingsDialog struct {
 	theme    *widget.Select
 	affinity *widget.Check
 	watchdog *appEntry
+	mappings *mappingsEditor
 	problem  *widget.Label
 }
 
@@ -78,6 +79,7 @@ func newSettingsDialog(mw *MainWindow, s app.Settings) *settingsDialog {
 	d.affinity.SetChecked(s.CheckpointAffinity)
 	d.watchdog = newAppEntry(mw.keys, false)
 	d.watchdog.SetText(strconv.Itoa(s.WatchdogSeconds))
+	d.mappings = newMappingsEditor(mw, s.ResourceMappings)
 	d.problem = newNote()
 	return d
 }
@@ -104,6 +106,7 @@ func (d *settingsDialog) show() {
 	r.add("Theme", d.theme)
 	r.add("Queue", d.affinity)
 	r.add("Watchdog", container.NewVBox(d.watchdog, newHint("seconds without progress before a generation is interrupted; 0 = off")))
+	r.add("Name mappings", d.mappings.build())
 	save := &widget.Button{Text: "Save", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: d.onSave}
 	cancel := &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: d.onCancel}
 	content := container.NewBorder(nil, container.NewVBox(d.problem, container.NewHBox(layout.NewSpacer(), cancel, save)), nil, nil,
@@ -134,6 +137,7 @@ func (d *settingsDialog) settings() (app.Settings, error) {
 		return s, fmt.Errorf("watchdog: enter whole seconds, such as 90 (0 turns it off)")
 	}
 	s.WatchdogSeconds = w
+	s.ResourceMappings = d.mappings.mappings()
 	return s, s.Validate()
 }
 

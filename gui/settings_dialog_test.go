@@ -5,9 +5,11 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"stablenew/app"
+	"stablenew/pipeline/resources"
 	"stablenew/pipeline/webui/webuitest"
 )
 
@@ -150,5 +152,38 @@ func TestSettingsDialogAppliesURLsLive(t *testing.T) {
 	}
 	if n := len(mw.Services.Queue.Backends()); n != 1 {
 		t.Errorf("%d queue workers, want 1", n)
+	}
+}
+
+// The names mapped to a WebUI's own are listed in Settings: one can be
+// edited, another removed, and the saved settings hold exactly that.
+func TestSettingsDialogEditsNameMappings(t *testing.T) {
+	mw := newTestWindow(t)
+	s := app.DefaultSettings()
+	s.ResourceMappings = []resources.Alias{
+		{WebUI: "http://127.0.0.1:7860", Kind: resources.KindCheckpoint, Name: "sd_xl_base_1.0", Use: "SDXL/sd_xl_base_1.0.safetensors [31e35c80fc]"},
+		{WebUI: "http://127.0.0.1:7860", Kind: resources.KindUpscaler, Name: "4x_NMKD", Use: "4x-UltraSharp"},
+	}
+	if err := app.SaveSettings(mw.Services.DataDir, s); err != nil {
+		t.Fatal(err)
+	}
+	mw.onSettings()
+	settle(t, mw)
+	dlg := topDialog(t, mw)
+	if !strings.Contains(dialogText(t, mw), `checkpoint "sd_xl_base_1.0" on http://127.0.0.1:7860 →`) {
+		t.Fatalf("the mapping is not listed: %q", dialogText(t, mw))
+	}
+	use := find(t, dlg, "the upscaler's entry", func(e *appEntry) bool { return e.Text == "4x-UltraSharp" })
+	use.SetText("R-ESRGAN 4x+")
+	remove := find(t, dlg, "a remove button", func(b *widget.Button) bool { return b.Icon == theme.DeleteIcon() })
+	test.Tap(remove)
+	test.Tap(findButton(t, dlg, "Save"))
+	settle(t, mw)
+	got, err := app.LoadSettings(mw.Services.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.ResourceMappings) != 1 || got.ResourceMappings[0].Kind != resources.KindUpscaler || got.ResourceMappings[0].Use != "R-ESRGAN 4x+" {
+		t.Errorf("saved mappings %+v", got.ResourceMappings)
 	}
 }

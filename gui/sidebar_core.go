@@ -35,19 +35,19 @@ func newCoreCard(mw *MainWindow) *coreCard { return &coreCard{mw: mw} }
 // modelSelect, vaeSelect, samplerSelect and schedulerSelect are the txt2img
 // dropdowns, built the same way by the sidebar and the txt2img card.
 func modelSelect(f *configForm) *selectField {
-	return f.resourceSelect("txt2img.model", "checkpoints", (*resources.Lists).CheckpointTitles,
+	return f.resourceSelect("txt2img.model", resources.KindCheckpoint, (*resources.Lists).CheckpointTitles,
 		func(c *config) string { return c.Txt2Img.Model }, func(c *config, v string) { c.Txt2Img.Model = v },
 		choiceCurrentModel)
 }
 
 func vaeSelect(f *configForm) *selectField {
-	return f.resourceSelect("txt2img.vae", "VAEs", (*resources.Lists).VAENames,
+	return f.resourceSelect("txt2img.vae", resources.KindVAE, (*resources.Lists).VAENames,
 		func(c *config) string { return c.Txt2Img.VAE }, func(c *config, v string) { c.Txt2Img.VAE = v },
 		choiceNoVAE)
 }
 
 func samplerSelect(f *configForm) *selectField {
-	return f.resourceSelect("txt2img.sampler_name", "samplers", (*resources.Lists).SamplerNames,
+	return f.resourceSelect("txt2img.sampler_name", resources.KindSampler, (*resources.Lists).SamplerNames,
 		func(c *config) string { return c.Txt2Img.Sampler }, func(c *config, v string) { c.Txt2Img.Sampler = v })
 }
 
@@ -55,7 +55,7 @@ func samplerSelect(f *configForm) *selectField {
 // default), also on WebUIs that list no schedulers (A1111 before 1.9,
 // SD.Next) or while offline.
 func schedulerSelect(f *configForm) *selectField {
-	return f.resourceSelect("txt2img.scheduler", "schedulers", schedulerLabels,
+	return f.resourceSelect("txt2img.scheduler", resources.KindScheduler, schedulerLabels,
 		func(c *config) string { return c.Txt2Img.Scheduler }, func(c *config, v string) { c.Txt2Img.Scheduler = v },
 		choiceAutomatic)
 }

@@ -69,7 +69,11 @@ func NewStatusBar(mw *MainWindow) fyne.CanvasObject {
 	}
 	mw.OnBackendChange(sb.onBackend)
 	h.startPump()
-	return container.NewBorder(nil, nil, container.NewHBox(sb.state, widget.NewSeparator(), sb.web), nil, sb.summary)
+	fw := h.failureWatch()
+	fw.cell = mw.withTooltip(fw.button, "Jobs that failed since you last looked: show them in History, with why")
+	fw.show()
+	failed := fw.cell
+	return container.NewBorder(nil, nil, container.NewHBox(sb.state, failed, widget.NewSeparator(), sb.web), nil, sb.summary)
 }
 
 func (sb *statusBar) newIndicator(b *app.Backend, i, n int) *backendIndicator {

@@ -125,7 +125,24 @@ type formField interface {
 
 // resourceField is a field whose choices come from the WebUI.
 type resourceField interface {
-	setResources(res *resources.Lists)
+	setResources(src resourceSource)
+}
+
+// resourceSource is what the dropdowns offer: the first ready WebUI's lists
+// under the user's mappings (nil view while none is ready), and whether
+// every WebUI has been tried and found offline (not merely still
+// connecting).
+type resourceSource struct {
+	view    *resources.View
+	offline bool
+}
+
+// lists are the source's lists, or nil.
+func (s resourceSource) lists() *resources.Lists {
+	if s.view == nil {
+		return nil
+	}
+	return s.view.Lists
 }
 
 // configForm keeps the widgets of the sidebar and the stage cards in step
@@ -148,7 +165,7 @@ type configForm struct {
 	// checked hear the problems after every validation.
 	checked []func(problems map[string]string)
 
-	res     *resources.Lists
+	src     resourceSource
 	summary *widget.Label
 }
 
@@ -166,7 +183,7 @@ func (f *configForm) add(group string, fields ...formField) {
 	f.groups[group] = append(f.groups[group], fields...)
 	for _, fl := range fields {
 		if rf, ok := fl.(resourceField); ok {
-			rf.setResources(f.res)
+			rf.setResources(f.src)
 		}
 	}
 }
@@ -218,13 +235,13 @@ func (f *configForm) load() {
 	f.validate(&c)
 }
 
-// setResources gives every dropdown the WebUI's lists (nil: offline).
-func (f *configForm) setResources(res *resources.Lists) {
-	f.res = res
+// setResources gives every dropdown the WebUI's lists.
+func (f *configForm) setResources(src resourceSource) {
+	f.src = src
 	f.loading = true
 	f.each(func(fl formField) {
 		if rf, ok := fl.(resourceField); ok {
-			rf.setResources(res)
+			rf.setResources(src)
 		}
 	})
 	f.loading = false
@@ -521,10 +538,10 @@ type selectField struct {
 	static []string
 	// special values with their labels ("" → "Same as base model"), shown first.
 	special []specialChoice
-	// listName names the list in messages ("ADetailer models").
-	listName string
+	// kind is the kind of resource the WebUI's list holds.
+	kind resources.Kind
 
-	res    *resources.Lists
+	src    resourceSource
 	value  string
 	loaded bool
 }
@@ -540,12 +557,13 @@ func (f *configForm) staticSelect(path string, choices []string, get func(*confi
 	return fl
 }
 
-// resourceSelect returns a dropdown over a WebUI list.
-func (f *configForm) resourceSelect(path, listName string, list func(*resources.Lists) []string,
+// resourceSelect returns a dropdown over a WebUI list of a kind of
+// resource.
+func (f *configForm) resourceSelect(path string, kind resources.Kind, list func(*resources.Lists) []string,
 	get func(*config) string, set func(*config, string), special ...specialChoice) *selectField {
 	fl := f.newSelect(path, get, set)
-	fl.list, fl.listName, fl.special = list, listName, special
-	fl.res = f.res
+	fl.list, fl.kind, fl.special = list, kind, special
+	fl.src = f.src
 	fl.rebuild()
 	return fl
 }
@@ -588,25 +606,24 @@ func (fl *selectField) rebuild() {
 	for _, s := range fl.special {
 		choices = append(choices, s.label)
 	}
-	offline := false
 	switch {
 	case fl.list == nil:
 		choices = append(choices, fl.static...)
-	case fl.res == nil:
-		offline = true
-	default:
-		choices = append(choices, fl.list(fl.res)...)
+	case fl.src.view != nil:
+		choices = append(choices, fl.list(fl.src.view.Lists)...)
 	}
-	status := ""
+	status, imp := "", widget.WarningImportance
 	if fl.loaded && !fl.isSpecial(fl.value) && !slices.Contains(choices, fl.value) {
 		choices = append(choices, fl.value)
 		switch {
-		case fl.Select.Disabled():
-			// not in use: nothing to warn about
-		case offline:
+		case fl.Select.Disabled() || fl.list == nil:
+			// not in use, or a fixed choice: nothing to say
+		case fl.src.view == nil && fl.src.offline:
 			status = "WebUI offline — showing saved value"
-		case fl.list != nil:
-			status = fmt.Sprintf("%q is not among this WebUI's %s — showing saved value", fl.value, fl.listName)
+		case fl.src.view == nil:
+			// still connecting: the lists come in a moment
+		default:
+			status, imp = resolutionNote(fl.src.view.Resolve(fl.kind, fl.value))
 		}
 	}
 	fl.Select.Options = choices
@@ -620,9 +637,21 @@ func (fl *selectField) rebuild() {
 	if status == "" {
 		fl.status.Hide()
 	} else {
+		fl.status.Importance = imp
 		fl.status.SetText(status)
 		fl.status.Show()
 	}
+}
+
+// resolutionNote says what a value the WebUI's list lacks becomes there: its
+// own name for it (a checkpoint in a subfolder), or that it is missing,
+// with the closest names.
+func resolutionNote(r resources.Resolution) (string, widget.Importance) {
+	if r.OK() {
+		return fmt.Sprintf("On this WebUI: %s (by %s)", r.Used, r.How), widget.LowImportance
+	}
+	msg := fmt.Sprintf("Missing: this WebUI %s — showing the saved value", r.Describe())
+	return msg, widget.WarningImportance
 }
 
 func (fl *selectField) load(c *config) {
@@ -644,11 +673,11 @@ func (fl *selectField) setActive(on bool) {
 	fl.rebuild()
 }
 
-func (fl *selectField) setResources(res *resources.Lists) {
+func (fl *selectField) setResources(src resourceSource) {
 	if fl.list == nil {
 		return
 	}
-	fl.res = res
+	fl.src = src
 	fl.rebuild()
 }
 

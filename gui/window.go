@@ -47,9 +47,10 @@ type MainWindow struct {
 	// tips are the window's tooltips (see tooltips), made on first use.
 	tips *tooltips
 
-	res              *resources.Lists
-	backendStates    map[*app.Backend]app.ConnectionState
-	backendListeners []func(b *app.Backend, s app.ConnectionState, err error)
+	src               resourceSource
+	resourceListeners []func()
+	backendStates     map[*app.Backend]app.ConnectionState
+	backendListeners  []func(b *app.Backend, s app.ConnectionState, err error)
 
 	lib          libraryView
 	libListeners []func()
@@ -214,7 +215,7 @@ func (mw *MainWindow) OnBackendChange(fn func(b *app.Backend, s app.ConnectionSt
 
 // Resources returns the lists of the first ready backend, or nil when no
 // backend is ready. It does no I/O.
-func (mw *MainWindow) Resources() *resources.Lists { return mw.res }
+func (mw *MainWindow) Resources() *resources.Lists { return mw.src.lists() }
 
 // RefreshResources re-reads the packs and presets and asks every ready
 // WebUI for its lists again, in the background (F5).
@@ -234,27 +235,42 @@ func (mw *MainWindow) refreshBackend(b *app.Backend) {
 	}, func(error) { mw.updateResources() })
 }
 
-// updateResources shows the lists of the first ready backend (nil: offline).
+// updateResources shows the lists of the first ready backend; with none,
+// the dropdowns say the WebUI is offline only once every WebUI has been
+// tried (not while the first connection is still being made).
 func (mw *MainWindow) updateResources() {
-	var res *resources.Lists
-	for _, b := range mw.Services.BackendList() {
-		if mw.backendStates[b] != app.StateReady {
+	var src resourceSource
+	tried := 0
+	list := mw.Services.BackendList()
+	for _, b := range list {
+		st, known := mw.backendStates[b]
+		if known && st != app.StateConnecting {
+			tried++
+		}
+		if st != app.StateReady || src.view != nil {
 			continue
 		}
-		if r := b.Lists(); r != nil {
-			res = r
-			break
-		}
+		src.view = b.Resources.View()
 	}
-	mw.setResources(res)
+	src.offline = src.view == nil && tried == len(list)
+	mw.setResources(src)
 }
 
 // setResources gives the dropdowns new lists.
-func (mw *MainWindow) setResources(res *resources.Lists) {
-	mw.res = res
+func (mw *MainWindow) setResources(src resourceSource) {
+	mw.src = src
 	if mw.form != nil {
-		mw.form.setResources(res)
+		mw.form.setResources(src)
 	}
+	for _, fn := range mw.resourceListeners {
+		fn()
+	}
+}
+
+// OnResourcesChange adds a listener called (on the UI goroutine) when the
+// WebUI lists or the user's mappings change.
+func (mw *MainWindow) OnResourcesChange(fn func()) {
+	mw.resourceListeners = append(mw.resourceListeners, fn)
 }
 
 // reloadLibrary reads packs, presets and pack lists in the background.

@@ -195,24 +195,38 @@ func TestInvalidValueIsShownAndNotClamped(t *testing.T) {
 
 func TestOfflineDropdownKeepsItsValue(t *testing.T) {
 	mw := newTestWindow(t)
-	mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) { c.Txt2Img.Model = "sdxl_base.safetensors [31e35c80fc]" })
+	mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) { c.Txt2Img.Model = "ghost_model.safetensors" })
 	settle(t, mw)
 	model := field[*selectField](t, mw, "txt2img.model")
-	if model.Select.Selected != "sdxl_base.safetensors [31e35c80fc]" {
+	if model.Select.Selected != "ghost_model.safetensors" {
 		t.Errorf("selected %q", model.Select.Selected)
 	}
+	// Before any WebUI was tried, nothing claims it is offline.
+	if model.status.Visible() {
+		t.Errorf("a note before the first connection attempt: %q", model.status.Text)
+	}
+	mw.setResources(resourceSource{offline: true})
 	if !model.status.Visible() || model.status.Text != "WebUI offline — showing saved value" {
 		t.Errorf("status %v %q", model.status.Visible(), model.status.Text)
 	}
-	// Online, with the model missing: still kept, and said so.
+	// Online, with the model missing: still kept, and said so with the
+	// closest names.
 	res := demoResources(t, mw)
-	mw.setResources(res)
+	view := mw.Services.Backends[0].Resources.View()
+	mw.setResources(resourceSource{view: view})
 	settle(t, mw)
-	if model.Select.Selected != "sdxl_base.safetensors [31e35c80fc]" || !strings.Contains(model.status.Text, "not among this WebUI's checkpoints") {
+	if model.Select.Selected != "ghost_model.safetensors" || !strings.Contains(model.status.Text, `Missing: this WebUI has no checkpoint "ghost_model.safetensors"`) {
 		t.Errorf("online: selected %q status %q", model.Select.Selected, model.status.Text)
 	}
 	if len(model.Select.Options) != len(res.Checkpoints)+2 {
 		t.Errorf("options %v", model.Select.Options)
+	}
+	// A pack's plain name for a model the WebUI keeps under another title
+	// says which one it uses.
+	mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) { c.Txt2Img.Model = "renamed.safetensors [31e35c80fc]" })
+	settle(t, mw)
+	if model.status.Importance != widget.LowImportance || !strings.Contains(model.status.Text, "On this WebUI: sd_xl_base_1.0.safetensors [31e35c80fc] (by hash)") {
+		t.Errorf("mapped: status %q", model.status.Text)
 	}
 	// Picking one of the WebUI's models clears the note and reaches the state.
 	model.Select.SetSelected(res.Checkpoints[0].Title)
@@ -221,7 +235,7 @@ func TestOfflineDropdownKeepsItsValue(t *testing.T) {
 		t.Errorf("after picking: status %q model %q", model.status.Text, mw.State.Config().Txt2Img.Model)
 	}
 	// Offline again: the value stays.
-	mw.setResources(nil)
+	mw.setResources(resourceSource{offline: true})
 	if model.Select.Selected != res.Checkpoints[0].Title || !model.status.Visible() {
 		t.Errorf("offline again: %q %q", model.Select.Selected, model.status.Text)
 	}

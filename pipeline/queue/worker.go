@@ -250,7 +250,7 @@ func (s *Service) claim(ctx context.Context, w *worker) (*run, error) {
 				// No attached WebUI has what the job needs: fail it now,
 				// before any request, naming what is missing where.
 				touched = append(touched, n.id)
-				n.reason = "no WebUI can run this job: " + n.reason
+				n.reason, n.nowhere = "no WebUI can run this job: "+n.reason, true
 				if err := failQueued(tx, n.id, n.reason, now); err != nil {
 					return err
 				}
@@ -281,7 +281,11 @@ func (s *Service) claim(ctx context.Context, w *worker) (*run, error) {
 	s.mirror.apply(change)
 	for _, f := range failed {
 		s.stats.Failed++
-		s.log.Warn("stored job failed validation", "job_id", f.id, "reason", f.reason)
+		if f.nowhere {
+			s.log.Warn("job failed before any request: no WebUI can run it", "job_id", f.id, "reason", f.reason)
+		} else {
+			s.log.Warn("stored job failed validation", "job_id", f.id, "reason", f.reason)
+		}
 		s.publish(Event{Kind: JobFailed, JobID: f.id, Reason: f.reason})
 	}
 	if c == nil {
@@ -324,6 +328,7 @@ type claimedJob struct {
 	work          string
 	needs         string
 	reason        string
+	nowhere       bool // failed because no WebUI can run it
 }
 
 // claimNext marks the first queued job rt lets w take as running (among

@@ -42,15 +42,20 @@ type Problem struct {
 	Fields []string
 }
 
-// String is the problem on one line: what, the name, how many jobs, which
-// WebUI, the closest names.
+// String is the problem on one line: error or warning, which WebUI, what
+// and its name, how many jobs, the closest names.
 func (p Problem) String() string {
 	sev := "warning"
 	if p.Error {
 		sev = "error"
 	}
+	return sev + ": " + p.Text()
+}
+
+// Text is String without the error or warning.
+func (p Problem) Text() string {
 	r := Resolution{Kind: p.Kind, Name: p.Name, Problem: p.Problem, Candidates: p.Candidates, Closest: p.Closest}
-	s := fmt.Sprintf("%s: %s %s (%s", sev, p.WebUI, r.what(), plural(p.Jobs, "job"))
+	s := fmt.Sprintf("%s %s (%s", p.WebUI, r.what(), plural(p.Jobs, "job"))
 	if p.Error && p.Elsewhere > 0 {
 		if p.Elsewhere == p.Jobs {
 			s += "; they run on another WebUI"
