@@ -134,3 +134,17 @@ func TestTwoWebUIsWithDifferentModelsRunEveryJobWhereItCan(t *testing.T) {
 		}
 	}
 }
+
+// Demo mode runs the shipped samples as a WebUI that has everything they
+// name would: the preflight has nothing to say.
+func TestDemoWebUIHasEverythingTheSamplesName(t *testing.T) {
+	s := newStack(t)
+	srv, exec := newRunner(t, webuitest.DemoOptions())
+	plan, err := s.pc.Plan(context.Background(), controller.RunRequest{
+		Packs: []string{"sdxl_portraits", "landscapes_matrix", "anime_wildcards"}})
+	require.NoError(t, err)
+	_, err = exec.Resources().Refresh(context.Background())
+	require.NoError(t, err)
+	rep := resources.Check(plan.Jobs, []resources.Target{{WebUI: srv.URL(), View: exec.Resources().View()}})
+	assert.True(t, rep.Clean(), "preflight of the samples on the demo WebUI:\n%s", strings.Join(rep.Lines(), "\n"))
+}

@@ -51,7 +51,9 @@ func (r *Runner) resolve(ctx context.Context, spec *pipeline.JobSpec, log *slog.
 		case res.Mapped():
 			log.Info("using the WebUI's name", "kind", res.Kind, "asked", res.Name, "used", res.Used, "by", res.How)
 		case !res.OK() && !res.Kind.Required():
-			log.Warn("the WebUI "+res.Describe()+"; the job runs without it", "kind", res.Kind, "name", res.Name)
+			// The preflight warned before the job was queued; the manifest
+			// records it.
+			log.Info("the WebUI "+res.Describe()+"; the job runs without it", "kind", res.Kind, "name", res.Name)
 		}
 	}
 	if b := a.Blocking(); len(b) > 0 {

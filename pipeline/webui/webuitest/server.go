@@ -90,10 +90,21 @@ type Options struct {
 }
 
 // DemoOptions are options for a demo backend: visible sampling time, a
-// model load delay and frequent live previews.
+// model load delay, frequent live previews, and the LoRAs and embeddings
+// the shipped sample packs name (so the demo runs them as a WebUI that has
+// everything would).
 func DemoOptions() Options {
-	return Options{StepDuration: 60 * time.Millisecond, ModelLoadDuration: 800 * time.Millisecond, PreviewEvery: 2}
+	return Options{StepDuration: 60 * time.Millisecond, ModelLoadDuration: 800 * time.Millisecond, PreviewEvery: 2,
+		Loras:      append(append([]string{}, DefaultLoras...), SampleLoras...),
+		Embeddings: append(append([]string{}, DefaultEmbeddings...), SampleEmbeddings...)}
 }
+
+// SampleLoras and SampleEmbeddings are the LoRAs and embeddings the shipped
+// sample packs name beyond the defaults.
+var (
+	SampleLoras      = []string{"xl_more_art-full_v1"}
+	SampleEmbeddings = []string{"ziprealism", "negativeXL_D", "unaestheticXLv31"}
+)
 
 // Server is the fake WebUI. All methods are safe for concurrent use.
 type Server struct {
