@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -118,6 +119,10 @@ func Open(opts OpenOptions) (*Services, error) {
 	}
 	if opts.APIAuth != "" {
 		s.Settings.APIAuth = opts.APIAuth
+	}
+	s.Settings.WebUIURLs = slices.Clone(s.Settings.WebUIURLs)
+	if err := s.Settings.MoveURLCredentials(); err != nil {
+		return nil, err
 	}
 	if opts.Demo {
 		s.Demo = webuitest.New(webuitest.DemoOptions())

@@ -67,6 +67,9 @@ func (s *Services) ApplySettings(next Settings) error {
 	if s.Demo != nil {
 		next.WebUIURLs, next.APIAuth = slices.Clone(cur.WebUIURLs), cur.APIAuth
 	}
+	if err := next.MoveURLCredentials(); err != nil {
+		return err
+	}
 	if err := next.Validate(); err != nil {
 		return err
 	}

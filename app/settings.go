@@ -8,10 +8,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"stablenew/pipeline/output"
 	"stablenew/pipeline/resources"
+	"stablenew/pipeline/webui"
 )
 
 // SettingsFile is the settings file inside the data folder.
@@ -61,7 +63,7 @@ func (s Settings) Validate() error {
 	for _, u := range s.WebUIURLs {
 		p, err := url.Parse(strings.TrimSpace(u))
 		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return fmt.Errorf("WebUI URL %q: must look like %s", u, DefaultWebUIURL)
+			return fmt.Errorf("WebUI URL %q: must look like %s", webui.RedactURL(u), DefaultWebUIURL)
 		}
 	}
 	if s.APIAuth != "" && !strings.Contains(s.APIAuth, ":") {
@@ -115,7 +117,10 @@ func LoadSettings(dataDir string) (Settings, error) {
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
-		return DefaultSettings(), fmt.Errorf("%s: %v; fix or delete the file", path, err)
+		return DefaultSettings(), fmt.Errorf("%s: %v; fix or delete the file", path, webui.RedactURL(err.Error()))
+	}
+	if err := s.MoveURLCredentials(); err != nil {
+		return DefaultSettings(), fmt.Errorf("%s: %w", path, err)
 	}
 	if err := s.Validate(); err != nil {
 		return DefaultSettings(), fmt.Errorf("%s: %w", path, err)
@@ -123,8 +128,14 @@ func LoadSettings(dataDir string) (Settings, error) {
 	return s, nil
 }
 
-// SaveSettings writes the settings atomically.
+// SaveSettings writes the settings atomically, credentials of WebUI URLs
+// moved into the API auth (MoveURLCredentials).
 func SaveSettings(dataDir string, s Settings) error {
+	s.WebUIURLs = slices.Clone(s.WebUIURLs)
+	s.ResourceMappings = slices.Clone(s.ResourceMappings)
+	if err := s.MoveURLCredentials(); err != nil {
+		return err
+	}
 	if err := s.Validate(); err != nil {
 		return err
 	}

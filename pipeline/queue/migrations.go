@@ -3,7 +3,10 @@ package queue
 import (
 	"database/sql"
 	"fmt"
+	"net/url"
 	"time"
+
+	"stablenew/pipeline/webui"
 )
 
 // migration is one step of the schema. Steps are applied in order, each
@@ -13,8 +16,11 @@ import (
 type migration struct {
 	version int
 	name    string
-	sql     string
+	sql     string // "" for a step of codeSteps
 }
+
+// codeSteps are the schema steps that are Go code, by version.
+var codeSteps = map[int]func(tx *sql.Tx) error{6: redactCredentials}
 
 // migrations is the schema, oldest first. Never edit a released step: add a
 // new one.
@@ -91,6 +97,9 @@ CREATE TABLE eta_rates (
 ALTER TABLE jobs ADD COLUMN input_image TEXT NOT NULL DEFAULT ''; -- img2img's input when txt2img is off (reprocess)`},
 	{5, "the resources each job cannot run without", `
 ALTER TABLE jobs ADD COLUMN needs TEXT NOT NULL DEFAULT ''; -- resources.RequiredKey: routes jobs to the WebUIs that have them`},
+	// Builds before it stored a WebUI URL with its credentials as the job's
+	// backend ("http://user:pass@host:7860"), and in errors that named it.
+	{6, "no credentials in backends and errors", ""},
 }
 
 // schemaVersion is the newest schema this build knows.
@@ -115,7 +124,12 @@ func migrate(db *sql.DB, path string, now time.Time) error {
 		return nil
 	}
 	for _, m := range migrations[v:] {
-		if _, err := tx.Exec(m.sql); err != nil {
+		if step := codeSteps[m.version]; step != nil {
+			err = step(tx)
+		} else {
+			_, err = tx.Exec(m.sql)
+		}
+		if err != nil {
 			return fmt.Errorf("schema step %d (%s): %w", m.version, m.name, err)
 		}
 		if _, err := tx.Exec(`INSERT INTO schema_migrations(version, name, applied_at) VALUES(?, ?, ?)`,
@@ -127,4 +141,43 @@ func migrate(db *sql.DB, path string, now time.Time) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// redactCredentials is schema step 6: the backend column keeps the WebUI's
+// URL without its credentials, and errors show them as "***".
+func redactCredentials(tx *sql.Tx) error {
+	rows, err := tx.Query(`SELECT id, backend, error FROM jobs WHERE backend LIKE '%@%' OR error LIKE '%@%'`)
+	if err != nil {
+		return err
+	}
+	type fix struct {
+		id             int64
+		backend, error string
+	}
+	var fixes []fix
+	for rows.Next() {
+		var f fix
+		if err := rows.Scan(&f.id, &f.backend, &f.error); err != nil {
+			rows.Close()
+			return err
+		}
+		backend, msg := f.backend, webui.RedactURL(f.error)
+		if u, err := url.Parse(backend); err == nil && u.User != nil {
+			webui.SplitURLCredentials(u)
+			backend = u.String()
+		}
+		if backend != f.backend || msg != f.error {
+			fixes = append(fixes, fix{f.id, backend, msg})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, f := range fixes {
+		if _, err := tx.Exec(`UPDATE jobs SET backend = ?, error = ? WHERE id = ?`, f.backend, f.error, f.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -107,7 +107,10 @@ func WithLogger(l *slog.Logger) Option {
 
 // New creates a Client for the WebUI at baseURL, e.g. "http://127.0.0.1:7860".
 // A missing scheme means http. The path of baseURL is kept as a prefix, so a
-// WebUI behind a reverse proxy at "http://host/sd" works.
+// WebUI behind a reverse proxy at "http://host/sd" works. Credentials in
+// the URL ("http://user:pass@host") become its Basic credentials (unless
+// WithBasicAuth gives others) and are kept out of BaseURL, which names the
+// WebUI in logs, errors and the queue; errors show the URL redacted.
 func New(baseURL string, opts ...Option) (*Client, error) {
 	raw := strings.TrimSpace(baseURL)
 	if raw == "" {
@@ -118,14 +121,15 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("webui: invalid base URL %q: %w", baseURL, err)
+		return nil, fmt.Errorf("webui: invalid base URL %q: %w", RedactURL(baseURL), redactErr(err))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("webui: invalid base URL %q: scheme must be http or https", baseURL)
+		return nil, fmt.Errorf("webui: invalid base URL %q: scheme must be http or https", RedactURL(baseURL))
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("webui: invalid base URL %q: no host", baseURL)
+		return nil, fmt.Errorf("webui: invalid base URL %q: no host", RedactURL(baseURL))
 	}
+	user, pass, hasUser := SplitURLCredentials(u)
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawQuery, u.Fragment = "", ""
 	c := &Client{
@@ -137,6 +141,9 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		retry:         DefaultRetryPolicy(),
 		sleep:         sleepCtx,
 		log:           slog.New(slog.DiscardHandler),
+	}
+	if hasUser {
+		c.user, c.pass, c.auth = user, pass, true
 	}
 	for _, o := range opts {
 		o(c)

@@ -308,3 +308,38 @@ func TestCanceledContext(t *testing.T) {
 	requireKind(t, err, webui.KindCanceled)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// Credentials written into the URL are the client's Basic credentials,
+// and nothing that names the WebUI holds them.
+func TestCredentialsInTheURL(t *testing.T) {
+	srv := webuitest.New(webuitest.Options{Auth: "alice:s3cret"})
+	t.Cleanup(srv.Close)
+	withCreds := strings.Replace(srv.URL(), "://", "://alice:s3cret@", 1)
+	c, err := webui.New(withCreds, webui.WithRetry(webui.NoRetry()))
+	require.NoError(t, err)
+	assert.Equal(t, srv.URL(), c.BaseURL())
+	_, err = c.SDModels(ctxT(t))
+	require.NoError(t, err, "the URL's credentials are sent")
+	// Explicit credentials win.
+	c, err = webui.New(withCreds, webui.WithBasicAuth("alice", "nope"), webui.WithRetry(webui.NoRetry()))
+	require.NoError(t, err)
+	_, err = c.SDModels(ctxT(t))
+	requireKind(t, err, webui.KindAuth)
+	for _, bad := range []string{"ftp://alice:s3cret@host", "http://alice:s3cret@", "http://alice:s3cret@host:port:x"} {
+		_, err := webui.New(bad)
+		require.Error(t, err, bad)
+		assert.NotContains(t, err.Error(), "s3cret")
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://alice:s3cret@host:7860/sd":             "http://***@host:7860/sd",
+		"WebUI https://bob:p@ss@gpu.lan failed":        "WebUI https://***@gpu.lan failed",
+		`dial "http://u:p@a" and http://c:d@b/x@y, ok`: `dial "http://***@a" and http://***@b/x@y, ok`,
+		"http://host/sd@latest":                        "http://host/sd@latest",
+		"mail me@example.com":                          "mail me@example.com",
+	} {
+		assert.Equal(t, want, webui.RedactURL(in), in)
+	}
+}
