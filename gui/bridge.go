@@ -36,16 +36,6 @@ func NewBridge(log *slog.Logger) *Bridge {
 	return b
 }
 
-// NewQueuedBridge returns a bridge for tests: deliveries wait in a queue
-// until the test goroutine calls Drain or Settle, so widgets are only ever
-// touched from the test goroutine (the test driver would otherwise run
-// fyne.Do on the worker goroutine).
-func NewQueuedBridge(log *slog.Logger) *Bridge {
-	b := newBridge(log)
-	b.deliver = b.enqueue
-	return b
-}
-
 func newBridge(log *slog.Logger) *Bridge {
 	if log == nil {
 		log = slog.Default()
@@ -92,13 +82,6 @@ func runWork(ctx context.Context, name string, work func(ctx context.Context) er
 func (b *Bridge) finish() {
 	b.mu.Lock()
 	b.inFlight--
-	b.signalLocked()
-	b.mu.Unlock()
-}
-
-func (b *Bridge) enqueue(fn func()) {
-	b.mu.Lock()
-	b.queued = append(b.queued, fn)
 	b.signalLocked()
 	b.mu.Unlock()
 }

@@ -116,13 +116,6 @@ func (p *eventPump) start() {
 	go p.run()
 }
 
-// stop ends the subscription (the goroutine then ends).
-func (p *eventPump) stop() {
-	if p.cancel != nil {
-		p.cancel()
-	}
-}
-
 func (p *eventPump) run() {
 	batch := &uiBatch{}
 	var last time.Time

@@ -58,18 +58,6 @@ func hubOf(mw *MainWindow) *panelHub {
 	return h
 }
 
-// forgetHub stops the event pump of a window and drops its panels (after
-// the window closed).
-func forgetHub(mw *MainWindow) {
-	hubs.Lock()
-	h := hubs.m[mw]
-	delete(hubs.m, mw)
-	hubs.Unlock()
-	if h != nil && h.pump != nil {
-		h.pump.stop()
-	}
-}
-
 // do runs fn on the UI goroutine through the window's Bridge.
 func (h *panelHub) do(name string, fn func()) {
 	h.mw.Bridge.Do(h.timed(name, fn))

@@ -22,15 +22,6 @@ func LoadPatchFile(path string) (*Patch, error) {
 	return ParsePatch(data, path)
 }
 
-// LoadConfigFile reads a configuration file and layers it on base.
-func LoadConfigFile(path string, base PipelineConfig) (PipelineConfig, error) {
-	p, err := LoadPatchFile(path)
-	if err != nil {
-		return base, err
-	}
-	return p.ApplyTo(base)
-}
-
 // MarshalConfig encodes c as YAML or JSON ("json" for JSON, anything else
 // YAML), keys in schema order.
 func MarshalConfig(c PipelineConfig, format string) ([]byte, error) {

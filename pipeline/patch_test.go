@@ -148,7 +148,9 @@ func TestSaveAndLoadConfigFile(t *testing.T) {
 	for _, name := range []string{"p.yaml", "p.json"} {
 		path := filepath.Join(dir, name)
 		require.NoError(t, SaveConfigFile(path, c))
-		got, err := LoadConfigFile(path, PipelineConfig{})
+		p, err := LoadPatchFile(path)
+		require.NoError(t, err, name)
+		got, err := p.ApplyTo(PipelineConfig{})
 		require.NoError(t, err, name)
 		assert.Equal(t, c, got, name)
 	}

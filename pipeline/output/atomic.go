@@ -170,47 +170,6 @@ func candidate(path string, i int) string {
 	return strings.TrimSuffix(path, ext) + "-" + strconv.Itoa(i) + ext
 }
 
-// UniquePath returns path, or the first of "name-1.ext", "name-2.ext", … that
-// does not exist yet. It is advisory: another writer may take the name before
-// the caller uses it. Use WriteFileUnique or CreateUnique to claim a name
-// race-free.
-func UniquePath(path string) (string, error) {
-	for i := range maxUnique {
-		c := candidate(path, i)
-		_, err := os.Lstat(c)
-		if errors.Is(err, fs.ErrNotExist) {
-			return c, nil
-		}
-		if err != nil {
-			return "", wrapErr("check", c, err)
-		}
-	}
-	return "", fmt.Errorf("output: no free name for %s after %d tries", path, maxUnique)
-}
-
-// CreateUnique creates and opens the first free name among path,
-// "name-1.ext", "name-2.ext", … with O_EXCL, so it never opens an existing
-// file even when several writers race. The chosen path is f.Name(). Missing
-// parent folders are created. The file is visible while it is being written;
-// prefer WriteFileUnique when the whole content is at hand.
-func CreateUnique(path string) (*os.File, error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, wrapErr("create folder", dir, err)
-	}
-	for i := range maxUnique {
-		c := candidate(path, i)
-		f, err := os.OpenFile(c, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err == nil {
-			return f, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, wrapErr("create", c, err)
-		}
-	}
-	return nil, fmt.Errorf("output: no free name for %s after %d tries", path, maxUnique)
-}
-
 // WriteFileUnique writes data atomically under path or, if that name is taken,
 // under "name-1.ext", "name-2.ext", …, and returns the path used. It never
 // overwrites an existing file, even when several writers race: the complete,

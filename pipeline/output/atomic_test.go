@@ -134,25 +134,6 @@ func TestWriteErrorHints(t *testing.T) {
 	}
 }
 
-func TestUniquePath(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "img.png")
-	if got, _ := UniquePath(p); got != p {
-		t.Errorf("free name: got %q", got)
-	}
-	for _, n := range []string{"img.png", "img-1.png"} {
-		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got, _ := UniquePath(p); got != filepath.Join(dir, "img-2.png") {
-		t.Errorf("got %q, want img-2.png", got)
-	}
-	if got, _ := UniquePath(filepath.Join(dir, "noext")); got != filepath.Join(dir, "noext") {
-		t.Errorf("got %q", got)
-	}
-}
-
 func TestWriteFileUniqueNeverOverwrites(t *testing.T) {
 	for _, mode := range []string{"link", "no-link"} {
 		t.Run(mode, func(t *testing.T) {
@@ -189,7 +170,7 @@ func TestWriteFileUniqueNeverOverwrites(t *testing.T) {
 // TestWriteFileUniqueRace has many writers race for one name: every write
 // must land under its own name with its own content.
 func TestWriteFileUniqueRace(t *testing.T) {
-	for _, mode := range []string{"link", "no-link", "create"} {
+	for _, mode := range []string{"link", "no-link"} {
 		t.Run(mode, func(t *testing.T) {
 			dir := t.TempDir()
 			p := filepath.Join(dir, "img.png")
@@ -205,17 +186,6 @@ func TestWriteFileUniqueRace(t *testing.T) {
 						paths[i], errs[i] = WriteFileUnique(p, data)
 					case "no-link":
 						paths[i], errs[i] = writeUnique(p, writeBytes(data), func(string, string) error { return syscall.ENOTSUP })
-					case "create":
-						f, err := CreateUnique(p)
-						if err != nil {
-							errs[i] = err
-							return
-						}
-						paths[i] = f.Name()
-						_, errs[i] = f.Write(data)
-						if err := f.Close(); errs[i] == nil {
-							errs[i] = err
-						}
 					}
 				})
 			}
@@ -239,24 +209,6 @@ func TestWriteFileUniqueRace(t *testing.T) {
 				t.Errorf("folder holds %d files, want %d: %v", len(names), n, names)
 			}
 		})
-	}
-}
-
-func TestCreateUniqueSkipsExisting(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "a", "img.png")
-	f1, err := CreateUnique(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = f1.Close()
-	f2, err := CreateUnique(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = f2.Close()
-	if f1.Name() != p || f2.Name() != filepath.Join(dir, "a", "img-1.png") {
-		t.Errorf("names %q, %q", f1.Name(), f2.Name())
 	}
 }
 

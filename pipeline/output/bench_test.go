@@ -5,7 +5,7 @@ import (
 )
 
 func BenchmarkRenderTemplate(b *testing.B) {
-	tp := MustParseTemplate("{date}_{pack}/{stage}_p{prompt_index:02}_v{variant:02}_{prompt_words:6}_{seed}")
+	tp := mustParseTemplate("{date}_{pack}/{stage}_p{prompt_index:02}_v{variant:02}_{prompt_words:6}_{seed}")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := tp.Render(sampleValues); err != nil {
@@ -15,8 +15,8 @@ func BenchmarkRenderTemplate(b *testing.B) {
 }
 
 func BenchmarkResolvePath(b *testing.B) {
-	folder := MustParseTemplate("{date}_{pack}/{stage}")
-	file := MustParseTemplate("p{prompt_index:02}_v{variant:02}_{seed}")
+	folder := mustParseTemplate("{date}_{pack}/{stage}")
+	file := mustParseTemplate("p{prompt_index:02}_v{variant:02}_{seed}")
 	root := b.TempDir()
 	b.ReportAllocs()
 	for b.Loop() {

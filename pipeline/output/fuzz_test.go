@@ -18,7 +18,7 @@ func FuzzParseTemplate(f *testing.F) {
 		"{index:03}", "{prompt_words:5}", `C:\x`, "CON", "{foo}", "日本/{pack}", "{seed:0}") {
 		f.Add(s)
 	}
-	file := MustParseTemplate("{prompt_words:9}_{seed}")
+	file := mustParseTemplate("{prompt_words:9}_{seed}")
 	f.Fuzz(func(t *testing.T, s string) {
 		tp, err := ParseTemplate(s)
 		if err != nil {
@@ -59,7 +59,7 @@ func FuzzRender(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Render(%q): %v", tmpl, err)
 		}
-		p, err := ResolvePath(fuzzRoot, tp, MustParseTemplate("{pack}"), v, "jpg")
+		p, err := ResolvePath(fuzzRoot, tp, mustParseTemplate("{pack}"), v, "jpg")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -104,3 +104,13 @@ type onlyReader struct{ r *bytes.Reader }
 func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// mustParseTemplate is ParseTemplate for the tests' own valid templates; it
+// panics on error.
+func mustParseTemplate(s string) *Template {
+	t, err := ParseTemplate(s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}

@@ -10,8 +10,8 @@ import (
 
 func TestResolvePath(t *testing.T) {
 	root := t.TempDir()
-	folder := MustParseTemplate("{date}_{pack}/{stage}")
-	file := MustParseTemplate("p{prompt_index:02}_v{variant:02}_{seed}")
+	folder := mustParseTemplate("{date}_{pack}/{stage}")
+	file := mustParseTemplate("p{prompt_index:02}_v{variant:02}_{seed}")
 	got, err := ResolvePath(root, folder, file, sampleValues, "png")
 	if err != nil {
 		t.Fatal(err)
@@ -30,13 +30,13 @@ func TestResolvePath(t *testing.T) {
 	// A device name stays harmless with its extension.
 	v := sampleValues
 	v.Pack = "CON"
-	if got, _ := ResolvePath(root, nil, MustParseTemplate("{pack}"), v, "png"); filepath.Base(got) != "_CON.png" {
+	if got, _ := ResolvePath(root, nil, mustParseTemplate("{pack}"), v, "png"); filepath.Base(got) != "_CON.png" {
 		t.Errorf("device name: got %q", got)
 	}
 }
 
 func TestResolvePathRelativeRootBecomesAbsolute(t *testing.T) {
-	got, err := ResolvePath("out", nil, MustParseTemplate("{seed}"), sampleValues, "png")
+	got, err := ResolvePath("out", nil, mustParseTemplate("{seed}"), sampleValues, "png")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestResolvePathRelativeRootBecomesAbsolute(t *testing.T) {
 
 func TestResolvePathErrors(t *testing.T) {
 	root := t.TempDir()
-	file := MustParseTemplate("{seed}")
+	file := mustParseTemplate("{seed}")
 	tests := []struct {
 		name           string
 		root           string
@@ -58,11 +58,11 @@ func TestResolvePathErrors(t *testing.T) {
 	}{
 		{"empty root", "", nil, file, sampleValues, "png", "output folder is empty"},
 		{"no file template", root, nil, nil, sampleValues, "png", "no file name template"},
-		{"file template with folder", root, nil, MustParseTemplate("a/{seed}"), sampleValues, "png", "put folders in the folder template"},
+		{"file template with folder", root, nil, mustParseTemplate("a/{seed}"), sampleValues, "png", "put folders in the folder template"},
 		{"bad extension", root, nil, file, sampleValues, "p/ng", "invalid file extension"},
 		{"long extension", root, nil, file, sampleValues, "abcdefghijk", "invalid file extension"},
-		{"missing time in folder", root, MustParseTemplate("{date}"), file, TokenValues{}, "png", "folder name"},
-		{"missing time in file", root, nil, MustParseTemplate("{time}"), TokenValues{}, "png", "file name"},
+		{"missing time in folder", root, mustParseTemplate("{date}"), file, TokenValues{}, "png", "folder name"},
+		{"missing time in file", root, nil, mustParseTemplate("{time}"), TokenValues{}, "png", "file name"},
 	}
 	for _, tt := range tests {
 		_, err := ResolvePath(tt.root, tt.folder, tt.file, tt.v, tt.ext)
@@ -87,9 +87,9 @@ func TestNoTemplateEscapesRoot(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "out")
 	count := 0
 	for _, ft := range noEscapeTemplates {
-		folder := MustParseTemplate(ft)
+		folder := mustParseTemplate(ft)
 		for _, fileSrc := range []string{"{pack}", "{prompt_words:9}_{seed}", "{model}{sampler}{stage}"} {
-			file := MustParseTemplate(fileSrc)
+			file := mustParseTemplate(fileSrc)
 			for _, h := range hostileValues {
 				v := TokenValues{
 					Time: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), Pack: h, Model: h, Stage: h,

@@ -84,16 +84,6 @@ func ParseTemplate(s string) (*Template, error) {
 	return p.t, nil
 }
 
-// MustParseTemplate is ParseTemplate for templates known to be valid, such as
-// built-in defaults; it panics on error.
-func MustParseTemplate(s string) *Template {
-	t, err := ParseTemplate(s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
 // String returns the template source.
 func (t *Template) String() string { return t.src }
 

@@ -149,17 +149,6 @@ func LoadPackFile(file string) (*Pack, error) {
 	return diskSource(filepath.Dir(file)).load(filepath.Base(file))
 }
 
-// SidecarFor returns the sidecar file of the pack file at packPath, "" when
-// it has none, or an error when it has more than one.
-func SidecarFor(packPath string) (string, error) {
-	s := diskSource(filepath.Dir(packPath))
-	sc, err := s.sidecar(filepath.Base(packPath))
-	if err != nil || sc == "" {
-		return "", err
-	}
-	return s.display(sc), nil
-}
-
 // readFileFS reads base from s without the *fs.PathError wrapper.
 func readFileFS(s source, base string) ([]byte, error) {
 	data, err := pipeline.ReadRegularFS(s.fsys, s.name(base))

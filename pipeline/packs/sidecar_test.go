@@ -66,10 +66,6 @@ func TestLoadPackFileSidecars(t *testing.T) {
 			if c.Txt2Img.Steps != tt.steps {
 				t.Errorf("steps %d, want %d", c.Txt2Img.Steps, tt.steps)
 			}
-			sc, err := SidecarFor(packPath)
-			if err != nil || sc != wantPath {
-				t.Errorf("SidecarFor = %q, %v; want %q", sc, err, wantPath)
-			}
 		})
 	}
 }

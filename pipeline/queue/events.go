@@ -241,13 +241,6 @@ func (s *subscriber) pop() (Event, bool) {
 	return Event{}, false
 }
 
-// pending is the number of events not yet handed to the channel.
-func (s *subscriber) pending() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.queue) - s.head - s.holes
-}
-
 func (s *subscriber) deliver() {
 	defer close(s.out)
 	for {

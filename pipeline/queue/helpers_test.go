@@ -432,3 +432,10 @@ func equalIDs(t *testing.T, what string, got, want []string) {
 		t.Fatalf("%s:\n got %v\nwant %v", what, got, want)
 	}
 }
+
+// pending is the number of events not yet handed to the channel.
+func (s *subscriber) pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queue) - s.head - s.holes
+}

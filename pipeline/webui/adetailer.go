@@ -64,20 +64,6 @@ type ADetailerUnit struct {
 	ControlNetGuidanceEnd    float64 `json:"ad_controlnet_guidance_end"`
 }
 
-// NewADetailerUnit returns a unit for the given detector model (e.g.
-// "face_yolov8n.pt") with ADetailer's own defaults.
-func NewADetailerUnit(model string) ADetailerUnit {
-	return ADetailerUnit{
-		Model: model, TabEnable: true, Confidence: 0.3, MaskFilterMethod: "Area",
-		MaskMaxRatio: 1, DilateErode: 4, MaskMergeInvert: "None", MaskBlur: 4,
-		DenoisingStrength: 0.4, InpaintOnlyMasked: true, InpaintOnlyMaskedPadding: 32,
-		InpaintWidth: 512, InpaintHeight: 512, Steps: 28, CFGScale: 7,
-		Sampler: "DPM++ 2M Karras", Scheduler: "Use same scheduler", NoiseMultiplier: 1,
-		ClipSkip: 1, ControlNetModel: "None", ControlNetModule: "None",
-		ControlNetWeight: 1, ControlNetGuidanceEnd: 1,
-	}
-}
-
 // Validate checks the unit against ADetailer's ranges. Errors name the JSON
 // key (e.g. "ad_confidence: must be between 0 and 1").
 func (u ADetailerUnit) Validate() error {

@@ -86,16 +86,6 @@ func WithRetry(p RetryPolicy) Option {
 	return func(c *Client) { c.retry = p }
 }
 
-// WithSleep replaces the function that waits between retries; tests use it to
-// record the backoff without waiting. It must return ctx.Err() when ctx ends.
-func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
-	return func(c *Client) {
-		if sleep != nil {
-			c.sleep = sleep
-		}
-	}
-}
-
 // WithLogger sets the logger (default: discard).
 func WithLogger(l *slog.Logger) Option {
 	return func(c *Client) {

@@ -119,30 +119,6 @@ type ExtrasRequest struct {
 	Image string `json:"image"`
 }
 
-// NewTxt2ImgRequest returns a request with StableNew's defaults: 20 steps,
-// "Euler a", automatic scheduler, CFG 7, 512×512, random seed, one image.
-func NewTxt2ImgRequest(prompt, negative string) Txt2ImgRequest {
-	return Txt2ImgRequest{GenerationParams: GenerationParams{
-		Prompt: prompt, NegativePrompt: negative, Seed: -1,
-		SamplerName: "Euler a", Scheduler: "Automatic",
-		BatchSize: 1, NIter: 1, Steps: 20, CFGScale: 7, Width: 512, Height: 512,
-	}}
-}
-
-// NewImg2ImgRequest returns a request for one init image with StableNew's
-// img2img defaults (15 steps, denoise 0.3); the size is taken from the image.
-func NewImg2ImgRequest(prompt, negative string, initImage []byte) Img2ImgRequest {
-	return Img2ImgRequest{
-		GenerationParams: GenerationParams{
-			Prompt: prompt, NegativePrompt: negative, Seed: -1,
-			SamplerName: "Euler a", Scheduler: "Automatic",
-			BatchSize: 1, NIter: 1, Steps: 15, CFGScale: 7,
-		},
-		InitImages:        []string{EncodeImage(initImage)},
-		DenoisingStrength: 0.3,
-	}
-}
-
 // EnableHires turns on the hires fix with the fields it needs: the upscaler
 // (a latent mode or an upscaler name), the scale, the denoising strength and
 // the second-pass steps (0 = same as Steps).

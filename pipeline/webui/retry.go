@@ -21,9 +21,6 @@ func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{Attempts: 3, BaseDelay: time.Second, MaxDelay: 30 * time.Second, Jitter: 500 * time.Millisecond}
 }
 
-// NoRetry is a policy that sends every request once.
-func NoRetry() RetryPolicy { return RetryPolicy{Attempts: 1} }
-
 // attempts returns the number of attempts, at least 1.
 func (p RetryPolicy) attempts() int { return max(p.Attempts, 1) }
 

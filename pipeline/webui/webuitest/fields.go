@@ -89,27 +89,10 @@ var extrasFields = []fieldSpec{
 
 var pngInfoFields = []fieldSpec{{name: "image", typ: tStr, noNull: true}}
 
-// Txt2ImgFields returns the keys the fake accepts on txt2img.
-func Txt2ImgFields() []string { return names(txt2imgSpec) }
-
-// Img2ImgFields returns the keys the fake accepts on img2img.
-func Img2ImgFields() []string { return names(img2imgSpec) }
-
-// ExtrasFields returns the keys the fake accepts on extra-single-image.
-func ExtrasFields() []string { return names(extrasFields) }
-
 var (
 	txt2imgSpec = slices.Concat(commonFields, txt2imgOnly, extraFields)
 	img2imgSpec = slices.Concat(commonFields, img2imgOnly, extraFields)
 )
-
-func names(spec []fieldSpec) []string {
-	out := make([]string, len(spec))
-	for i, f := range spec {
-		out[i] = f.name
-	}
-	return out
-}
 
 // problem is one validation failure, rendered in the flavor's 422 shape.
 type problem struct {
