@@ -282,6 +282,9 @@ func (j *job) runStage(ctx context.Context, si int, st StageExecution, in []imag
 				Step: i, Steps: len(in), Fraction: (float64(si) + float64(i)/float64(len(in))) / float64(len(j.plan.Stages))})
 			resp, err := j.r.client.ExtraSingleImage(ctx, req)
 			if err != nil {
+				if ctx.Err() != nil || webui.IsKind(err, webui.KindTimeout) {
+					j.r.interrupt(ctx) // the WebUI may still be upscaling
+				}
 				return nil, classify(ctx, err)
 			}
 			up := []image{{png: resp.Image, seed: im.seed, infotext: im.infotext}}

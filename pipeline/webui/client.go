@@ -11,24 +11,34 @@ import (
 )
 
 // Default timeouts and durations of a Client.
+//
+// Every call has a deadline: quick calls the list timeout per attempt,
+// option changes (which load models) the option timeout, an upscale the
+// extras timeout, and a generation the generation limit, a backstop behind
+// the progress watchdog that RunWatched adds (a render whose step counter
+// stops for the watchdog duration is interrupted).
 const (
-	DefaultListTimeout   = 10 * time.Second
-	DefaultOptionTimeout = 120 * time.Second
-	DefaultWatchdog      = 90 * time.Second
+	DefaultListTimeout     = 10 * time.Second
+	DefaultOptionTimeout   = 120 * time.Second
+	DefaultExtrasTimeout   = 5 * time.Minute
+	DefaultGenerationLimit = 60 * time.Minute
+	DefaultWatchdog        = 90 * time.Second
 )
 
 // Client talks to one WebUI. It is safe for concurrent use.
 type Client struct {
-	base          *url.URL
-	http          *http.Client
-	user, pass    string
-	auth          bool
-	listTimeout   time.Duration
-	optionTimeout time.Duration
-	watchdog      time.Duration
-	retry         RetryPolicy
-	sleep         func(ctx context.Context, d time.Duration) error
-	log           *slog.Logger
+	base            *url.URL
+	http            *http.Client
+	user, pass      string
+	auth            bool
+	listTimeout     time.Duration
+	optionTimeout   time.Duration
+	extrasTimeout   time.Duration
+	generateTimeout time.Duration
+	watchdog        time.Duration
+	retry           RetryPolicy
+	sleep           func(ctx context.Context, d time.Duration) error
+	log             *slog.Logger
 }
 
 // Option configures a Client.
@@ -66,6 +76,26 @@ func WithOptionTimeout(d time.Duration) Option {
 	return func(c *Client) {
 		if d > 0 {
 			c.optionTimeout = d
+		}
+	}
+}
+
+// WithExtrasTimeout sets how long one extra-single-image call (an
+// upscale) may take before it is abandoned as hung (default 5 minutes).
+func WithExtrasTimeout(d time.Duration) Option {
+	return func(c *Client) {
+		if d > 0 {
+			c.extrasTimeout = d
+		}
+	}
+}
+
+// WithGenerationLimit sets the longest one txt2img or img2img call may take
+// (default 60 minutes), however its progress looks.
+func WithGenerationLimit(d time.Duration) Option {
+	return func(c *Client) {
+		if d > 0 {
+			c.generateTimeout = d
 		}
 	}
 }
@@ -123,14 +153,16 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawQuery, u.Fragment = "", ""
 	c := &Client{
-		base:          u,
-		http:          &http.Client{},
-		listTimeout:   DefaultListTimeout,
-		optionTimeout: DefaultOptionTimeout,
-		watchdog:      DefaultWatchdog,
-		retry:         DefaultRetryPolicy(),
-		sleep:         sleepCtx,
-		log:           slog.New(slog.DiscardHandler),
+		base:            u,
+		http:            &http.Client{},
+		listTimeout:     DefaultListTimeout,
+		optionTimeout:   DefaultOptionTimeout,
+		extrasTimeout:   DefaultExtrasTimeout,
+		generateTimeout: DefaultGenerationLimit,
+		watchdog:        DefaultWatchdog,
+		retry:           DefaultRetryPolicy(),
+		sleep:           sleepCtx,
+		log:             slog.New(slog.DiscardHandler),
 	}
 	if hasUser {
 		c.user, c.pass, c.auth = user, pass, true

@@ -16,6 +16,18 @@
 //     the other lists the stage cards offer;
 //   - [Launcher]: an optional, explicitly configured WebUI child process.
 //
+// # Deadlines
+//
+// No call waits without end. Quick calls (lists, progress, ping, interrupt)
+// have the list timeout per attempt (10 s), option changes, which load
+// models, the option timeout (120 s), and an upscale (extra-single-image),
+// which reports no step progress, the extras timeout (5 minutes). A
+// generation is watched instead: RunWatched's watchdog interrupts it when
+// its step counter stops for the watchdog duration (90 s), and the
+// generation limit (60 minutes) is a backstop for a call that never
+// returns however its progress looks. Each ends in an *Error of
+// KindTimeout.
+//
 // # Retries
 //
 // Only connection failures and transient server errors (HTTP 502, 503, 504 and

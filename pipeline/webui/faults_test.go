@@ -156,3 +156,32 @@ func TestDownServerIsConnectionError(t *testing.T) {
 	srv.SetDown(false)
 	require.NoError(t, c.Ping(ctxT(t)))
 }
+
+// An upscale that never answers was waited on forever (618 s and counting):
+// extra-single-image reports no progress to watch, so it has a deadline of
+// its own, and is not sent twice.
+func TestHungExtrasTimesOut(t *testing.T) {
+	srv, c, rec := newFake(t, webuitest.Options{}, webui.WithExtrasTimeout(150*time.Millisecond))
+	srv.InjectFault("extra-single-image", webuitest.Fault{Kind: webuitest.FaultHang, Count: 1})
+	req := webui.ExtrasRequest{Image: webui.EncodeImage(solidPNG(t, 16, 16)), Upscaler1: "R-ESRGAN 4x+", UpscalingResize: 2}
+	start := time.Now()
+	_, err := c.ExtraSingleImage(ctxT(t), req)
+	e := requireKind(t, err, webui.KindTimeout)
+	assert.Contains(t, e.Error(), "no reply within 150ms")
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Empty(t, rec.got(), "a hung upscale is not sent again")
+	assert.Equal(t, 1, srv.RequestCount("extra-single-image"))
+	_, err = c.ExtraSingleImage(ctxT(t), req)
+	require.NoError(t, err, "the next upscale runs")
+}
+
+// A generation has an overall limit even when nobody watches it.
+func TestGenerationLimit(t *testing.T) {
+	srv, c, rec := newFake(t, webuitest.Options{}, webui.WithGenerationLimit(150*time.Millisecond))
+	srv.InjectFault("txt2img", webuitest.Fault{Kind: webuitest.FaultHang, Count: 1})
+	_, err := c.Txt2Img(ctxT(t), webui.NewTxt2ImgRequest("x", ""))
+	e := requireKind(t, err, webui.KindTimeout)
+	assert.Contains(t, e.Error(), "no reply within 150ms")
+	assert.Empty(t, rec.got())
+	require.NoError(t, c.Interrupt(ctxT(t)))
+}

@@ -10,8 +10,9 @@ import (
 )
 
 // Txt2Img renders images from a prompt (POST /sdapi/v1/txt2img). The request
-// is validated first. The call has no timeout of its own: bound it with ctx
-// and watch it with RunWatched. See the package doc for its retry rule.
+// is validated first. The call's only deadline of its own is the generation
+// limit: watch it with RunWatched, whose watchdog catches a stalled render.
+// See the package doc for its retry rule.
 func (c *Client) Txt2Img(ctx context.Context, req Txt2ImgRequest) (*GenerationResponse, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -62,12 +63,15 @@ func imageSize(b64 string) (int, int, error) {
 }
 
 // ExtraSingleImage upscales or restores one image
-// (POST /sdapi/v1/extra-single-image).
+// (POST /sdapi/v1/extra-single-image). The WebUI reports no step progress
+// for it, so the call has an overall deadline instead of a watchdog: the
+// extras timeout (WithExtrasTimeout), after which it fails with KindTimeout
+// (the caller should interrupt the WebUI).
 func (c *Client) ExtraSingleImage(ctx context.Context, req ExtrasRequest) (*ExtrasResponse, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	cl := call{method: http.MethodPost, path: "/sdapi/v1/extra-single-image", body: req, class: classGenerate}
+	cl := call{method: http.MethodPost, path: "/sdapi/v1/extra-single-image", body: req, class: classExtras}
 	var out struct {
 		HTMLInfo string `json:"html_info"`
 		Image    any    `json:"image"`

@@ -24,9 +24,14 @@ const (
 	classList callClass = iota
 	// classOption: POST /options and refreshes; option timeout; retried when retryable.
 	classOption
-	// classGenerate: txt2img, img2img, extras; no timeout but the caller's
-	// ctx; retried only if the request was never written.
+	// classGenerate: txt2img, img2img; the generation limit (a backstop:
+	// the progress watchdog of RunWatched is what catches a stalled
+	// render); retried only if the request was never written.
 	classGenerate
+	// classExtras: extra-single-image, which reports no step progress to
+	// watch; the extras timeout; retried only if the request was never
+	// written.
+	classExtras
 )
 
 // maxBodySize bounds a reply body (generation replies hold base64 images).
@@ -64,6 +69,10 @@ func (c *Client) timeout(class callClass) time.Duration {
 		return c.listTimeout
 	case classOption:
 		return c.optionTimeout
+	case classGenerate:
+		return c.generateTimeout
+	case classExtras:
+		return c.extrasTimeout
 	}
 	return 0
 }
@@ -147,7 +156,7 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, int, error) {
 
 // shouldRetry applies the retry rules (see the package doc).
 func (c *Client) shouldRetry(cl call, err *Error, written bool) bool {
-	if cl.class == classGenerate {
+	if cl.class == classGenerate || cl.class == classExtras {
 		return err.Kind == KindConnection && !written
 	}
 	return IsRetryable(err)
