@@ -63,6 +63,11 @@ func runReprocess(env *Env, args []string) error {
 	}
 	plan, err := svc.Pipeline.Plan(context.Background(), req)
 	if plan != nil {
+		for _, n := range plan.Notes {
+			if !strings.HasPrefix(n, "skipped ") { // listed below, one line each
+				fmt.Fprintln(env.Stderr, "note:", n)
+			}
+		}
 		for _, s := range plan.Skipped {
 			fmt.Fprintln(env.Stderr, "skipped:", s.Error())
 		}

@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,4 +117,28 @@ func TestReprocessSkipsNamedPipes(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("reprocess blocked on a named pipe")
 	}
+}
+
+// An image without a prompt in its metadata takes the prompt of the stage
+// settings, with a note; with none there either, img2img has no prompt and
+// the image is not planned (exit 2 when nothing is left).
+func TestReprocessImageWithoutPrompt(t *testing.T) {
+	data := t.TempDir()
+	pics := t.TempDir()
+	bare := filepath.Join(pics, "bare.png")
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 8, 8))))
+	require.NoError(t, os.WriteFile(bare, buf.Bytes(), 0o644))
+
+	code, out, errOut := run(t, "reprocess", "--data-dir", data, "--stages", "img2img", bare)
+	assert.Equal(t, ExitUsage, code, out)
+	assert.Contains(t, errOut, "skipped: "+bare+": no prompt: the image has none in its metadata")
+
+	over := filepath.Join(t.TempDir(), "prompt.yaml")
+	require.NoError(t, os.WriteFile(over, []byte("prompt: {positive: a lighthouse}\n"), 0o644))
+	code, out, errOut = run(t, "reprocess", "--data-dir", data, "--stages", "img2img", "--override", over, bare)
+	require.Equal(t, ExitOK, code, errOut)
+	assert.Contains(t, out, "Added 1 reprocess jobs to the queue.")
+	assert.Contains(t, errOut, `note: bare.png has no prompt in its metadata: it runs with the extra prompt (prompt.positive, the Prompts card) "a lighthouse"`)
+	assert.NotContains(t, errOut, "skipped")
 }

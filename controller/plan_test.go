@@ -330,3 +330,8 @@ func TestPlanJobsFor(t *testing.T) {
 	re := &Plan{Jobs: []pipeline.JobSpec{{JobID: "r", Source: pipeline.SourceReprocess}}}
 	assert.Equal(t, pipeline.SourceReprocess, re.JobsFor(pipeline.SourceRunNow)[0].Source)
 }
+
+func TestCardPromptNoteListsAFewImages(t *testing.T) {
+	assert.Equal(t, `5 images have no prompt in their metadata (a.png, b.png, c.png and 2 more): they run with the extra prompt (prompt.positive, the Prompts card) "fox"`,
+		cardPromptNote([]string{"a.png", "b.png", "c.png", "d.png", "e.png"}, "fox"))
+}

@@ -230,9 +230,9 @@ func cardPromptNote(names []string, prompt string) string {
 		list += fmt.Sprintf(" and %d more", len(names)-len(shown))
 	}
 	if len(names) == 1 {
-		return fmt.Sprintf("%s has no prompt in its metadata: it runs with the extra prompt of the Prompts card (%q)", list, prompt)
+		return fmt.Sprintf("%s has no prompt in its metadata: it runs with the extra prompt (prompt.positive, the Prompts card) %q", list, prompt)
 	}
-	return fmt.Sprintf("%d images have no prompt in their metadata (%s): they run with the extra prompt of the Prompts card (%q)",
+	return fmt.Sprintf("%d images have no prompt in their metadata (%s): they run with the extra prompt (prompt.positive, the Prompts card) %q",
 		len(names), list, prompt)
 }
 

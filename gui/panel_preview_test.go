@@ -2,11 +2,15 @@ package gui
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"stablenew/controller"
 	"stablenew/pipeline"
 )
 
@@ -279,5 +283,31 @@ func TestPreviewShowsAPlannerPanicAsAnError(t *testing.T) {
 	ph.mw.Bridge.Drain()
 	if res := ph.waitPreview(); res.err != nil || len(res.plan.Jobs) != 4 {
 		t.Errorf("after the fix: %v", res.err)
+	}
+}
+
+// A row that comes out as an empty prompt is the plan's error, naming its
+// pack and row, and nothing can be queued.
+func TestPreviewShowsAnEmptyPromptAsAnError(t *testing.T) {
+	ph := newPanelHarness(t, harnessOptions{rows: 1})
+	packs := filepath.Join(ph.dir, "packs")
+	if err := os.WriteFile(filepath.Join(packs, "blank.txt"), []byte("a dog {in the rain|}\n\n{a cat|}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(packs, "blank.yaml"), []byte("randomizer: {enabled: true}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := ph.selectPack("blank")
+	var ee *controller.EmptyPromptError
+	if !errors.As(res.err, &ee) || ee.PackID != "blank" || ee.Row != 1 {
+		t.Fatalf("plan error = %v", res.err)
+	}
+	if got := ph.h.preview.errText.Text; !strings.Contains(got, "Cannot plan: pack blank, prompt 2, variant 2: the prompt comes out empty") {
+		t.Errorf("error shown: %q", got)
+	}
+	ph.mw.AddToQueue()
+	ph.waitFor("the refusal", func() bool { return !ph.h.controls.submitting })
+	if len(ph.queued()) != 0 {
+		t.Fatal("jobs queued from a plan with an empty prompt")
 	}
 }
