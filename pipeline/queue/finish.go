@@ -114,7 +114,7 @@ func (s *Service) finish(ctx context.Context, r *run, res *runner.Result, runErr
 		// read when the job was taken, or changed since). Nothing was
 		// sent. Another WebUI may have it: back to the front for it.
 		msg := runErr.Error()
-		if other, _ := s.routerLocked(r.w).elsewhere(r.needs); other && r.needs != "" {
+		if other, _ := s.routerLocked(r.w).elsewhere(r.needs); other && len(s.workers) > 1 {
 			err = write(func(tx *sql.Tx) error { return requeueStored(tx, r.id, true, 0, msg) })
 			events = append(events, Event{Kind: JobRequeued, JobID: r.id, Backend: r.w.name,
 				Reason: "back at the front for another WebUI: " + msg})

@@ -302,6 +302,9 @@ func (s *Service) claim(ctx context.Context, w *worker) (*run, error) {
 	if model == "" {
 		model = loaded // the job keeps whatever the WebUI has loaded
 	}
+	if c.needs == "" {
+		c.needs = requiredKey(spec) // a job stored before the needs column
+	}
 	r := &run{id: c.id, spec: spec, w: w, attempts: c.attempts, needs: c.needs, modelKey: model,
 		bucket: resolutionBucket(c.width, c.height), work: work, started: now}
 	r.predicted, _ = s.eta.stageTimes(r.modelKey, r.bucket, work)

@@ -2,6 +2,7 @@ package webui_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -245,15 +246,15 @@ func TestDiscoverResources(t *testing.T) {
 		r, err := c.DiscoverResources(ctxT(t))
 		require.NoError(t, err)
 		assert.Len(t, r.Checkpoints, 4)
-		assert.Equal(t, webuitest.DefaultVAEs, r.VAENames())
-		assert.Contains(t, r.SamplerNames(), "Euler a")
-		assert.Contains(t, r.SchedulerLabels(), "Align Your Steps")
-		assert.Contains(t, r.UpscalerNames(), "R-ESRGAN 4x+")
+		require.Len(t, r.VAEs, len(webuitest.DefaultVAEs))
+		assert.Equal(t, webuitest.DefaultVAEs[0], r.VAEs[0].ModelName)
+		assert.Contains(t, r.Samplers, webui.Sampler{Name: "Euler a", Aliases: []string{"k_euler_a", "k_euler_ancestral"},
+			Options: map[string]string{"uses_ensd": "True"}})
+		assert.True(t, slices.ContainsFunc(r.Schedulers, func(s webui.Scheduler) bool { return s.Label == "Align Your Steps" }))
+		assert.True(t, slices.ContainsFunc(r.Upscalers, func(u webui.Upscaler) bool { return u.Name == "R-ESRGAN 4x+" }))
 		assert.Equal(t, webuitest.LatentUpscaleModes, r.LatentUpscaleModes)
-		hires := r.HiresUpscalerNames()
-		assert.Equal(t, "Latent", hires[0])
-		assert.NotContains(t, hires, "None")
 		assert.Len(t, r.Loras, 3)
+		assert.Empty(t, r.Unavailable)
 		assert.Equal(t, []string{"EasyNegative", "bad_hands_neg", "my_pos"}, r.Embeddings)
 		assert.True(t, r.ADetailerInstalled)
 		assert.Equal(t, "25.3.0", r.ADetailerVersion)
@@ -276,28 +277,6 @@ func TestDiscoverResources(t *testing.T) {
 		requireKind(t, err, webui.KindServer)
 		assert.Contains(t, err.Error(), "discover checkpoints")
 	})
-}
-
-func TestResourceCacheKeepsLastGoodOnFailure(t *testing.T) {
-	srv, c, _ := newFake(t, webuitest.Options{}, webui.WithRetry(webui.NoRetry()))
-	cache := webui.NewResourceCache(c)
-	assert.Nil(t, cache.Get())
-	first, err := cache.Refresh(ctxT(t))
-	require.NoError(t, err)
-	assert.Same(t, first, cache.Get())
-
-	srv.SetDown(true)
-	got, err := cache.Refresh(ctxT(t))
-	requireKind(t, err, webui.KindConnection)
-	assert.Same(t, first, got, "a failed refresh returns the previous resources")
-	assert.Same(t, first, cache.Get())
-	require.Error(t, cache.Err())
-
-	srv.SetDown(false)
-	second, err := cache.Refresh(ctxT(t))
-	require.NoError(t, err)
-	assert.NotSame(t, first, second)
-	assert.NoError(t, cache.Err())
 }
 
 func TestCanceledContext(t *testing.T) {

@@ -12,8 +12,8 @@
 //   - [Client.WatchProgress] and [Client.RunWatched]: progress polling with a
 //     stall watchdog that interrupts a hung generation;
 //   - [Monitor]: the connection state shown in the status bar;
-//   - [Client.DiscoverResources] and [ResourceCache]: checkpoints, VAEs, samplers and
-//     the other lists the stage cards offer;
+//   - [Client.DiscoverResources]: checkpoints, VAEs, samplers and
+//     the other lists the stage cards offer (pipeline/resources caches and resolves them);
 //   - [Launcher]: an optional, explicitly configured WebUI child process.
 //
 // # Deadlines

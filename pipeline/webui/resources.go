@@ -42,63 +42,6 @@ const (
 	ListADetailer   = "ADetailer models"
 )
 
-// CheckpointTitles returns the checkpoint titles (what sd_model_checkpoint takes).
-func (r *Resources) CheckpointTitles() []string {
-	out := make([]string, len(r.Checkpoints))
-	for i, m := range r.Checkpoints {
-		out[i] = m.Title
-	}
-	return out
-}
-
-// SamplerNames returns the sampler names.
-func (r *Resources) SamplerNames() []string {
-	out := make([]string, len(r.Samplers))
-	for i, s := range r.Samplers {
-		out[i] = s.Name
-	}
-	return out
-}
-
-// SchedulerLabels returns the scheduler labels ("Karras", ...).
-func (r *Resources) SchedulerLabels() []string {
-	out := make([]string, len(r.Schedulers))
-	for i, s := range r.Schedulers {
-		out[i] = s.Label
-	}
-	return out
-}
-
-// UpscalerNames returns the upscaler names ("None", "Lanczos", "R-ESRGAN 4x+", ...).
-func (r *Resources) UpscalerNames() []string {
-	out := make([]string, len(r.Upscalers))
-	for i, u := range r.Upscalers {
-		out[i] = u.Name
-	}
-	return out
-}
-
-// HiresUpscalerNames returns what hr_upscaler accepts: the latent modes, then
-// the upscalers except "None".
-func (r *Resources) HiresUpscalerNames() []string {
-	out := append([]string{}, r.LatentUpscaleModes...)
-	for _, u := range r.Upscalers {
-		if u.Name != "None" {
-			out = append(out, u.Name)
-		}
-	}
-	return out
-}
-
-// VAENames returns the VAE model names.
-func (r *Resources) VAENames() []string {
-	out := make([]string, len(r.VAEs))
-	for i, v := range r.VAEs {
-		out[i] = v.ModelName
-	}
-	return out
-}
-
 // DiscoverResources fetches every resource list in parallel. A list whose
 // endpoint is missing (404: old A1111 without /schedulers, the Lora extension
 // or ADetailer not installed) is left empty; ADetailerInstalled tells whether
@@ -180,47 +123,4 @@ func (c *Client) DiscoverResources(ctx context.Context) (*Resources, error) {
 	sort.Strings(r.Unavailable)
 	r.FetchedAt = time.Now()
 	return r, nil
-}
-
-// ResourceCache keeps the last successful discovery.
-type ResourceCache struct {
-	client *Client
-
-	refresh sync.Mutex // one discovery at a time
-	mu      sync.RWMutex
-	res     *Resources
-	err     error
-}
-
-// NewResourceCache creates an empty cache for c.
-func NewResourceCache(c *Client) *ResourceCache { return &ResourceCache{client: c} }
-
-// Refresh discovers the resources again. On failure the previous resources
-// are kept (Get still returns them) and the error is returned.
-func (rc *ResourceCache) Refresh(ctx context.Context) (*Resources, error) {
-	rc.refresh.Lock()
-	defer rc.refresh.Unlock()
-	res, err := rc.client.DiscoverResources(ctx)
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.err = err
-	if err != nil {
-		return rc.res, err
-	}
-	rc.res = res
-	return res, nil
-}
-
-// Get returns the cached resources, or nil before the first successful Refresh.
-func (rc *ResourceCache) Get() *Resources {
-	rc.mu.RLock()
-	defer rc.mu.RUnlock()
-	return rc.res
-}
-
-// Err returns the error of the last Refresh (nil if it succeeded).
-func (rc *ResourceCache) Err() error {
-	rc.mu.RLock()
-	defer rc.mu.RUnlock()
-	return rc.err
 }
