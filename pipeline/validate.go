@@ -3,7 +3,6 @@ package pipeline
 import (
 	"fmt"
 	"math"
-	"reflect"
 	"strconv"
 	"strings"
 )
@@ -115,52 +114,67 @@ func (c PipelineConfig) ValidateStages() error {
 
 func (c PipelineConfig) validate(v *validator) {
 	c.validateStages(v)
-	finite(v, reflect.ValueOf(c.Randomizer), "randomizer")
+	for i, x := range c.Randomizer.Sweeps.CFGScales {
+		v.finiteAt("randomizer.sweeps.cfg_scales", i, "", x)
+	}
 	c.Randomizer.validate(v)
 }
 
 func isFinite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
-// finite reports every NaN or ±Inf number of x, a value of a configuration
-// section, by its key path: whether or not its stage is on, no field of a
-// configuration may hold one (a number field takes finite numbers only).
-func finite(v *validator, x reflect.Value, path string) {
-	switch x.Kind() {
-	case reflect.Struct:
-		t := x.Type()
-		for i := 0; i < t.NumField(); i++ {
-			if key := yamlKey(t.Field(i)); key != "" {
-				finite(v, x.Field(i), path+"."+key)
-			}
-		}
-	case reflect.Slice:
-		for i := 0; i < x.Len(); i++ {
-			finite(v, x.Index(i), fmt.Sprintf("%s[%d]", path, i))
-		}
-	case reflect.Float64:
-		if f := x.Float(); !isFinite(f) {
-			v.add(path, "must be a finite number, got %s", fmtFloat(f))
-		}
+// finite reports a NaN or ±Inf value at path: whether or not its stage is
+// on, no number field of a configuration takes one.
+func (v *validator) finite(path string, x float64) {
+	if !isFinite(x) {
+		v.add(path, "must be a finite number, got %s", fmtFloat(x))
 	}
 }
 
-// stageSections are the sections ValidateStages checks for NaN and ±Inf,
-// with their field indexes in PipelineConfig.
-var stageSections, stageFields = func() ([]string, []int) {
-	names := []string{"txt2img", "hires", "refiner", "img2img", "adetailer", "upscale", "lora_strengths"}
-	fields, _ := fieldsByKey(reflect.TypeOf(PipelineConfig{}))
-	idx := make([]int, len(names))
-	for i, n := range names {
-		idx[i] = fields[n]
+// finiteAt is finite for field of element i of the list at path; the path
+// is only built for a problem.
+func (v *validator) finiteAt(path string, i int, field string, x float64) {
+	if !isFinite(x) {
+		v.add(fmt.Sprintf("%s[%d]%s", path, i, field), "must be a finite number, got %s", fmtFloat(x))
 	}
-	return names, idx
-}()
+}
+
+// finiteStages checks every number of the stage sections (a test checks
+// that the list is complete). It is written out rather than reflected so that
+// validating a job's configuration allocates nothing.
+func (c *PipelineConfig) finiteStages(v *validator) {
+	v.finite("txt2img.cfg_scale", c.Txt2Img.CFGScale)
+	v.finite("txt2img.subseed_strength", c.Txt2Img.SubseedStrength)
+	v.finite("hires.scale", c.Hires.Scale)
+	v.finite("hires.denoise", c.Hires.Denoise)
+	v.finite("refiner.switch_at", c.Refiner.SwitchAt)
+	v.finite("img2img.cfg_scale", c.Img2Img.CFGScale)
+	v.finite("img2img.denoise", c.Img2Img.Denoise)
+	for i := range c.ADetailer.Units {
+		u := &c.ADetailer.Units[i]
+		for _, f := range [...]struct {
+			key string
+			x   float64
+		}{
+			{".ad_confidence", u.Confidence}, {".ad_mask_min_ratio", u.MaskMinRatio}, {".ad_mask_max_ratio", u.MaskMaxRatio},
+			{".ad_denoising_strength", u.DenoisingStrength}, {".ad_cfg_scale", u.CFGScale},
+			{".ad_noise_multiplier", u.NoiseMultiplier}, {".ad_controlnet_weight", u.ControlNetWeight},
+			{".ad_controlnet_guidance_start", u.ControlNetGuidanceStart}, {".ad_controlnet_guidance_end", u.ControlNetGuidanceEnd},
+		} {
+			v.finiteAt("adetailer.units", i, f.key, f.x)
+		}
+	}
+	v.finite("upscale.upscaler_2_visibility", c.Upscale.Upscaler2Visibility)
+	v.finite("upscale.factor", c.Upscale.Factor)
+	v.finite("upscale.gfpgan_visibility", c.Upscale.GFPGANVisibility)
+	v.finite("upscale.codeformer_visibility", c.Upscale.CodeFormerVisibility)
+	v.finite("upscale.codeformer_weight", c.Upscale.CodeFormerWeight)
+	for i := range c.LoRAs {
+		v.finiteAt("lora_strengths", i, ".strength", c.LoRAs[i].Strength)
+	}
+}
 
 func (c PipelineConfig) validateStages(v *validator) {
-	cv := reflect.ValueOf(c)
-	for i, s := range stageSections {
-		finite(v, cv.Field(stageFields[i]), s)
-	}
+	c.finiteStages(v)
 	t := c.Txt2Img
 	if !t.Enabled && !c.Img2Img.Enabled && !c.Upscale.Enabled && !c.ADetailer.Enabled {
 		v.add("txt2img.enabled", "no stage is enabled; turn on at least one of txt2img, img2img, adetailer or upscale")

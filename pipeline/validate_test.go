@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -137,4 +139,55 @@ func TestValidateRejectsNaNAndInfEverywhere(t *testing.T) {
 	require.True(t, errors.As(c.ValidateStages(), &ve))
 	assert.Len(t, ve.Problems, 5, "the randomizer is not a stage: %v", ve)
 	assert.NotContains(t, ve.Fields(), "randomizer.sweeps.cfg_scales[1]")
+}
+
+// Every number field of the configuration is checked for NaN and ±Inf by
+// its own key path: the written-out list in finiteStages misses none (a new
+// float field must be added there).
+func TestEveryNumberFieldIsCheckedForFiniteness(t *testing.T) {
+	base := Defaults()
+	base.LoRAs = []LoRAStrength{DefaultLoRAStrength()}
+	base.LoRAs[0].Name = "film"
+	base.Randomizer.Sweeps.CFGScales = []float64{5}
+	if len(base.ADetailer.Units) != 1 {
+		t.Fatalf("defaults have %d ADetailer units", len(base.ADetailer.Units))
+	}
+	var paths []string
+	var walk func(x reflect.Value, path string, set func(reflect.Value))
+	walk = func(x reflect.Value, path string, set func(reflect.Value)) {
+		switch x.Kind() {
+		case reflect.Struct:
+			for i := 0; i < x.NumField(); i++ {
+				walk(x.Field(i), joinPath(path, yamlKey(x.Type().Field(i))), set)
+			}
+		case reflect.Slice:
+			for i := 0; i < x.Len(); i++ {
+				walk(x.Index(i), fmt.Sprintf("%s[%d]", path, i), set)
+			}
+		case reflect.Float64:
+			if set == nil {
+				paths = append(paths, path)
+			} else {
+				set(x)
+			}
+		}
+	}
+	walk(reflect.ValueOf(base), "", nil)
+	require.Len(t, paths, 23)
+	for k, path := range paths {
+		c := base.Clone()
+		n := 0
+		walk(reflect.ValueOf(&c).Elem(), "", func(x reflect.Value) {
+			if n == k {
+				x.SetFloat(math.Inf(-1))
+			}
+			n++
+		})
+		var ve *ValidationError
+		if !errors.As(c.Validate(), &ve) {
+			t.Errorf("%s = -Inf passes validation", path)
+			continue
+		}
+		assert.Equal(t, "must be a finite number, got -Inf", ve.Fields()[path], path)
+	}
 }
