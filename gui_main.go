@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -53,7 +54,18 @@ func runGUI(args []string) int {
 	if len(webuis) > 0 {
 		opts.WebUIURLs = webuis
 	}
-	a := fyneapp.NewWithID("io.stablenew.app")
+	if displayMissing(runtime.GOOS, os.Getenv) {
+		fmt.Fprintln(os.Stderr, noDisplayMessage)
+		return 1
+	}
+	if path, err := fynePreferencesPath(runtime.GOOS, appID, os.UserHomeDir, os.UserConfigDir); err == nil {
+		if moved, err := repairPreferences(path); err != nil {
+			log.Warn("could not repair the window preferences", "file", path, "err", err)
+		} else if moved != "" {
+			log.Info("window preferences were damaged (a save cut short); starting with fresh ones", "file", moved)
+		}
+	}
+	a := fyneapp.NewWithID(appID)
 	svc, err := app.Open(opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stablenew:", err)

@@ -385,15 +385,18 @@ func (s *State) updateTransient(what Change, set func() (changed bool)) {
 func (s *State) View() ViewState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.data.View
+	v := s.data.View
+	v.Collapsed = slices.Clone(v.Collapsed)
+	return v
 }
 
 // UpdateView edits the view choices.
 func (s *State) UpdateView(fn func(v *ViewState)) {
 	s.update(func(d *stateData) Change {
 		v := d.View
+		v.Collapsed = slices.Clone(v.Collapsed)
 		fn(&v)
-		if v == d.View {
+		if reflect.DeepEqual(v, d.View) {
 			return 0
 		}
 		d.View = v

@@ -39,6 +39,14 @@ type ViewState struct {
 	WindowHeight float32 `json:"window_height"`
 	// LogOpen is whether the log panel is expanded.
 	LogOpen bool `json:"log_open"`
+	// PromptDivider is where the Prompt tab's divider between the rows and
+	// the syntax help sits (0 for the default).
+	PromptDivider float64 `json:"prompt_divider,omitempty"`
+	// RightDivider is where the right column's divider between the run
+	// panels and the Preview/Queue/History tabs sits (0 for the default).
+	RightDivider float64 `json:"right_divider,omitempty"`
+	// Collapsed lists the sidebar sections the user folded.
+	Collapsed []string `json:"collapsed,omitempty"`
 }
 
 // stateData is everything the state file holds.

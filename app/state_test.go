@@ -216,7 +216,7 @@ func TestStatePersistenceRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(back.Packs(), []string{"a", "b"}) || back.Preset() != "p" || !back.OverrideEnabled() {
 		t.Errorf("packs %v preset %q override %v", back.Packs(), back.Preset(), back.OverrideEnabled())
 	}
-	if back.View() != st.View() {
+	if !reflect.DeepEqual(back.View(), st.View()) {
 		t.Errorf("view %+v, want %+v", back.View(), st.View())
 	}
 	if r, ok := back.LastRun(); !ok || r.Config.Txt2Img.Steps != 42 {

@@ -105,8 +105,12 @@ func (p *historyPanel) build() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, p.filter, p.h.mw.withTooltip(refresh, "Reload the history"), p.search)
 	actions := container.NewGridWithColumns(3, p.open, p.inspect, p.load, p.requeue, p.reprocess, p.retry, p.retryAll, p.prune)
 	bottom := container.NewVBox(p.reason, container.NewBorder(nil, nil, nil, p.more, p.count), actions, p.message)
-	return container.NewBorder(top, bottom, nil, nil, minHeight(p.list, 160))
+	return container.NewBorder(top, bottom, nil, nil, minHeight(p.list, historyListMin))
 }
+
+// historyListMin is the height the history list keeps on a short window
+// (about three rows), so that the actions below it stay on screen at 700 px.
+const historyListMin = 100
 
 // filterOf is the HistoryFilter of the current choices.
 func (p *historyPanel) filterOf() queue.HistoryFilter {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"stablenew/app"
 	"stablenew/pipeline"
 	"stablenew/pipeline/queue"
 )
@@ -24,6 +25,8 @@ type runControls struct {
 	autoRun                   *widget.Check
 	status                    *widget.Label
 	message                   *widget.Label
+	// blocked says why Add to Queue and Run Now are disabled.
+	blocked *widget.Label
 
 	// submitting is set from a click until its submit has finished, so a
 	// double click never queues one plan twice.
@@ -43,6 +46,15 @@ func newRunControls(h *panelHub) *runControls {
 	c.autoRun = widget.NewCheck("Auto-run queue", c.onAutoRun)
 	c.status = &widget.Label{Text: "Queue: Idle", TextStyle: fyne.TextStyle{Bold: true}}
 	c.message = newMessage()
+	c.blocked = newMessage()
+	h.mw.State.OnChange(func(what app.Change) {
+		if what.Has(app.ChangePlan) {
+			c.refreshReady()
+		}
+	})
+	if f := h.mw.form; f != nil {
+		f.onInvalid(c.refreshReady)
+	}
 	return c
 }
 
@@ -50,16 +62,63 @@ func newRunControls(h *panelHub) *runControls {
 // and the status line.
 func (c *runControls) build() fyne.CanvasObject {
 	mw := c.h.mw
-	buttons := container.NewGridWithColumns(4,
+	buttons := container.NewGridWithColumns(2,
 		mw.withTooltip(c.add, "Queue every job in the preview ("+labelAddToQueue+")"),
 		mw.withTooltip(c.runNow, "Queue the preview's jobs at the front and start the queue ("+labelRunNow+")"),
 		mw.withTooltip(c.pause, "Pause the queue after the running job, or resume it ("+labelPause+")"),
 		c.clear)
+	c.refreshReady()
 	return container.NewVBox(
 		buttons,
+		c.blocked,
 		container.NewBorder(nil, nil, c.autoRun, nil, c.status),
 		c.message,
 	)
+}
+
+// blockReason says why nothing can be queued now, or "": a field is
+// invalid, the plan failed or it has no jobs. A plan being rebuilt does not
+// block (the submit waits for it).
+func (c *runControls) blockReason() string {
+	if f := c.h.mw.form; f != nil {
+		if r := f.invalidReason(); r != "" {
+			return r
+		}
+	}
+	pi := c.h.mw.State.PlanInfo()
+	switch {
+	case pi.Building:
+		return ""
+	case pi.Err != "":
+		return "Nothing to queue: the plan has errors (see the preview)."
+	case pi.Jobs == 0:
+		return "Nothing to queue yet: pick prompt packs in the sidebar, or drop images to reprocess."
+	}
+	return ""
+}
+
+// refreshReady enables Add to Queue and Run Now, and highlights Add to
+// Queue, only when there is something valid to queue; otherwise the reason
+// shows under them.
+func (c *runControls) refreshReady() {
+	reason := c.blockReason()
+	ready := reason == ""
+	for _, b := range []*widget.Button{c.add, c.runNow} {
+		enable(b, ready && !c.submitting)
+	}
+	imp := widget.MediumImportance
+	if ready {
+		imp = widget.HighImportance
+	}
+	if c.add.Importance != imp {
+		c.add.Importance = imp
+		c.add.Refresh()
+	}
+	imp = widget.LowImportance
+	if c.h.mw.form != nil && c.h.mw.form.invalidReason() != "" {
+		imp = widget.DangerImportance
+	}
+	showMessage(c.blocked, reason, imp)
 }
 
 func (c *runControls) onAdd()    { c.submit(false) }
@@ -71,6 +130,12 @@ func (c *runControls) onRunNow() { c.submit(true) }
 func (c *runControls) submit(front bool) {
 	if c.submitting {
 		return
+	}
+	if f := c.h.mw.form; f != nil {
+		if r := f.invalidReason(); r != "" {
+			c.say("Nothing queued. "+r, widget.DangerImportance)
+			return
+		}
 	}
 	c.submitting = true
 	c.setBusy(true)
@@ -199,13 +264,12 @@ func (c *runControls) done() {
 
 // setBusy disables the submit buttons while a submit is on its way.
 func (c *runControls) setBusy(busy bool) {
-	for _, b := range []*widget.Button{c.add, c.runNow} {
-		if busy {
-			b.Disable()
-		} else {
-			b.Enable()
-		}
+	if busy {
+		c.add.Disable()
+		c.runNow.Disable()
+		return
 	}
+	c.refreshReady()
 }
 
 // onClearDraft ends a reprocess draft, or else clears the pack selection:

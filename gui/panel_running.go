@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"stablenew/pipeline"
 	"stablenew/pipeline/queue"
 )
 
@@ -41,11 +43,20 @@ type runningPanel struct {
 	cancel   *widget.Button
 	requeue  *widget.Button
 	skip     *widget.Button
+	// buttons hold the job's buttons; hidden with the progress while no job
+	// runs, so that an idle panel takes one line.
+	buttons *fyne.Container
 
 	job      *queue.QueueItem
 	progress *queue.ProgressInfo
 	others   int
+	// stopping is the job Stop & pause interrupted, until it is requeued.
+	stopping string
 }
+
+// labelStopAndPause names the running job's pause button: the WebUI cannot
+// pause a job, so it stops it and pauses the queue.
+const labelStopAndPause = "Stop & pause"
 
 func newRunningPanel(h *panelHub) *runningPanel {
 	p := &runningPanel{h: h}
@@ -62,7 +73,7 @@ func newRunningPanel(h *panelHub) *runningPanel {
 	p.frame.Hide()
 	p.waiting = newMessage()
 	p.outcome = newMessage()
-	p.pauseNow = &widget.Button{Text: "Pause", Icon: theme.MediaPauseIcon(), OnTapped: p.onPauseNow}
+	p.pauseNow = &widget.Button{Text: labelStopAndPause, Icon: theme.MediaPauseIcon(), OnTapped: p.onPauseNow}
 	p.cancel = &widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), Importance: widget.DangerImportance, OnTapped: p.onCancel}
 	p.requeue = &widget.Button{Text: "Cancel & requeue", Icon: theme.MediaReplayIcon(), OnTapped: p.onRequeue}
 	p.skip = &widget.Button{Text: "Skip image", Icon: theme.MediaSkipNextIcon(), OnTapped: p.onSkip}
@@ -73,10 +84,15 @@ func newRunningPanel(h *panelHub) *runningPanel {
 // build lays out the card: the live preview beside the text and progress.
 func (p *runningPanel) build() fyne.CanvasObject {
 	text := container.NewVBox(p.summary, p.detail, p.bar, p.times)
-	buttons := container.NewGridWithColumns(4, p.pauseNow, p.cancel, p.requeue, p.skip)
+	p.buttons = container.NewGridWithColumns(2,
+		p.h.mw.withTooltip(p.pauseNow, "Stop this job now and pause the queue: the job goes back to the front of the queue and starts over when you resume"),
+		p.h.mw.withTooltip(p.cancel, "Stop this job and record it as cancelled in History"),
+		p.h.mw.withTooltip(p.requeue, "Stop this job and put it at the end of the queue"),
+		p.h.mw.withTooltip(p.skip, "Ask the WebUI to skip the image it is making; the job goes on"))
+	p.showJob()
 	return container.NewVBox(
 		container.NewBorder(nil, nil, p.frame, nil, text),
-		buttons,
+		p.buttons,
 		p.waiting,
 		p.outcome,
 	)
@@ -121,6 +137,11 @@ func (p *runningPanel) onEvent(e queue.Event) {
 	case queue.JobCancelled:
 		showMessage(p.outcome, "Job cancelled: "+e.Reason, widget.WarningImportance)
 	case queue.JobRequeued:
+		if p.stopping == e.JobID {
+			p.stopping = ""
+			showMessage(p.outcome, "Stopped and paused: the job is back at the front of the queue and starts over from the beginning when you resume.", widget.WarningImportance)
+			break
+		}
 		showMessage(p.outcome, "Job went back to the queue: "+e.Reason, widget.WarningImportance)
 	case queue.JobFinished:
 		showMessage(p.outcome, fmt.Sprintf("Job finished: %s.", plural(len(e.Outputs), "image", "images")), widget.SuccessImportance)
@@ -171,6 +192,12 @@ func (p *runningPanel) showJob() {
 		enable(b, running)
 	}
 	setVisible(p.frame, running)
+	for _, o := range []fyne.CanvasObject{p.detail, p.bar, p.times} {
+		setVisible(o, running)
+	}
+	if p.buttons != nil {
+		setVisible(p.buttons, running)
+	}
 	if !running {
 		setLabel(p.summary, "No job running")
 		setLabel(p.detail, "")
@@ -193,7 +220,7 @@ func (p *runningPanel) showJob() {
 	stage := "Starting…"
 	if pi := p.progress; pi != nil {
 		frac, eta = pi.Fraction, pi.ETA
-		stage = fmt.Sprintf("%s (stage %d of %d)", pi.Stage, pi.StageIndex+1, pi.StageTotal)
+		stage = stageProgress(pi, j.Stages)
 		if pi.Steps > 0 {
 			stage += fmt.Sprintf(" · step %d of %d", pi.Step, pi.Steps)
 		}
@@ -239,10 +266,12 @@ func (p *runningPanel) jobID() string {
 	return p.job.JobID
 }
 
-// onPauseNow pauses the queue and puts the running job back at the front.
+// onPauseNow stops the running job and pauses the queue: the job goes back
+// to the front and starts over on resume (A1111 cannot pause a job).
 func (p *runningPanel) onPauseNow() {
 	q := p.h.mw.Services.Queue
-	p.h.goWork("pausing now", func(context.Context) error { return q.PauseNow() }, p.report("Pause"))
+	p.stopping = p.jobID()
+	p.h.goWork("stopping and pausing", func(context.Context) error { return q.PauseNow() }, p.report(labelStopAndPause))
 }
 
 // onCancel cancels the running job (it goes to history as cancelled).
@@ -282,4 +311,19 @@ func (p *runningPanel) report(what string) func(error) {
 			showMessage(p.outcome, what+" did not work: "+err.Error(), widget.DangerImportance)
 		}
 	}
+}
+
+// stageProgress names the stage being run: "txt2img + ADetailer" when the
+// WebUI runs ADetailer inside that request, and "(stage 2 of 3)" only when
+// the job makes more than one request.
+func stageProgress(pi *queue.ProgressInfo, stages []pipeline.StageType) string {
+	name := string(pi.Stage)
+	if pi.StageTotal < len(stages) && slices.Contains(stages, pipeline.StageADetailer) &&
+		(pi.Stage == pipeline.StageTxt2Img || pi.Stage == pipeline.StageImg2Img) {
+		name += " + ADetailer"
+	}
+	if pi.StageTotal > 1 {
+		name += fmt.Sprintf(" (stage %d of %d)", pi.StageIndex+1, pi.StageTotal)
+	}
+	return name
 }

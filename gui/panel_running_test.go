@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"stablenew/app"
+	"stablenew/pipeline"
 	"stablenew/pipeline/queue"
 	"stablenew/pipeline/webui/webuitest"
 )
@@ -30,7 +31,7 @@ func TestRunningJobShowsProgressAndLandsInHistory(t *testing.T) {
 		!strings.Contains(r.summary.Text, "v1-5-pruned-emaonly") {
 		t.Errorf("summary = %q", r.summary.Text)
 	}
-	for _, b := range []string{"Pause", "Cancel", "Cancel & requeue", "Skip image"} {
+	for _, b := range []string{labelStopAndPause, "Cancel", "Cancel & requeue", "Skip image"} {
 		if ph.findButton(b).Disabled() {
 			t.Errorf("%s is disabled while a job runs", b)
 		}
@@ -61,8 +62,8 @@ func TestRunningJobShowsProgressAndLandsInHistory(t *testing.T) {
 	if !strings.Contains(r.outcome.Text, "Job finished: 1 image") {
 		t.Errorf("outcome = %q", r.outcome.Text)
 	}
-	if r.summary.Text != "No job running" || !ph.findButton("Cancel").Disabled() {
-		t.Errorf("running card not cleared: %q", r.summary.Text)
+	if r.summary.Text != "No job running" || r.buttons.Visible() || r.bar.Visible() {
+		t.Errorf("running card not cleared: %q (its buttons and bar still show)", r.summary.Text)
 	}
 	// The thumbnail is decoded off the UI goroutine, then shown.
 	ph.waitFor("the thumbnail", func() bool {
@@ -87,10 +88,13 @@ func TestRunningJobCancelAndRequeue(t *testing.T) {
 	// Pause now: the next job goes back to the front and the queue pauses.
 	ph.waitFor("the next job", func() bool { return r.job != nil && r.job.JobID != first })
 	second := r.job.JobID
-	ph.tapButton("Pause")
+	ph.tapButton(labelStopAndPause)
 	ph.waitFor("the paused queue", func() bool {
 		ids := ph.queued()
 		return ph.svc.Queue.Paused() && len(ids) == 2 && ids[0] == second && r.job == nil
+	})
+	ph.waitFor("the stop & pause message", func() bool {
+		return strings.Contains(r.outcome.Text, "Stopped and paused") && strings.Contains(r.outcome.Text, "starts over")
 	})
 
 	// Cancel: into history as cancelled.
@@ -239,5 +243,20 @@ func TestEventPumpCoalescesProgress(t *testing.T) {
 	}
 	if rate := float64(calls-1) / span; rate > 11 {
 		t.Errorf("%d UI updates in %.1fs: %.1f/s, want at most ~10/s", calls, span, rate)
+	}
+}
+
+func TestStageProgressNamesADetailerInsideTxt2Img(t *testing.T) {
+	stages := []pipeline.StageType{pipeline.StageTxt2Img, pipeline.StageADetailer}
+	one := &queue.ProgressInfo{Stage: pipeline.StageTxt2Img, StageIndex: 0, StageTotal: 1}
+	if got := stageProgress(one, stages); got != "txt2img + ADetailer" {
+		t.Errorf("txt2img with ADetailer in one request: %q", got)
+	}
+	two := &queue.ProgressInfo{Stage: pipeline.StageUpscale, StageIndex: 1, StageTotal: 2}
+	if got := stageProgress(two, []pipeline.StageType{pipeline.StageTxt2Img, pipeline.StageUpscale}); got != "upscale (stage 2 of 2)" {
+		t.Errorf("two requests: %q", got)
+	}
+	if got := stageProgress(one, stages[:1]); got != "txt2img" {
+		t.Errorf("txt2img alone: %q", got)
 	}
 }

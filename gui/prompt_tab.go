@@ -48,6 +48,11 @@ type promptTab struct {
 	dirty   bool
 	loading bool
 
+	// split divides the rows from the syntax help; its offset is saved.
+	split *container.Split
+	// afterSave runs once after the next successful save (Save and quit).
+	afterSave func()
+
 	counter *Debouncer
 	mu      sync.Mutex // guards texts and wildcards, read by the counter
 	texts   []string
@@ -80,9 +85,12 @@ func (t *promptTab) build() fyne.CanvasObject {
 	add := &widget.Button{Text: "Add row", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: t.onAddRow}
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(newBtn, save, saveAs, add), t.packs)
 	help := &widget.Label{Text: syntaxHelp, Wrapping: fyne.TextWrapWord, Selectable: true}
-	split := container.NewHSplit(container.NewVScroll(t.rowsBox), container.NewVScroll(help))
-	split.Offset = 0.72
-	return container.NewBorder(container.NewVBox(bar, t.status), nil, nil, nil, split)
+	t.split = container.NewHSplit(container.NewVScroll(t.rowsBox), container.NewVScroll(help))
+	t.split.Offset = 0.72
+	if o := t.mw.State.View().PromptDivider; o > 0 && o < 1 {
+		t.split.Offset = o
+	}
+	return container.NewBorder(container.NewVBox(bar, t.status), nil, nil, nil, t.split)
 }
 
 // refreshPacks lists the library's packs and reopens the saved one.
@@ -264,6 +272,7 @@ func (t *promptTab) packRows() []packs.PromptRow {
 }
 
 func (t *promptTab) onSave() {
+	t.afterSave = nil
 	if t.current == "" {
 		t.onSaveAs()
 		return
@@ -274,6 +283,7 @@ func (t *promptTab) onSave() {
 }
 
 func (t *promptTab) onSaveAs() {
+	t.afterSave = nil
 	t.mw.askName("Save pack as", "Pack id", t.current, "Save", t.saveAs)
 }
 
@@ -300,6 +310,8 @@ func (t *promptTab) save(id string) {
 	t.mw.Bridge.Go("saving pack "+id, func(context.Context) error {
 		return lib.SavePack(id, rows, true)
 	}, func(err error) {
+		after := t.afterSave
+		t.afterSave = nil
 		if err != nil {
 			t.mw.ShowError("Could not save pack "+id, err)
 			return
@@ -308,7 +320,22 @@ func (t *promptTab) save(id string) {
 		showStatus(t.status, fmt.Sprintf("Saved %s (%d rows).", id, len(rows)))
 		t.mw.State.UpdateView(func(v *app.ViewState) { v.PromptPack = id })
 		t.mw.reloadLibrary()
+		if after != nil {
+			after()
+		}
 	})
+}
+
+// saveThen saves the edits (asking for an id when the pack is new) and
+// runs then once they are saved; a failed or cancelled save does not run
+// it.
+func (t *promptTab) saveThen(then func()) {
+	t.afterSave = then
+	if t.current == "" {
+		t.mw.askName("Save pack as", "Pack id", "", "Save", t.saveAs)
+		return
+	}
+	t.save(t.current)
 }
 
 // recount hands the current texts to the counter.

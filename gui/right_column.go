@@ -97,7 +97,8 @@ func (h *panelHub) startPump() {
 }
 
 // NewRightColumn builds the right column: run controls and the running job
-// on top, then Preview, Queue and History as tabs that share the height.
+// on top, then Preview, Queue and History as tabs below a divider the user
+// can move (its place is saved with the window).
 // It also starts the queue-event pump and installs the window's drop
 // handler.
 func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
@@ -122,15 +123,26 @@ func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 		h.controls.build(),
 		widget.NewSeparator(),
 		h.running.build(),
-		widget.NewSeparator(),
 	)
 	h.drops.install()
 	h.preview.start()
 	h.history.reload()
 	h.startPump()
 	startDemoScript(h)
-	return container.NewBorder(top, nil, nil, nil, tabs)
+	// The run panels scroll on their own above a divider, so that the
+	// tabs below keep the height the user gave them on a short screen.
+	split := container.NewVSplit(container.NewVScroll(top), tabs)
+	split.Offset = defaultRightDivider
+	if o := mw.State.View().RightDivider; o > 0 && o < 1 {
+		split.Offset = o
+	}
+	mw.rightSplit = split
+	return split
 }
+
+// defaultRightDivider is the share of the right column's height the run
+// panels get above the Preview/Queue/History tabs.
+const defaultRightDivider = 0.4
 
 // AddToQueue queues exactly the jobs the preview shows (Ctrl+Enter). When
 // the preview is still rebuilding it waits for that rebuild, without

@@ -189,7 +189,7 @@ func (mw *MainWindow) offerRestart() {
 func (mw *MainWindow) restartApp() {
 	mw.restart = true
 	mw.Log.Info("restarting to apply the settings")
-	mw.onClose()
+	mw.quit()
 }
 
 // RestartRequested reports whether the user asked for a restart (to apply

@@ -32,7 +32,7 @@ func (c *stagesCard) build() fyne.CanvasObject {
 	f.add("stages", t2i, i2i, ad, up, none)
 	c.showNote()
 	content := container.NewVBox(
-		container.NewGridWithColumns(4, t2i.Check, i2i.Check, ad.Check, up.Check),
+		container.NewGridWithColumns(2, t2i.Check, i2i.Check, ad.Check, up.Check),
 		i2i.note, ad.note, up.note, none.note,
 		c.note,
 	)

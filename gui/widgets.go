@@ -167,10 +167,17 @@ type configForm struct {
 
 	src     resourceSource
 	summary *widget.Label
+
+	// parseErrs are the fields whose text does not parse, by path; problems
+	// are the last validation's. invalidListeners hear when either changes.
+	parseErrs        map[string]string
+	problems         map[string]string
+	invalidListeners []func()
 }
 
 func newConfigForm(st *app.State, keys *shortcuts) *configForm {
-	f := &configForm{st: st, keys: keys, groups: map[string][]formField{}, active: map[string]func(*config) bool{}}
+	f := &configForm{st: st, keys: keys, groups: map[string][]formField{}, active: map[string]func(*config) bool{},
+		parseErrs: map[string]string{}, problems: map[string]string{}}
 	f.summary = newNote()
 	return f
 }
@@ -282,6 +289,53 @@ func (f *configForm) validate(c *config) {
 	for _, fn := range f.checked {
 		fn(problems)
 	}
+	if !reflect.DeepEqual(problems, f.problems) {
+		f.problems = problems
+		f.invalidChanged()
+	}
+}
+
+// setParseErr records whether a field's text parses ("" when it does).
+func (f *configForm) setParseErr(path, msg string) {
+	if f.parseErrs[path] == msg {
+		return
+	}
+	if msg == "" {
+		delete(f.parseErrs, path)
+	} else {
+		f.parseErrs[path] = msg
+	}
+	f.invalidChanged()
+}
+
+// onInvalid adds a listener called when the set of invalid fields changes.
+func (f *configForm) onInvalid(fn func()) { f.invalidListeners = append(f.invalidListeners, fn) }
+
+func (f *configForm) invalidChanged() {
+	for _, fn := range f.invalidListeners {
+		fn()
+	}
+}
+
+// invalidReason says which fields must be fixed before jobs can be queued,
+// or "" when every field is valid: text that does not parse, then values
+// Validate refuses.
+func (f *configForm) invalidReason() string {
+	bad := map[string]string{}
+	for p, msg := range f.problems {
+		bad[p] = msg
+	}
+	for p, msg := range f.parseErrs {
+		bad[p] = msg
+	}
+	if len(bad) == 0 {
+		return ""
+	}
+	paths := sortedKeys(bad)
+	if len(paths) == 1 {
+		return "Fix " + paths[0] + " first: " + bad[paths[0]]
+	}
+	return fmt.Sprintf("Fix %d fields first (marked in red): %s", len(paths), joinLimited(paths, 3))
 }
 
 // claim shows a field's problems (and its list elements') beside it.
@@ -367,6 +421,7 @@ func (fl *entryField[T]) load(c *config) {
 	fl.shown, fl.loaded, fl.parseErr = v, true, ""
 	fl.Entry.SetText(fl.format(v))
 	fl.showNote()
+	fl.form.setParseErr(fl.p, "")
 }
 
 func (fl *entryField[T]) onChanged(text string) {
@@ -377,11 +432,13 @@ func (fl *entryField[T]) onChanged(text string) {
 	if err != nil {
 		fl.parseErr = err.Error()
 		fl.showNote()
+		fl.form.setParseErr(fl.p, fl.parseErr)
 		return
 	}
 	fl.parseErr = ""
 	fl.shown, fl.loaded = v, true
 	fl.showNote()
+	fl.form.setParseErr(fl.p, "")
 	fl.form.edit(func(c *config) { fl.set(c, v) })
 }
 
@@ -788,6 +845,12 @@ func (mw *MainWindow) askName(title, label, initial, confirmText string, onName 
 			onName(strings.TrimSpace(e.Text))
 		}
 	}, mw.Window)
+	// Enter confirms, like the button, once the name is valid.
+	e.OnSubmitted = func(s string) {
+		if e.Validator(s) == nil {
+			d.Submit()
+		}
+	}
 	d.Resize(fyne.NewSize(420, 0))
 	d.Show()
 	mw.Window.Canvas().Focus(e)

@@ -15,10 +15,12 @@ import (
 	"stablenew/pipeline/resources"
 )
 
-// Window sizes: the size it opens at, and the smallest size restored from
-// the state file.
+// Window sizes: the size it opens at, the smallest it must fit without
+// cutting anything off (half of a 1920-wide screen, as the original), and
+// the smallest size restored from the state file.
 var (
 	defaultWindowSize = fyne.NewSize(1400, 850)
+	minWindowSize     = fyne.NewSize(1024, 700)
 	minRestoredSize   = fyne.NewSize(800, 600)
 )
 
@@ -60,8 +62,10 @@ type MainWindow struct {
 	sidebar   *sidebar
 	cards     *stageCards
 	promptTab *promptTab
-	started   bool
-	closed    bool
+	// rightSplit divides the right column's run panels from its tabs.
+	rightSplit *container.Split
+	started    bool
+	closed     bool
 	// restart is set when the window closed to restart StableNew.
 	restart bool
 }
@@ -128,7 +132,7 @@ func (mw *MainWindow) buildContent() fyne.CanvasObject {
 	pipelineTab := container.New(columnsLayout{},
 		container.NewVScroll(mw.sidebar.build()),
 		container.NewVScroll(mw.cards.build()),
-		container.NewVScroll(right),
+		right,
 	)
 	mw.promptTab = newPromptTab(mw)
 	mw.tabs = container.NewAppTabs(
@@ -327,13 +331,6 @@ func (mw *MainWindow) onRestoreConfirmed(ok bool) {
 // OnClose adds a function run on the UI goroutine when the window closes,
 // for panels that must stop their goroutines or timers.
 func (mw *MainWindow) OnClose(fn func()) { mw.closers = append(mw.closers, fn) }
-
-// onClose remembers the window size and closes the window.
-func (mw *MainWindow) onClose() {
-	size := mw.Window.Canvas().Size()
-	mw.State.UpdateView(func(v *app.ViewState) { v.WindowWidth, v.WindowHeight = size.Width, size.Height })
-	mw.close()
-}
 
 // close stops what the window started and closes it (once).
 func (mw *MainWindow) close() {

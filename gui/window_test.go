@@ -39,15 +39,18 @@ func TestWindowBuildsWithThreeColumns(t *testing.T) {
 		t.Fatalf("pipeline tab has %d columns, want 3", len(grid.Objects))
 	}
 	for i, col := range grid.Objects {
-		if _, ok := col.(*container.Scroll); !ok {
+		if _, ok := col.(*container.Scroll); !ok && i < 2 {
 			t.Errorf("column %d is a %T, want its own scroll", i, col)
+		}
+		if _, ok := col.(*container.Split); !ok && i == 2 {
+			t.Errorf("the right column is a %T, want a split", col)
 		}
 		if w := col.Size().Width; w < 280 || w < col.MinSize().Width {
 			t.Errorf("column %d is %v wide at 1400 (min %v)", i, w, col.MinSize().Width)
 		}
 	}
-	if min := mw.Window.Content().MinSize(); min.Width > 1280 || min.Height > 800 {
-		t.Errorf("the window needs %v; it must be usable at 1280×800", min)
+	if min := mw.Window.Content().MinSize(); min.Width > minWindowSize.Width || min.Height > minWindowSize.Height {
+		t.Errorf("the window needs %v; it must be usable at %v", min, minWindowSize)
 	}
 	// Packs and presets were read in the background.
 	if !mw.lib.loaded || len(mw.lib.Packs) == 0 {

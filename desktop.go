@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// appID is StableNew's Fyne application id (preferences, notifications).
+const appID = "io.stablenew.app"
+
+// noDisplayMessage is what StableNew says when started without a desktop
+// session, instead of the GLFW driver's panic.
+const noDisplayMessage = "stablenew: the window needs a desktop session, and none was found (neither DISPLAY nor WAYLAND_DISPLAY is set, as over SSH).\n" +
+	"The command-line commands work without one: run `stablenew help` to list them (plan, run, queue, history, pnginfo…)."
+
+// displayMissing reports whether a window cannot open on goos because no
+// display server is named: X11 and Wayland systems need DISPLAY or
+// WAYLAND_DISPLAY; macOS and Windows always have a desktop.
+func displayMissing(goos string, getenv func(string) string) bool {
+	switch goos {
+	case "darwin", "windows", "ios", "android", "js", "wasip1":
+		return false
+	}
+	return getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == ""
+}
+
+// fynePreferencesPath is where Fyne keeps the preferences of app id on
+// goos (Fyne's own rule: its config folder, then the app id).
+func fynePreferencesPath(goos, id string, home func() (string, error), config func() (string, error)) (string, error) {
+	var root string
+	switch goos {
+	case "darwin":
+		h, err := home()
+		if err != nil {
+			return "", err
+		}
+		root = filepath.Join(h, "Library", "Preferences")
+	case "windows":
+		h, err := home()
+		if err != nil {
+			return "", err
+		}
+		root = filepath.Join(h, "AppData", "Roaming")
+	default:
+		c, err := config()
+		if err != nil {
+			return "", err
+		}
+		root = c
+	}
+	return filepath.Join(root, "fyne", id, "preferences.json"), nil
+}
+
+// repairPreferences moves aside a Fyne preferences file that is empty or
+// not JSON (a save cut short), so that Fyne does not log "Preferences load
+// error: EOF" on every start. It returns where the file went ("" when it
+// was fine or missing).
+func repairPreferences(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	var v map[string]any
+	if len(bytes.TrimSpace(data)) > 0 && json.Unmarshal(data, &v) == nil {
+		return "", nil
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return path + " (empty, removed)", os.Remove(path)
+	}
+	bad := path + ".broken"
+	return bad, os.Rename(path, bad)
+}

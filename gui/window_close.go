@@ -1,0 +1,114 @@
+package gui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"stablenew/app"
+)
+
+// closeStakes is what closing the window now would stop or lose.
+type closeStakes struct {
+	running, pending int
+	// unsaved names the pack whose Prompt-tab edits are not saved ("" for
+	// none; "the new pack" for one never saved).
+	unsaved string
+}
+
+func (s closeStakes) none() bool { return s.running == 0 && s.pending == 0 && s.unsaved == "" }
+
+// text says what is at stake, one line per kind.
+func (s closeStakes) text() string {
+	var lines []string
+	if s.running > 0 || s.pending > 0 {
+		line := fmt.Sprintf("The queue has %s running and %s pending.", plural(s.running, "job", "jobs"), plural(s.pending, "job", "jobs"))
+		if s.running > 0 {
+			line += " Quitting stops the running job: it goes back to the front of the queue and starts again from the beginning next time."
+		}
+		if s.pending > 0 {
+			line += " Pending jobs stay queued and run when StableNew starts again."
+		}
+		lines = append(lines, line)
+	}
+	if s.unsaved != "" {
+		lines = append(lines, "The Prompt tab has unsaved changes to "+s.unsaved+": quitting without saving loses them.")
+	}
+	return strings.Join(lines, "\n\n")
+}
+
+// stakes reads what closing now would stop or lose (UI goroutine).
+func (mw *MainWindow) stakes() closeStakes {
+	var s closeStakes
+	if snap := hubOf(mw).snap; snap != nil {
+		s.running, s.pending = len(snap.Running), len(snap.Queued)
+	}
+	if t := mw.promptTab; t != nil && t.dirty {
+		s.unsaved = nameOrNew(t.current)
+	}
+	return s
+}
+
+// onClose is the window's close button: with jobs queued or running, or
+// unsaved edits, it asks first (quit, keep running, save); otherwise it
+// quits.
+func (mw *MainWindow) onClose() {
+	s := mw.stakes()
+	if s.none() {
+		mw.quit()
+		return
+	}
+	mw.askClose(s)
+}
+
+// askClose shows the close dialog for s.
+func (mw *MainWindow) askClose(s closeStakes) {
+	msg := &widget.Label{Text: s.text(), Wrapping: fyne.TextWrapWord}
+	var d *dialog.CustomDialog
+	keep := &widget.Button{Text: "Keep running", OnTapped: func() { d.Hide() }}
+	quitText := "Quit"
+	if s.unsaved != "" {
+		quitText = "Quit without saving"
+	}
+	quit := &widget.Button{Text: quitText, Importance: widget.DangerImportance, OnTapped: func() {
+		d.Hide()
+		mw.quit()
+	}}
+	buttons := []fyne.CanvasObject{layout.NewSpacer(), keep, quit}
+	if s.unsaved != "" {
+		save := &widget.Button{Text: "Save and quit", Importance: widget.HighImportance, OnTapped: func() {
+			d.Hide()
+			mw.promptTab.saveThen(mw.quit)
+		}}
+		buttons = append(buttons, save)
+	}
+	d = dialog.NewCustomWithoutButtons("Quit StableNew?", container.NewVBox(msg, container.NewHBox(buttons...)), mw.Window)
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
+}
+
+// quit remembers the window's size and dividers and closes the window (the
+// queue puts a running job back when the services close).
+func (mw *MainWindow) quit() {
+	size := mw.Window.Canvas().Size()
+	mw.State.UpdateView(func(v *app.ViewState) {
+		v.WindowWidth, v.WindowHeight = size.Width, size.Height
+		mw.saveDividers(v)
+	})
+	mw.close()
+}
+
+// saveDividers records where the window's dividers are.
+func (mw *MainWindow) saveDividers(v *app.ViewState) {
+	if t := mw.promptTab; t != nil && t.split != nil {
+		v.PromptDivider = t.split.Offset
+	}
+	if s := mw.rightSplit; s != nil {
+		v.RightDivider = s.Offset
+	}
+}
