@@ -35,6 +35,9 @@ type PackInput struct {
 	PackPath string
 	Rows     []PromptRow
 	Config   pipeline.PipelineConfig
+	// LearningValues are the experiment cell's values its jobs record (see
+	// PlanExperiment); nil for every other plan.
+	LearningValues []pipeline.DimensionValue
 }
 
 // PromptRow is one prompt row of a pack (or the manual prompt).
@@ -311,6 +314,7 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 						Template:          row.Positive,
 						RandomizerSummary: v.Picks,
 						Embeddings:        embeddings,
+						LearningValues:    pp.in.LearningValues,
 					})
 					if dir == "" || perJob {
 						if dir, err = m.folder(pp.folder, &job); err != nil {

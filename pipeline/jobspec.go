@@ -83,9 +83,13 @@ type JobSpec struct {
 	RandomizerSummary []DimensionValue `json:"randomizer_summary"`
 	// LearningContextID names the experiment that made the job (the
 	// original's learning hooks); it is empty for every job a user asked
-	// for, which is every job this version makes.
-	LearningContextID string    `json:"learning_context_id"`
-	CreatedAt         time.Time `json:"created_at"`
+	// for outside the Learning experiments.
+	LearningContextID string `json:"learning_context_id"`
+	// LearningValues are the values of the experiment's swept settings in
+	// this job's cell, such as {"txt2img.cfg_scale", "7.5"}; nil outside an
+	// experiment.
+	LearningValues []DimensionValue `json:"learning_values,omitempty"`
+	CreatedAt      time.Time        `json:"created_at"`
 }
 
 // ImagesPerJob is how many images one job makes per stage.
