@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -77,7 +79,21 @@ func runGUI(args []string) int {
 
 	mw := gui.New(svc, st, a)
 	mw.Show()
+	// SIGTERM, SIGHUP (a logout, systemctl stop) and Ctrl-C in the terminal
+	// quit like the window's close button: the state is saved and a running
+	// job goes back to the front of the queue. A second signal ends the
+	// process at once.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		if s, ok := <-sig; ok {
+			log.Info("quitting on a signal", "signal", s.String())
+			signal.Stop(sig)
+			fyne.Do(a.Quit)
+		}
+	}()
 	a.Run()
+	signal.Stop(sig)
 
 	code := 0
 	if err := st.Close(); err != nil {

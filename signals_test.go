@@ -33,6 +33,7 @@ func startCLI(t *testing.T, args ...string) (*exec.Cmd, *bufio.Reader) {
 		t.Fatal(err)
 	}
 	cmd.Stderr = os.Stderr
+	cmd.Stdin = nil
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

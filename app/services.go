@@ -36,7 +36,8 @@ type OpenOptions struct {
 	// Logger receives every service's logs (default slog.Default()).
 	Logger *slog.Logger
 	// ReadOnlyQueue opens the queue database for reading only (for commands
-	// that list while another StableNew runs the queue).
+	// that only list; other processes may use it at the same time either
+	// way).
 	ReadOnlyQueue bool
 	// RunnerOptions tune the runners (progress interval, previews).
 	RunnerOptions runner.Options

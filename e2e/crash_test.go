@@ -119,6 +119,9 @@ func TestCrashedQueueCompletesEveryJobExactlyOnce(t *testing.T) {
 		require.NoError(t, cmd.Process.Kill())
 		_ = cmd.Wait()
 	}
+	// Each restart told the WebUI to stop the render the killed child left,
+	// before sending new work.
+	interruptsBefore := srv.RequestCount("/sdapi/v1/interrupt")
 	// A last child runs the queue to the end.
 	cmd := start()
 	done := make(chan error, 1)
@@ -157,5 +160,7 @@ func TestCrashedQueueCompletesEveryJobExactlyOnce(t *testing.T) {
 	}
 	assert.Equal(t, want, ids, "every job is in the history exactly once")
 	t.Logf("attempts per job: %v", attempts)
+	assert.GreaterOrEqual(t, interruptsBefore, 3, "the 2nd to 4th children interrupted the render the one before left")
+	assert.Greater(t, srv.RequestCount("/sdapi/v1/interrupt"), interruptsBefore, "the last child interrupted the render the 4th left")
 	assert.Greater(t, attempts["crash-00"], attempts["crash-05"], "the job killed first was restarted")
 }

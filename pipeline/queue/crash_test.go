@@ -13,7 +13,9 @@ const crashEnv = "STABLENEW_QUEUE_CRASH_DB"
 // A `queue run` process is killed (SIGKILL) in the middle of a job. The
 // next Open finds the finished job in history, the interrupted job back at
 // the front with one more attempt, the rest still queued: nothing lost,
-// nothing run twice. The killed process's lock is gone with it.
+// nothing run twice. The killed process's lock of the WebUI is gone with
+// it, and the WebUI is told to stop the render it left before it gets new
+// work.
 func TestKilledProcessLosesNothing(t *testing.T) {
 	t.Parallel()
 	if os.Getenv(crashEnv) != "" {
@@ -61,7 +63,7 @@ func TestKilledProcessLosesNothing(t *testing.T) {
 	if _, err := s.RunUntilEmpty(t.Context(), f); err != nil {
 		t.Fatal(err)
 	}
-	equalIDs(t, "jobs run after the restart", f.runs(), []string{"j2", "j3"})
+	equalIDs(t, "jobs run after the restart", f.runs(), []string{"interrupt", "j2", "j3"})
 }
 
 // TestCrashChild is the `queue run` process of TestKilledProcessLosesNothing:

@@ -52,10 +52,25 @@
 // CountHistory says beforehand how many that would be. Pruning deletes
 // records only, never the images on disk, and keeps the learned step times.
 //
-// # Ownership
+// # Several processes
 //
-// One process at a time owns a queue database: Open takes an exclusive lock
-// (a SQLite lock on <db>.lock, released by the operating system if the
-// process dies) and a second Open fails with ErrInUse. Options.ReadOnly
-// opens a database another process owns, for listing and history only.
+// Any number of processes may use one queue database at once: the GUI,
+// `stablenew queue run`, and the commands that add, pause, resume, clear or
+// import. SQLite's write-ahead log lets them read while one writes, writes
+// wait for each other (a busy timeout, IMMEDIATE transactions), and a
+// worker claims a job in one write transaction, so two processes never run
+// a job twice. Each service watches the database (SQLite's data_version)
+// and, within a second of another process's commit, reads the queue and
+// its flags again and tells its subscribers (QueueChanged, HistoryChanged,
+// Paused, Resumed); its idle workers look for the new jobs.
+//
+// One process at a time works each WebUI: a worker holds a lock named after
+// its WebUI (a SQLite lock on state/locks/webui-….lock, released by the
+// operating system if the process dies) and waits, state "waiting", while
+// another process holds it. A job stored as running on a WebUI whose lock
+// is free was therefore abandoned by a process that died: Open, a worker
+// taking the WebUI, and a sweep every two seconds put such jobs back (one
+// more attempt), and the WebUI's next worker interrupts the render the dead
+// process left before it sends new work. Options.ReadOnly opens a database
+// for listing and history only.
 package queue

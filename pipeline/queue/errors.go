@@ -9,8 +9,9 @@ import (
 var (
 	// ErrNotFound: no job has the given id.
 	ErrNotFound = errors.New("job not found")
-	// ErrInUse: another StableNew process owns the queue database.
-	ErrInUse = errors.New("the queue is open in another StableNew")
+	// ErrInUse: another program holds the queue database locked for longer
+	// than the busy timeout.
+	ErrInUse = errors.New("the queue database is locked by another program")
 	// ErrReadOnly: the service was opened with Options.ReadOnly.
 	ErrReadOnly = errors.New("the queue was opened read-only")
 	// ErrClosed: the service was closed.

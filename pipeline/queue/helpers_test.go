@@ -41,6 +41,8 @@ type fakeExecutor struct {
 	skips    int
 	pingErr  error
 	pings    int
+	// interrupts records Interrupt calls, as "interrupt" entries in calls.
+	interrupts int
 }
 
 type fakeDone struct{ err error }
@@ -147,6 +149,16 @@ func (f *fakeExecutor) Skip(context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.skips++
+	return nil
+}
+
+// Interrupt records that the WebUI was told to stop what it renders; it is
+// listed in calls, so tests see whether it came before a job.
+func (f *fakeExecutor) Interrupt(context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.interrupts++
+	f.calls = append(f.calls, "interrupt")
 	return nil
 }
 

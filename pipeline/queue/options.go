@@ -24,8 +24,8 @@ type Options struct {
 	// Off, jobs run strictly in queue order. SetCheckpointAffinity changes
 	// it while the service runs.
 	CheckpointAffinity bool
-	// ReadOnly opens a database that another process may own, for List,
-	// History, Get, QueueETA and Export. Changes fail with ErrReadOnly.
+	// ReadOnly opens the database for List, History, Get, QueueETA and
+	// Export only. Changes fail with ErrReadOnly.
 	ReadOnly bool
 	// Logger receives the service's logs (default slog.Default()).
 	Logger *slog.Logger

@@ -2,56 +2,34 @@ package queue
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 )
 
-// recover runs at Open, before any worker. Jobs the last session left
-// running (the app died) go back to the front of the queue in their order,
-// with one more attempt counted; a job that has now been cut short
+// recover runs at Open, before any worker. Jobs a session that is gone
+// left running (the app died) go back to the front of the queue in their
+// order, with one more attempt counted; a job that has now been cut short
 // MaxAttempts times is failed instead, so a job that crashes the app every
-// time cannot block the queue. Queued jobs whose stored spec no longer
-// decodes or validates with this build are failed with the reason.
+// time cannot block the queue. A job that was asked to stop (pause,
+// cancel, requeue) ends as asked. A job is abandoned when the lock of the
+// WebUI it ran on is free: a live process holds the lock of every WebUI it
+// works, so the jobs other processes are running are left alone. The
+// WebUIs of abandoned jobs are noted: their workers interrupt the render
+// the dead process left before sending new work. Queued jobs whose stored
+// spec no longer decodes or validates with this build are failed with the
+// reason.
 //
 // Everything is read first and written in one transaction at the end, so a
 // database found damaged while reading is not changed.
 func (s *Service) recover() error {
-	type stored struct {
-		id       string
-		attempts int
-		stop     string // the interrupt the user asked for, or ""
-		spec     []byte
-	}
-	read := func(query string, withSpec bool) ([]stored, error) {
-		rows, err := s.st.r.Query(query)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []stored
-		for rows.Next() {
-			var j stored
-			dest := []any{&j.id, &j.attempts}
-			if !withSpec {
-				dest = append(dest, &j.stop)
-			} else {
-				dest = append(dest, &j.spec)
-			}
-			if err := rows.Scan(dest...); err != nil {
-				return nil, err
-			}
-			out = append(out, j)
-		}
-		return out, rows.Err()
-	}
-	// Last first: each goes to the front, so they end up first in order.
-	running, err := read(`SELECT job_id, attempts, stop_reason FROM jobs WHERE status = 'running' ORDER BY position DESC`, false)
+	running, err := s.readRunning(s.st.r, nil)
 	if err != nil {
 		return err
 	}
-	queued, err := read(`SELECT j.job_id, j.attempts, d.spec FROM jobs j JOIN job_data d ON d.id = j.id
-		WHERE j.status = 'queued'`, true)
+	queued, err := readQueuedSpecs(s.st.r)
 	if err != nil {
 		return err
 	}
@@ -63,42 +41,37 @@ func (s *Service) recover() error {
 			}
 		}
 	})
-	now := s.clock.Now()
-	var requeued, failed []string
-	err = s.st.write(func(tx *sql.Tx) error {
-		requeued, failed = nil, nil
-		for _, l := range running {
-			// The user had asked to interrupt it: do what was asked.
-			switch l.stop {
-			case stopReasonNames[stopCancel]:
-				if err := endStored(tx, l.id, StatusCancelled, "cancelled by the user", 0, now); err != nil {
-					return err
-				}
-				continue
-			case stopReasonNames[stopRequeue]:
-				if err := requeueStored(tx, l.id, false, 0, ""); err != nil {
-					return err
-				}
-				continue
-			case stopReasonNames[stopPauseNow]:
-				if err := requeueStored(tx, l.id, true, 0, ""); err != nil {
-					return err
-				}
+	// Lock the WebUIs of the running jobs; those held are worked by a live
+	// process.
+	locks := map[string]*fileLock{}
+	defer func() {
+		for _, l := range locks {
+			l.release()
+		}
+	}()
+	var abandoned []runningJob
+	for _, j := range running {
+		if _, held := locks[j.backend]; !held {
+			l, err := tryLock(backendLockPath(s.st.path, j.backend))
+			if errors.Is(err, errLockBusy) {
+				locks[j.backend] = nil
 				continue
 			}
-			if l.attempts+1 >= s.opts.MaxAttempts {
-				msg := fmt.Sprintf("StableNew stopped while this job was running %d times; it may be crashing "+
-					"the app or the WebUI. Retry it once the cause is fixed", l.attempts+1)
-				if err := endStored(tx, l.id, StatusFailed, msg, 1, now); err != nil {
-					return err
-				}
-				failed = append(failed, l.id)
-				continue
-			}
-			if err := requeueStored(tx, l.id, true, 1, ""); err != nil {
+			if err != nil {
 				return err
 			}
-			requeued = append(requeued, l.id)
+			locks[j.backend] = l
+		}
+		if locks[j.backend] != nil {
+			abandoned = append(abandoned, j)
+		}
+	}
+	now := s.clock.Now()
+	var out recovered
+	err = s.st.write(func(tx *sql.Tx) error {
+		var err error
+		if out, err = s.recoverRunning(tx, abandoned, now); err != nil {
+			return err
 		}
 		for i, reason := range invalid {
 			if reason == "" {
@@ -114,18 +87,143 @@ func (s *Service) recover() error {
 	if err != nil {
 		return err
 	}
-	for _, id := range requeued {
-		s.log.Warn("job was running when StableNew stopped; back at the front of the queue", "job_id", id)
-	}
-	for _, id := range failed {
-		s.log.Warn("job was running each time StableNew stopped; failed", "job_id", id, "attempts", s.opts.MaxAttempts)
-	}
+	s.noteRecovered(out, false)
 	for i, reason := range invalid {
 		if reason != "" {
 			s.log.Warn("stored job failed validation", "job_id", queued[i].id, "reason", reason)
 		}
 	}
 	return nil
+}
+
+// runningJob is a job stored as running.
+type runningJob struct {
+	id, backend, stop string
+	attempts          int
+}
+
+// readRunning reads the running jobs, last first (each goes back to the
+// front, so they end up first in their order): every one (backend nil),
+// or those of one WebUI.
+func (s *Service) readRunning(q interface {
+	Query(string, ...any) (*sql.Rows, error)
+}, backend *string) ([]runningJob, error) {
+	query := `SELECT job_id, attempts, stop_reason, backend FROM jobs WHERE status = 'running' ORDER BY position DESC`
+	var args []any
+	if backend != nil {
+		query = `SELECT job_id, attempts, stop_reason, backend FROM jobs WHERE status = 'running' AND backend = ? ORDER BY position DESC`
+		args = append(args, *backend)
+	}
+	rows, err := q.Query(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []runningJob
+	for rows.Next() {
+		var j runningJob
+		if err := rows.Scan(&j.id, &j.attempts, &j.stop, &j.backend); err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// queuedSpec is a queued job's stored spec.
+type queuedSpec struct {
+	id   string
+	spec []byte
+}
+
+func readQueuedSpecs(db *sql.DB) ([]queuedSpec, error) {
+	rows, err := db.Query(`SELECT j.job_id, d.spec FROM jobs j JOIN job_data d ON d.id = j.id WHERE j.status = 'queued'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []queuedSpec
+	for rows.Next() {
+		var j queuedSpec
+		if err := rows.Scan(&j.id, &j.spec); err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// recovered is what recoverRunning did.
+type recovered struct {
+	requeued, failed, ended []string // ended: stopped as the user asked
+	backends                map[string]bool
+}
+
+// recoverRunning ends the abandoned running jobs in tx: as the user asked
+// when they were asked to stop, else back to the front with one more
+// attempt, or failed after MaxAttempts.
+func (s *Service) recoverRunning(tx *sql.Tx, jobs []runningJob, now time.Time) (recovered, error) {
+	out := recovered{backends: map[string]bool{}}
+	for _, l := range jobs {
+		out.backends[l.backend] = true
+		// The user had asked to interrupt it: do what was asked.
+		switch l.stop {
+		case stopReasonNames[stopCancel]:
+			if err := endStored(tx, l.id, StatusCancelled, "cancelled by the user", 0, now); err != nil {
+				return out, err
+			}
+			out.ended = append(out.ended, l.id)
+			continue
+		case stopReasonNames[stopRequeue]:
+			if err := requeueStored(tx, l.id, false, 0, ""); err != nil {
+				return out, err
+			}
+			out.ended = append(out.ended, l.id)
+			continue
+		case stopReasonNames[stopPauseNow]:
+			if err := requeueStored(tx, l.id, true, 0, ""); err != nil {
+				return out, err
+			}
+			out.ended = append(out.ended, l.id)
+			continue
+		}
+		if l.attempts+1 >= s.opts.MaxAttempts {
+			msg := fmt.Sprintf("StableNew stopped while this job was running %d times; it may be crashing "+
+				"the app or the WebUI. Retry it once the cause is fixed", l.attempts+1)
+			if err := endStored(tx, l.id, StatusFailed, msg, 1, now); err != nil {
+				return out, err
+			}
+			out.failed = append(out.failed, l.id)
+			continue
+		}
+		if err := requeueStored(tx, l.id, true, 1, ""); err != nil {
+			return out, err
+		}
+		out.requeued = append(out.requeued, l.id)
+	}
+	return out, nil
+}
+
+// noteRecovered logs what recoverRunning did, remembers the WebUIs whose
+// render was abandoned and, when the service runs (live), tells
+// subscribers. The caller holds s.mu when live.
+func (s *Service) noteRecovered(out recovered, live bool) {
+	for b := range out.backends {
+		s.abandoned[b] = true
+	}
+	var events []Event
+	for _, id := range out.requeued {
+		s.log.Warn("job was running when a StableNew stopped; back at the front of the queue", "job_id", id)
+		events = append(events, Event{Kind: JobRequeued, JobID: id, Reason: "StableNew stopped while it ran: back at the front of the queue"})
+	}
+	for _, id := range out.failed {
+		s.log.Warn("job was running each time StableNew stopped; failed", "job_id", id, "attempts", s.opts.MaxAttempts)
+		events = append(events, Event{Kind: JobFailed, JobID: id, Reason: "StableNew stopped while it ran, too often"})
+	}
+	if live && len(out.requeued)+len(out.failed)+len(out.ended) > 0 {
+		s.publish(events...)
+		s.queueChanged()
+	}
 }
 
 // parallel splits [0, n) into one chunk per CPU and runs fn on each.

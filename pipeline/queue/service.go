@@ -34,9 +34,12 @@ type Service struct {
 	armed   bool
 	workers map[*worker]struct{}
 	runs    map[string]*run // running jobs by id
-	mirror  *mirror         // the queue in memory; nil when read-only
-	stats   RunSummary      // outcomes since Open
-	wg      sync.WaitGroup  // worker goroutines
+	// abandoned names the WebUIs on which a StableNew that is gone left a
+	// job running: their workers interrupt that render first.
+	abandoned map[string]bool
+	mirror    *mirror        // the queue in memory; nil when read-only
+	stats     RunSummary     // outcomes since Open
+	wg        sync.WaitGroup // worker goroutines
 
 	// changes is closed and replaced whenever anything changes, for
 	// RunUntilEmpty and tests that wait for a state.
@@ -51,6 +54,11 @@ type Service struct {
 	affinity atomic.Bool
 
 	etaCache etaCache
+
+	// stopWatch ends the watcher (nil when read-only); watchDone is closed
+	// when it has.
+	stopWatch chan struct{}
+	watchDone chan struct{}
 }
 
 // Settings keys.
@@ -61,12 +69,17 @@ const (
 
 // Open opens the queue database at path (see DefaultPath), creating it and
 // its folder when needed, upgrades its schema and recovers from a crash:
-// jobs the last session left running go back to the front of the queue.
-// Stored jobs that no longer decode or validate are failed with the reason.
+// jobs a session that is gone left running go back to the front of the
+// queue. Stored jobs that no longer decode or validate are failed with the
+// reason.
+//
+// Several processes may use one database at once (the GUI, `queue run`,
+// `queue add` …): each sees the others' changes within a second (see
+// watch), one process at a time works each WebUI, and a job is claimed by
+// one worker only.
 //
 // A damaged database, or one written by a newer StableNew, is an error
-// (ErrDamaged, ErrNewerSchema) and the file is left exactly as it was. A
-// database another process owns is ErrInUse (see Options.ReadOnly).
+// (ErrDamaged, ErrNewerSchema) and the file is left exactly as it was.
 func Open(path string, opts Options) (*Service, error) {
 	opts = opts.withDefaults()
 	st, err := openStore(path, opts.ReadOnly)
@@ -74,17 +87,18 @@ func Open(path string, opts Options) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{
-		st:       st,
-		opts:     opts,
-		log:      opts.Logger.With("component", "queue"),
-		clock:    opts.Clock,
-		hub:      newHub(),
-		eta:      newEstimator(),
-		readOnly: opts.ReadOnly,
-		autoRun:  true,
-		workers:  map[*worker]struct{}{},
-		runs:     map[string]*run{},
-		changes:  make(chan struct{}),
+		st:        st,
+		opts:      opts,
+		log:       opts.Logger.With("component", "queue"),
+		clock:     opts.Clock,
+		hub:       newHub(),
+		eta:       newEstimator(),
+		readOnly:  opts.ReadOnly,
+		autoRun:   true,
+		workers:   map[*worker]struct{}{},
+		runs:      map[string]*run{},
+		abandoned: map[string]bool{},
+		changes:   make(chan struct{}),
 	}
 	s.affinity.Store(opts.CheckpointAffinity)
 	fail := func(what string, err error) (*Service, error) {
@@ -107,11 +121,14 @@ func Open(path string, opts Options) (*Service, error) {
 		if err := s.loadMirror(); err != nil {
 			return fail("read the queue from", err)
 		}
+		s.stopWatch, s.watchDone = make(chan struct{}), make(chan struct{})
+		go s.watch(s.stopWatch, s.watchDone)
 	}
 	return s, nil
 }
 
-// loadMirror reads the queue into memory.
+// loadMirror reads the queue into memory (under s.mu once the service
+// runs).
 func (s *Service) loadMirror() error {
 	tx, err := s.st.r.Begin()
 	if err != nil {
@@ -127,7 +144,11 @@ func (s *Service) loadMirror() error {
 	if err != nil {
 		return err
 	}
-	s.mirror = newMirror()
+	if s.mirror == nil {
+		s.mirror = newMirror() // at Open; later reloads refill it (List reads the pointer unlocked)
+	} else {
+		s.mirror.items, s.mirror.sorted = map[string]*listedItem{}, nil
+	}
 	s.mirror.apply(mirrorChange{put: items})
 	return nil
 }
@@ -156,6 +177,10 @@ func (s *Service) Close() error {
 	case <-time.After(s.opts.ShutdownTimeout):
 		s.log.Warn("workers did not stop in time; their jobs will be recovered at the next start",
 			"timeout", s.opts.ShutdownTimeout)
+	}
+	if s.stopWatch != nil {
+		close(s.stopWatch)
+		<-s.watchDone
 	}
 	s.hub.close()
 	s.bump()
@@ -211,7 +236,7 @@ func (s *Service) changed() <-chan struct{} {
 // writable reports why the queue cannot be changed, or nil.
 func (s *Service) writable() error {
 	if s.readOnly {
-		return fmt.Errorf("%w: close the StableNew that owns %s to change the queue", ErrReadOnly, s.st.path)
+		return fmt.Errorf("%w: %s was opened for listing only", ErrReadOnly, s.st.path)
 	}
 	return nil
 }

@@ -23,7 +23,6 @@ type store struct {
 	path string
 	w    *sql.DB // nil when read-only
 	r    *sql.DB
-	lock *sql.DB // holds the owner lock; nil when read-only
 }
 
 const sqliteMagic = "SQLite format 3\x00"
@@ -55,7 +54,9 @@ func newerSchema(path string, got int) error {
 }
 
 // openStore opens (creating when needed) the database at path, checks that
-// this build can read it, takes the owner lock and migrates it. A damaged
+// this build can read it and migrates it. Several processes may open one
+// database at once (WAL mode, a busy timeout, IMMEDIATE write
+// transactions). A damaged
 // file or one from a newer build is left exactly as it was.
 func openStore(path string, readOnly bool) (*store, error) {
 	if strings.ContainsAny(path, "?#") {
@@ -77,9 +78,6 @@ func openStore(path string, readOnly bool) (*store, error) {
 	if !readOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, fmt.Errorf("create the queue folder: %w", err)
-		}
-		if st.lock, err = acquireOwnerLock(path); err != nil {
-			return nil, err
 		}
 	}
 	if exists {
@@ -178,36 +176,6 @@ func readOnlyDSN(path string) string {
 	return u.String()
 }
 
-// acquireOwnerLock takes an exclusive SQLite lock on <path>.lock and keeps
-// it while the store is open. The operating system drops it if the process
-// dies, so a crash never leaves a stale lock.
-func acquireOwnerLock(path string) (*sql.DB, error) {
-	db, err := sql.Open("sqlite", path+".lock?_busy_timeout=0&_pragma=locking_mode(EXCLUSIVE)")
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
-	_, err = db.Exec(`CREATE TABLE IF NOT EXISTS owner(pid INTEGER NOT NULL, since TEXT NOT NULL)`)
-	if err == nil {
-		_, err = db.Exec(`DELETE FROM owner`)
-	}
-	if err == nil {
-		_, err = db.Exec(`INSERT INTO owner VALUES(?, ?)`, os.Getpid(), time.Now().UTC().Format(time.RFC3339))
-	}
-	if err != nil {
-		db.Close()
-		if sqliteCode(err) == sqliteBusy {
-			return nil, fmt.Errorf("%w (it owns %s): close the other StableNew window or `stablenew queue run` first, "+
-				"or open the queue read-only", ErrInUse, path)
-		}
-		return nil, fmt.Errorf("lock queue database %s: %w", path, err)
-	}
-	return db, nil
-}
-
 // mmap lets SQLite read the database through a memory map instead of one
 // read call per page.
 const mmap = "&_pragma=mmap_size(268435456)"
@@ -247,7 +215,7 @@ func (st *store) openPools(readOnly bool) error {
 
 func (st *store) close() error {
 	var errs []error
-	for _, db := range []*sql.DB{st.r, st.w, st.lock} {
+	for _, db := range []*sql.DB{st.r, st.w} {
 		if db != nil {
 			errs = append(errs, db.Close())
 		}

@@ -170,6 +170,15 @@ func (w *worker) loop(ctx context.Context) {
 		s.log.Info("worker stopped", "backend", w.name)
 		s.publish(Event{Kind: BackendChanged, Backend: w.name, State: BackendIdle, Message: "detached"})
 	}()
+	// One process at a time works a WebUI: the lock is held until the
+	// worker stops, and its jobs left running by a process that is gone go
+	// back to the queue.
+	lock, ok := w.lockWebUI(ctx)
+	if !ok {
+		return
+	}
+	defer lock.release()
+	s.recoverBackend(w.name)
 	// Make sure the WebUI answers before taking a job, so a WebUI that is
 	// still starting costs no attempt.
 	if err := w.exec.Ping(ctx); err != nil {
@@ -177,6 +186,7 @@ func (w *worker) loop(ctx context.Context) {
 			return
 		}
 	}
+	w.interruptAbandoned(ctx)
 	dbFailures := 0
 	for ctx.Err() == nil {
 		r, err := s.claim(ctx, w)

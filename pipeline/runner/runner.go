@@ -326,10 +326,21 @@ func (j *job) generate(ctx context.Context, si int, stage pipeline.StageType, ca
 	return resp, nil
 }
 
+// interruptTimeout bounds the interrupt sent when a job is stopped.
+const interruptTimeout = 1500 * time.Millisecond
+
+// Interrupt tells the WebUI to stop what it renders now, such as the
+// render a StableNew that crashed left running.
+func (r *Runner) Interrupt(ctx context.Context) error { return r.client.Interrupt(ctx) }
+
 // interrupt tells the WebUI to stop the request a cancelled job left
 // running: cancelling the HTTP call alone does not stop the GPU.
+//
+// The wait is short: a stop (Ctrl-C, SIGTERM, pause now) should end within
+// a couple of seconds, and a WebUI that does not take an interrupt in that
+// time is hung anyway.
 func (r *Runner) interrupt(ctx context.Context) {
-	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), interruptTimeout)
 	defer cancel()
 	if err := r.client.Interrupt(ictx); err != nil {
 		r.log.Warn("interrupting the WebUI failed", "err", err)
