@@ -46,6 +46,12 @@ func (p *planFlags) request(source pipeline.RunSource) (*packs.Library, controll
 	if len(p.packs) == 0 {
 		return nil, controller.RunRequest{}, usagef("--pack is required (a pack name such as sdxl_portraits, or a path to a .txt or .tsv file)")
 	}
+	return p.requestOf(source)
+}
+
+// requestOf is request without the check that a pack is named (an
+// experiment may plan a typed prompt instead).
+func (p *planFlags) requestOf(source pipeline.RunSource) (*packs.Library, controller.RunRequest, error) {
 	dir := p.dataDir
 	if dir == "" {
 		d, err := packs.DefaultDataDir()
