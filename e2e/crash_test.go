@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +28,9 @@ import (
 func TestMain(m *testing.M) {
 	if db := os.Getenv("STABLENEW_CRASH_CHILD"); db != "" {
 		os.Exit(crashChild(db, os.Getenv("STABLENEW_CRASH_WEBUI")))
+	}
+	if args := os.Getenv(envCLIChild); args != "" {
+		os.Exit(cliChild(strings.Split(args, "\x1f")))
 	}
 	os.Exit(m.Run())
 }
