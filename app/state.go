@@ -38,10 +38,13 @@ const (
 	ChangeReprocess
 	// ChangeSkipLoRAs: LoRAs were removed from (or given back to) the draft.
 	ChangeSkipLoRAs
+	// ChangeStageBase: the pack whose settings the stage cards show, or the
+	// set of overridden stage fields, changed (see SetStageBase).
+	ChangeStageBase
 )
 
 // PlanInputs are the changes that make the current plan stale.
-const PlanInputs = ChangeConfig | ChangePacks | ChangePreset | ChangeOverride | ChangeReprocess | ChangeSkipLoRAs
+const PlanInputs = ChangeConfig | ChangePacks | ChangePreset | ChangeOverride | ChangeReprocess | ChangeSkipLoRAs | ChangeStageBase
 
 // transient are the changes the state file does not hold.
 const transient = ChangePlan | ChangeReprocess | ChangeSkipLoRAs
@@ -109,6 +112,8 @@ type RunSnapshot struct {
 	Packs           []string                `json:"packs"`
 	Preset          string                  `json:"preset"`
 	OverrideEnabled bool                    `json:"override_enabled"`
+	// Overridden are the stage fields that overrode the packs.
+	Overridden []string `json:"overridden,omitempty"`
 }
 
 // State is what the panels show and edit: the configuration under edit,
@@ -128,6 +133,11 @@ type State struct {
 
 	// outputRoot is used when the configuration names no output folder.
 	outputRoot string
+
+	// stageBase is the previewed pack's configuration before the overrides
+	// (nil until SetStageBase), stageFrom the pack's id. Not saved.
+	stageBase *pipeline.PipelineConfig
+	stageFrom string
 
 	listeners []*listener
 	pending   Change
@@ -235,6 +245,8 @@ func (s *State) Config() pipeline.PipelineConfig {
 
 // UpdateConfig edits the configuration: fn gets a copy to change. Listeners
 // hear ChangeConfig only when something really changed.
+// A stage field it changes becomes an override (see Overridden) and turns
+// the override check on.
 func (s *State) UpdateConfig(fn func(c *pipeline.PipelineConfig)) {
 	s.update(func(d *stateData) Change {
 		c := d.Config.Clone()
@@ -242,14 +254,32 @@ func (s *State) UpdateConfig(fn func(c *pipeline.PipelineConfig)) {
 		if reflect.DeepEqual(c, d.Config) {
 			return 0
 		}
+		before := d.Config
 		d.Config = c
-		return ChangeConfig
+		return ChangeConfig | d.markEditLocked(&before, &c)
 	})
 }
 
-// SetConfig replaces the configuration under edit.
+// SetConfig replaces the configuration under edit (a preset, a pack's or an
+// image's settings loaded into the cards): the stage fields where c differs
+// from the previewed pack become the overrides, and the override check
+// turns on when there are any.
 func (s *State) SetConfig(c pipeline.PipelineConfig) {
-	s.UpdateConfig(func(dst *pipeline.PipelineConfig) { *dst = c.Clone() })
+	s.update(func(d *stateData) Change {
+		var what Change
+		if !reflect.DeepEqual(c, d.Config) {
+			what = ChangeConfig
+		}
+		keys := s.loadedKeysLocked(&d.Config, &c)
+		d.Config = c.Clone()
+		if !slices.Equal(keys, d.Overridden) {
+			d.Overridden, what = keys, what|ChangeStageBase
+		}
+		if len(keys) > 0 && !d.OverrideEnabled {
+			d.OverrideEnabled, what = true, what|ChangeOverride
+		}
+		return what
+	})
 }
 
 // Packs returns the selected pack ids, in plan order.
@@ -435,6 +465,7 @@ func (s *State) RecordRun() {
 			Packs:           slices.Clone(d.Packs),
 			Preset:          d.Preset,
 			OverrideEnabled: d.OverrideEnabled,
+			Overridden:      slices.Clone(d.Overridden),
 		}
 		return ChangeLastRun
 	})
@@ -476,6 +507,14 @@ func (s *State) RestoreLastRun() bool {
 		if d.OverrideEnabled != r.OverrideEnabled {
 			d.OverrideEnabled, what = r.OverrideEnabled, what|ChangeOverride
 		}
+		over := r.Overridden
+		if over == nil && r.OverrideEnabled {
+			def := pipeline.Defaults()
+			over = overrideKeys(&def, &r.Config) // a run recorded before field overrides
+		}
+		if !slices.Equal(d.Overridden, over) {
+			d.Overridden, what = slices.Clone(over), what|ChangeStageBase
+		}
 		return what
 	})
 	return ok
@@ -484,7 +523,8 @@ func (s *State) RestoreLastRun() bool {
 // Snapshot returns the run request for the current setup: plain data that
 // shares nothing with the State, safe to plan on another goroutine.
 // Settings are the sidebar's sections (see SettingsSections); Overrides are
-// the stage cards, used only when OverrideEnabled; a randomizer seed other
+// the stage fields the user changed (Overridden), used only when
+// OverrideEnabled; a randomizer seed other
 // than -1 is RandomizerSeed; Reprocess is the reprocess draft, if any.
 // RunMode is queue; the caller sets Source.
 func (s *State) Snapshot() controller.RunRequest {
@@ -498,6 +538,7 @@ func (s *State) Snapshot() controller.RunRequest {
 		Reprocess:       s.reprocess.Clone(),
 		SkipLoRAs:       slices.Clone(s.skipLoRAs),
 	}
+	overridden := slices.Clone(s.data.Overridden)
 	if cfg.Output.Root == "" {
 		req.OutputRoot = s.outputRoot
 	}
@@ -506,7 +547,13 @@ func (s *State) Snapshot() controller.RunRequest {
 		req.RandomizerSeed = &seed
 	}
 	req.Settings = settingsPatch(&cfg)
-	req.Overrides = pipeline.PatchFromConfig(cfg, "stage cards", pipeline.OverrideSections...)
+	// Only the fields the user changed override the packs. The keys come
+	// from DiffConfigs over the same type, so they always name fields.
+	over, err := pipeline.PatchFromFields(cfg, "stage cards", overridden...)
+	if err != nil {
+		panic(fmt.Sprintf("app: the overridden stage fields: %v", err))
+	}
+	req.Overrides = over
 	return req
 }
 

@@ -56,8 +56,11 @@ type stateData struct {
 	Packs           []string                `json:"packs"`
 	Preset          string                  `json:"preset"`
 	OverrideEnabled bool                    `json:"override_enabled"`
-	View            ViewState               `json:"view"`
-	LastRun         *RunSnapshot            `json:"last_run,omitempty"`
+	// Overridden are the stage fields the user changed, which override the
+	// packs (pipeline.FieldKey paths).
+	Overridden []string     `json:"overridden,omitempty"`
+	View       ViewState    `json:"view"`
+	LastRun    *RunSnapshot `json:"last_run,omitempty"`
 }
 
 func newStateData(cfg pipeline.PipelineConfig, preset string) stateData {
@@ -133,6 +136,7 @@ func decodeState(data []byte, fresh pipeline.PipelineConfig, preset string) (sta
 		d.LastRun = &r
 	}
 	d.Version = stateVersion
+	migrateOverrides(&d)
 	return d, nil
 }
 

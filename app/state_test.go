@@ -131,8 +131,9 @@ func TestChangesAreCoalesced(t *testing.T) {
 		t.Fatalf("scheduled %d flushes, want 1", len(queued))
 	}
 	queued[0]()
-	if len(got) != 1 || got[0] != ChangeConfig|ChangePacks|ChangeOverride {
-		t.Fatalf("listener got %v, want one call with config|packs|override", got)
+	// The steps edit also made txt2img.steps an override (ChangeStageBase).
+	if len(got) != 1 || got[0] != ChangeConfig|ChangePacks|ChangeOverride|ChangeStageBase {
+		t.Fatalf("listener got %v, want one call with config|packs|override|stage base", got)
 	}
 	if !got[0].Has(PlanInputs) || got[0].Has(ChangeView) {
 		t.Errorf("Has is wrong for %v", got[0])

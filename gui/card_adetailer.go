@@ -46,7 +46,7 @@ func (c *adetailerCard) build() fyne.CanvasObject {
 	c.mw.form.showsWhen("adetailer", on)
 	c.mw.form.showsWhen(adetailerGroup, on)
 	add := &widget.Button{Text: "Add unit", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: c.onAddUnit}
-	content := container.NewVBox(c.units, c.none.note, add)
+	content := container.NewVBox(c.mw.form.backRow(c.mw, "adetailer"), c.units, c.none.note, add)
 	c.card = newCard("ADetailer", "Fix faces, hands or bodies after generation", content)
 	return c.card
 }
@@ -103,7 +103,7 @@ func (c *adetailerCard) buildUnit(i int) fyne.CanvasObject {
 		func(c *config) string { return u(c).Sampler }, func(c *config, v string) { u(c).Sampler = v })
 	f.add(adetailerGroup, model, conf, blur, denoise, pad, prompt, neg, useSteps, steps, useCFG, cfgScale, useSampler, sampler)
 
-	var r formRows
+	r := formRows{form: f}
 	r.add("Model", model.cell())
 	r.add("Confidence", conf.cell())
 	r.add("Mask blur", blur.cell())

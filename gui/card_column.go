@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -15,6 +17,11 @@ type stageCards struct {
 	override *widget.Check
 	note     *widget.Label
 
+	// baseSeq numbers the reads of the stage base (only the newest counts);
+	// baseErr is why the last one failed.
+	baseSeq uint64
+	baseErr string
+
 	txt2img   *txt2imgCard
 	img2img   *img2imgCard
 	adetailer *adetailerCard
@@ -23,7 +30,7 @@ type stageCards struct {
 
 func newStageCards(mw *MainWindow) *stageCards {
 	s := &stageCards{mw: mw}
-	s.override = widget.NewCheck("Override pack configs with current stages", s.onOverride)
+	s.override = widget.NewCheck(labelOverride, s.onOverride)
 	s.override.Checked = mw.State.OverrideEnabled()
 	s.note = newHint("")
 	s.txt2img = newTxt2ImgCard(mw)
@@ -31,8 +38,14 @@ func newStageCards(mw *MainWindow) *stageCards {
 	s.adetailer = newADetailerCard(mw)
 	s.upscale = newUpscaleCard(mw)
 	mw.State.OnChange(s.onStateChange)
+	mw.State.OnChange(s.onBaseInputs)
+	mw.onLibrary(s.refreshStageBase)
 	return s
 }
+
+// labelOverride is the override check: it governs the fields the user
+// changed, never the untouched ones.
+const labelOverride = "Override packs with my changed fields"
 
 func (s *stageCards) build() fyne.CanvasObject {
 	s.showNote()
@@ -55,14 +68,45 @@ func (s *stageCards) onStateChange(what app.Change) {
 		if s.override.Checked != on {
 			s.override.SetChecked(on)
 		}
+	}
+	if what.Has(app.ChangeOverride | app.ChangeStageBase) {
+		s.mw.form.showOverrides()
 		s.showNote()
 	}
 }
 
+// showNote says whose settings the cards show and what the changed fields
+// do.
 func (s *stageCards) showNote() {
-	if s.override.Checked {
-		s.note.SetText("On: the stage cards and core settings replace the packs' own stage settings in every plan (the pack files stay as they are).")
-	} else {
-		s.note.SetText("Off: each pack runs with its own config file (or the preset and defaults); the stage cards and core settings are not used. Turn this on to run with them.")
+	_, from, known := s.mw.State.StageBase()
+	shown := "The cards show the defaults and the preset (no pack selected)."
+	switch {
+	case s.mw.State.Reprocess() != nil:
+		shown = "The cards show the defaults and the preset, under the reprocess draft."
+	case from != "":
+		shown = "The cards show the settings of pack " + from + " (defaults, preset and its config file)."
+		if n := len(s.mw.State.Packs()); n > 1 {
+			shown = fmt.Sprintf("The cards show the settings of pack %s, the first of the %d selected.", from, n)
+		}
+	case !known:
+		shown = "Reading the settings of the selected pack…"
 	}
+	n := len(s.mw.State.Overridden())
+	var what string
+	switch {
+	case n == 0 && s.override.Checked:
+		what = "On: no field changed yet. A field you change overrides it in every selected pack; the others stay each pack's own."
+	case n == 0:
+		what = "Off: each pack runs with its own settings. Changing a field turns this on, for that field only."
+	case s.override.Checked:
+		what = fmt.Sprintf("On: the %s you changed (marked) override every selected pack; the other fields stay each pack's own.", plural(n, "field", "fields"))
+	default:
+		what = fmt.Sprintf("Off: the %s you changed %s kept but not used; each pack runs with its own settings.",
+			plural(n, "field", "fields"), map[bool]string{true: "is", false: "are"}[n == 1])
+	}
+	text := shown + " " + what
+	if s.baseErr != "" {
+		text = s.baseErr + " " + what
+	}
+	s.note.SetText(text)
 }

@@ -55,7 +55,7 @@ func (c *img2imgCard) build() fyne.CanvasObject {
 	f.showsWhen("img2img", func(c *config) bool { return c.Img2Img.Enabled })
 	browse := &widget.Button{Icon: theme.FileImageIcon(), Importance: widget.LowImportance, OnTapped: c.onBrowse}
 
-	var r formRows
+	r := formRows{form: f}
 	r.add("Denoise", container.NewVBox(denoise.Entry, newHint("0 keeps the image, 1 replaces it"), denoise.note))
 	r.add("Steps", container.NewVBox(steps.Entry, newHint("0 = txt2img's steps"), steps.note))
 	r.add("CFG scale", container.NewVBox(cfg.Entry, newHint("0 = txt2img's CFG"), cfg.note))
@@ -65,7 +65,7 @@ func (c *img2imgCard) build() fyne.CanvasObject {
 	r.add("Height", height.cell())
 	r.add("Input image", container.NewVBox(container.NewBorder(nil, nil, nil, c.mw.withTooltip(browse, "Choose the input image…"), c.input.Entry),
 		c.input.note))
-	c.card = newCard("img2img", "Refine the previous stage's images", r.build())
+	c.card = newCard("img2img", "Refine the previous stage's images", container.NewVBox(f.backRow(c.mw, "img2img"), r.build()))
 	return c.card
 }
 

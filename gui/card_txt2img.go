@@ -39,7 +39,7 @@ func (c *txt2imgCard) build() fyne.CanvasObject {
 	c.random = widget.NewCheck("Random", c.onRandom)
 	f.add("txt2img", model, vae, sampler, scheduler, steps, cfg, width, height, clip, c.seed)
 
-	var r formRows
+	r := formRows{form: f}
 	r.add("Model", model.cell())
 	r.add("VAE", vae.cell())
 	r.add("Sampler", sampler.cell())
@@ -61,7 +61,7 @@ func (c *txt2imgCard) build() fyne.CanvasObject {
 	f.showsWhen("txt2img.refiner", func(c *config) bool { return c.Txt2Img.Enabled && c.Refiner.Enabled })
 	f.showsWhen("txt2img.hires", func(c *config) bool { return c.Txt2Img.Enabled && c.Hires.Enabled })
 
-	content := container.NewVBox(r.build(),
+	content := container.NewVBox(f.backRow(c.mw, "txt2img", "hires", "refiner"), r.build(),
 		widget.NewSeparator(), refinerOn.cell(), c.refiner,
 		widget.NewSeparator(), hiresOn.cell(), c.hires)
 	c.card = newCard("txt2img", "Base generation", content)
@@ -74,7 +74,7 @@ func (c *txt2imgCard) buildRefiner() *fyne.Container {
 		func(c *config) string { return c.Refiner.Checkpoint }, func(c *config, v string) { c.Refiner.Checkpoint = v })
 	at := f.floatField("refiner.switch_at", func(c *config) float64 { return c.Refiner.SwitchAt }, func(c *config, v float64) { c.Refiner.SwitchAt = v })
 	f.add("txt2img.refiner", ckpt, at)
-	var r formRows
+	r := formRows{form: f}
 	r.add("Refiner model", ckpt.cell())
 	r.add("Switch at", container.NewVBox(at.Entry, newHint("fraction of the steps before the refiner takes over, e.g. 0.8"), at.note))
 	return container.NewVBox(r.build())
@@ -94,7 +94,7 @@ func (c *txt2imgCard) buildHires() *fyne.Container {
 	steps := f.intField("hires.steps", func(c *config) int { return c.Hires.Steps }, func(c *config, v int) { c.Hires.Steps = v })
 	denoise := f.floatField("hires.denoise", func(c *config) float64 { return c.Hires.Denoise }, func(c *config, v float64) { c.Hires.Denoise = v })
 	f.add("txt2img.hires", up, model, sampler, scale, steps, denoise)
-	var r formRows
+	r := formRows{form: f}
 	r.add("Upscaler", up.cell())
 	r.add("Hires model", model.cell())
 	r.add("Sampler", sampler.cell())

@@ -50,23 +50,23 @@ func (c *upscaleCard) build() fyne.CanvasObject {
 	c.mode = widget.NewRadioGroup([]string{upscaleByFactor, upscaleToSize}, c.onMode)
 	c.mode.Horizontal = true
 	c.mode.Required = true
-	var fr formRows
+	fr := formRows{form: f}
 	fr.add("Factor", factor.cell())
 	c.factor = fr.build()
-	var tr formRows
+	tr := formRows{form: f}
 	tr.add("Width", tw.cell())
 	tr.add("Height", th.cell())
 	c.target = tr.build()
 	c.final = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 
-	var r formRows
+	r := formRows{form: f}
 	r.add("Upscaler 1", up1.cell())
 	r.add("Upscaler 2", up2.cell())
 	r.add("Upscaler 2 mix", container.NewVBox(vis2.Entry, newHint("0–1: how much of upscaler 2 shows"), vis2.note))
 	r.add("GFPGAN", container.NewVBox(gfp.Entry, newHint("face restore strength 0–1; 0 = off"), gfp.note))
 	r.add("CodeFormer", container.NewVBox(cfv.Entry, newHint("face restore strength 0–1; 0 = off"), cfv.note))
 	r.add("CodeFormer weight", container.NewVBox(cfw.Entry, newHint("0 = strongest effect, 1 = weakest"), cfw.note))
-	content := container.NewVBox(r.build(), c.mode, c.factor, c.target, c.final)
+	content := container.NewVBox(f.backRow(c.mw, "upscale"), r.build(), c.mode, c.factor, c.target, c.final)
 	c.card = newCard("Upscale", "Enlarge the final images", content)
 	return c.card
 }

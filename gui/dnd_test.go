@@ -80,7 +80,7 @@ func TestDropLoadsParametersWithUndo(t *testing.T) {
 		"Changed", "Txt2img steps: 20 → 28", "Txt2img sampler: " + before.Txt2Img.Sampler + " → DPM++ 2M", "Hires fix: off → on",
 		"Txt2img seed: " + strconv.FormatInt(before.Txt2Img.Seed, 10) + " → 424242", "seed mode is random",
 		"Not applied", "Prompt: prompts come from the prompt packs", "Lora hashes", "Version: v1.10.1",
-		"Override pack configs with current stages",
+		"override it (marked in the cards)",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the dialog lacks %q:\n%s", want, text)

@@ -80,7 +80,7 @@ func (c *coreCard) build() fyne.CanvasObject {
 	c.ratio = &widget.Label{Importance: widget.LowImportance}
 	f.onLoad(c.onLoad)
 
-	var r formRows
+	r := formRows{form: f}
 	r.add("Model", model.cell())
 	r.add("VAE", vae.cell())
 	r.add("Sampler", sampler.cell())

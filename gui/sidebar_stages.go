@@ -24,7 +24,7 @@ func newStagesCard(mw *MainWindow) *stagesCard {
 
 func (c *stagesCard) build() fyne.CanvasObject {
 	f := c.mw.form
-	t2i := f.checkField("txt2img", "", func(c *config) bool { return c.Txt2Img.Enabled }, func(c *config, on bool) { c.Txt2Img.Enabled = on })
+	t2i := f.checkField("txt2img", "txt2img.enabled", func(c *config) bool { return c.Txt2Img.Enabled }, func(c *config, on bool) { c.Txt2Img.Enabled = on })
 	i2i := f.checkField("img2img", "img2img.enabled", func(c *config) bool { return c.Img2Img.Enabled }, func(c *config, on bool) { c.Img2Img.Enabled = on })
 	ad := f.checkField("ADetailer", "adetailer.enabled", func(c *config) bool { return c.ADetailer.Enabled }, func(c *config, on bool) { c.ADetailer.Enabled = on })
 	up := f.checkField("Upscale", "upscale.enabled", func(c *config) bool { return c.Upscale.Enabled }, func(c *config, on bool) { c.Upscale.Enabled = on })
@@ -48,8 +48,8 @@ func (c *stagesCard) onStateChange(what app.Change) {
 // showNote explains when the checks apply.
 func (c *stagesCard) showNote() {
 	if c.mw.State.OverrideEnabled() {
-		c.note.SetText("Override is on: these stages and the stage cards replace each pack's own settings.")
+		c.note.SetText("Override is on: a stage you switch here (marked \"changed\") overrides each pack's own choice; the others follow the packs.")
 	} else {
-		c.note.SetText("Override is off: each pack's own config decides which stages run. Turn on \"Override pack configs with current stages\" to use these checks and the cards.")
+		c.note.SetText("Override is off: each pack's own config decides which stages run. Switching a stage here turns \"" + labelOverride + "\" on.")
 	}
 }

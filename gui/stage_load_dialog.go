@@ -69,9 +69,9 @@ func (h *panelHub) showStageLoad(l *stageLoad) {
 	if len(l.notApplied) > 0 {
 		notApplied.Text = bullets(l.notApplied)
 	}
-	note := "These settings are in the stage cards now."
+	note := "These settings are in the stage cards now: the fields that differ from the pack's own override it (marked in the cards)."
 	if !h.mw.State.OverrideEnabled() {
-		note += " Turn on \"Override pack configs with current stages\" for them to apply over the packs' own settings."
+		note += " Turn on \"" + labelOverride + "\" for them to apply."
 	}
 	content.Add(widget.NewLabelWithStyle("Not applied", fyne.TextAlignLeading, bold))
 	content.Add(notApplied)

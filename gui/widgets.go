@@ -100,12 +100,21 @@ func newCard(title, subtitle string, content fyne.CanvasObject) *widget.Card {
 	return widget.NewCard(title, subtitle, content)
 }
 
-// formRows collects label/field pairs for a two-column form layout.
-type formRows struct{ objs []fyne.CanvasObject }
+// formRows collects label/field pairs for a two-column form layout. With a
+// form, the label of a stage field shows when it overrides the packs.
+type formRows struct {
+	objs []fyne.CanvasObject
+	form *configForm
+}
 
 // add appends a row; the label is right-aligned beside the field.
 func (r *formRows) add(label string, field fyne.CanvasObject) {
-	r.objs = append(r.objs, &widget.Label{Text: label, Alignment: fyne.TextAlignTrailing}, field)
+	l := &widget.Label{Text: label, Alignment: fyne.TextAlignTrailing}
+	var obj fyne.CanvasObject = l
+	if r.form != nil {
+		obj = r.form.markable(l, field)
+	}
+	r.objs = append(r.objs, obj, field)
 }
 
 // build returns the rows in a form layout.
@@ -173,11 +182,20 @@ type configForm struct {
 	parseErrs        map[string]string
 	problems         map[string]string
 	invalidListeners []func()
+
+	// widgets maps each field's widget to its path (rows find their field
+	// by it); markers and backs show which stage fields override the packs
+	// (card_overrides.go).
+	widgets map[fyne.CanvasObject]widgetPath
+	markers []*overrideMarker
+	backs   []*cardBack
+	// tip gives a widget its tooltip (the window's withTooltip).
+	tip func(obj fyne.CanvasObject, text string) fyne.CanvasObject
 }
 
 func newConfigForm(st *app.State, keys *shortcuts) *configForm {
 	f := &configForm{st: st, keys: keys, groups: map[string][]formField{}, active: map[string]func(*config) bool{},
-		parseErrs: map[string]string{}, problems: map[string]string{}}
+		parseErrs: map[string]string{}, problems: map[string]string{}, widgets: map[fyne.CanvasObject]widgetPath{}}
 	f.summary = newNote()
 	return f
 }
@@ -192,6 +210,12 @@ func (f *configForm) add(group string, fields ...formField) {
 		if rf, ok := fl.(resourceField); ok {
 			rf.setResources(f.src)
 		}
+		if w := widgetOf(fl); w != nil {
+			f.widgets[w] = widgetPath{path: fl.path(), group: group}
+		}
+		if cf, ok := fl.(*checkField); ok {
+			f.markCheck(cf)
+		}
 	}
 }
 
@@ -203,6 +227,7 @@ func (f *configForm) reset(group string) {
 	if _, ok := f.groups[group]; ok {
 		f.groups[group] = nil
 	}
+	f.forgetMarkers(group)
 }
 
 // onLoad adds a hook run after every load, for visibility and computed labels.
@@ -240,6 +265,7 @@ func (f *configForm) load() {
 	}
 	f.loading = false
 	f.validate(&c)
+	f.showOverrides()
 }
 
 // setResources gives every dropdown the WebUI's lists.
@@ -548,6 +574,8 @@ func (f *configForm) textField(path string, get func(*config) string, set func(*
 // checkField binds a check to a bool field.
 type checkField struct {
 	Check *widget.Check
+	// reset puts a stage field back to the pack's value (nil for others).
+	reset fyne.CanvasObject
 	note  *widget.Label
 	form  *configForm
 	p     string
@@ -575,8 +603,13 @@ func (fl *checkField) onChanged(on bool) {
 
 func (fl *checkField) setProblem(msg string) { setNote(fl.note, msg) }
 
-// cell is the check with its note below.
-func (fl *checkField) cell() fyne.CanvasObject { return container.NewVBox(fl.Check, fl.note) }
+// cell is the check, with its "back to pack" button, and its note below.
+func (fl *checkField) cell() fyne.CanvasObject {
+	if fl.reset == nil {
+		return container.NewVBox(fl.Check, fl.note)
+	}
+	return container.NewVBox(container.NewBorder(nil, nil, nil, fl.reset, fl.Check), fl.note)
+}
 
 // selectField binds a dropdown to a string field. Its choices are fixed or
 // come from the WebUI's lists; a saved value the lists lack (or any value

@@ -109,6 +109,7 @@ func newMainWindow(svc *app.Services, st *app.State, a fyne.App, bridge *Bridge)
 	a.Settings().SetTheme(newTheme(svc.Settings.Theme))
 	mw.Window = a.NewWindow("StableNew")
 	mw.form = newConfigForm(st, mw.keys)
+	mw.form.tip = mw.withTooltip
 	st.SetScheduler(bridge.Do)
 	st.SetDefaultOutputRoot(svc.Settings.OutputRoot)
 

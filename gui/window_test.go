@@ -116,7 +116,7 @@ func TestOverrideCheckSetsSnapshot(t *testing.T) {
 	if !mw.State.Snapshot().OverrideEnabled {
 		t.Error("the check did not set OverrideEnabled")
 	}
-	if !strings.HasPrefix(mw.cards.note.Text, "On:") || !strings.HasPrefix(mw.sidebar.stages.note.Text, "Override is on") {
+	if !strings.Contains(mw.cards.note.Text, "On:") || !strings.HasPrefix(mw.sidebar.stages.note.Text, "Override is on") {
 		t.Errorf("notes did not follow: %q / %q", mw.cards.note.Text, mw.sidebar.stages.note.Text)
 	}
 	mw.State.SetOverrideEnabled(false)
