@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +25,10 @@ Subcommands:
   plan --pack NAME [--row N] --vary FIELD=VALUES [--vary FIELD=VALUES] [--seeds K] [--json]
                       print the jobs of an experiment, exactly as they would run
   add  (the same flags)  queue the experiment's jobs and print its id (alone on stdout)
+  list [--json]       the experiments, newest first, with their progress
+  rate ID --job JOB_ID --stars 1..5 [--note TEXT]
+                      rate a completed job of the experiment (again: replaces the rating)
+  report ID [--json]  each cell's images, ratings and mean stars, and the best cell
 
 An experiment renders one prompt (a pack row, or --prompt TEXT) once per cell and seed:
 the cells are every combination of the --vary values (X, then Y), and every cell uses
@@ -51,6 +56,12 @@ func runLearn(env *Env, args []string) error {
 		return learnPlan(env, rest, false)
 	case "add":
 		return learnPlan(env, rest, true)
+	case "list":
+		return learnList(env, rest)
+	case "rate":
+		return learnRate(env, rest)
+	case "report":
+		return learnReport(env, rest)
 	}
 	fmt.Fprintln(env.Stderr, learnUsage)
 	return usagef("unknown learn subcommand %q", sub)
@@ -172,7 +183,11 @@ func learnSubmit(env *Env, dataDir string, exp controller.Experiment, plan *cont
 		return err
 	}
 	defer svc.Close()
-	if err := svc.Queue.Submit(plan.Jobs, false); err != nil {
+	def, err := json.Marshal(exp)
+	if err != nil {
+		return err
+	}
+	if err := svc.Queue.SubmitExperiment(exp.ID, def, plan.Jobs); err != nil {
 		return err
 	}
 	// The id alone goes to stdout, for scripts: ID=$(stablenew learn add ...).

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -123,4 +124,102 @@ func TestLearnAdd(t *testing.T) {
 	for _, it := range items {
 		assert.Equal(t, pipeline.SourceAddToQueue, it.Source)
 	}
+}
+
+// The whole loop from the command line: an experiment of 2 models × 2
+// seeds runs through the queue on the fake WebUI (the jobs of a model it
+// lacks fail), its jobs are rated, and the report names the winner,
+// counting only rated images; ratings survive between commands.
+func TestLearnRateAndReport(t *testing.T) {
+	data := learnData(t)
+	step := func(wantCode int, args ...string) (string, string) {
+		t.Helper()
+		full := append(append(append([]string{}, args[:2]...), "--data-dir", data), args[2:]...)
+		code, out, errOut := run(t, full...)
+		require.Equal(t, wantCode, code, "%v\n%s%s", args, out, errOut)
+		return out, errOut
+	}
+	out, _ := step(ExitOK, "learn", "add", "--pack", "fox", "--seeds", "2",
+		"--vary", "txt2img.model=sd_xl_base_1.0.safetensors,missing-model.safetensors", "--vary", "txt2img.cfg_scale=5,7")
+	id := strings.TrimSpace(out)
+	other, _ := step(ExitOK, "learn", "add", "--pack", "fox", "--seeds", "1", "--vary", "txt2img.steps=10,12")
+	other = strings.TrimSpace(other)
+	require.NotEqual(t, id, other)
+	step(ExitFailed, "queue", "run", "--demo")
+
+	var rep queue.ExperimentReport
+	out, _ = step(ExitOK, "learn", "report", "--json", id)
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.Len(t, rep.Cells, 4)
+	assert.Nil(t, rep.Best, "nothing rated yet")
+	var good, otherJob string
+	for _, c := range rep.Cells {
+		require.Len(t, c.Details, 2)
+		if c.Values["txt2img.model"] == "missing-model.safetensors" {
+			assert.Equal(t, 2, c.Failed, "%+v", c)
+			assert.Equal(t, 0, c.Images)
+			continue
+		}
+		assert.Equal(t, 2, c.Images, "%+v", c)
+	}
+	good = rep.Cells[0].Details[0].JobID
+	text, _ := step(ExitOK, "learn", "report", id)
+	assert.Contains(t, text, "failed: job ")
+	assert.Contains(t, text, "Nothing rated yet")
+
+	var oth queue.ExperimentReport
+	out, _ = step(ExitOK, "learn", "report", other, "--json")
+	require.NoError(t, json.Unmarshal([]byte(out), &oth))
+	otherJob = oth.Cells[0].Details[0].JobID
+
+	// Bad ratings exit 2 and change nothing.
+	_, errOut := step(ExitUsage, "learn", "rate", id, "--job", good, "--stars", "6")
+	assert.Contains(t, errOut, "--stars must be from 1 to 5")
+	_, errOut = step(ExitUsage, "learn", "rate", id, "--job", otherJob, "--stars", "3")
+	assert.Contains(t, errOut, "is not a job of experiment "+id)
+	_, errOut = step(ExitUsage, "learn", "rate", id, "--job", rep.Cells[1].Details[0].JobID, "--stars", "3")
+	assert.Contains(t, errOut, "is failed")
+	_, errOut = step(ExitUsage, "learn", "rate", "xnope", "--job", good, "--stars", "3")
+	assert.Contains(t, errOut, "experiment not found")
+
+	// cfg 5 (cell 0): 2 and 4; cfg 7 (cell 2): 5 on one image only.
+	step(ExitOK, "learn", "rate", id, "--job", rep.Cells[0].Details[0].JobID, "--stars", "2")
+	step(ExitOK, "learn", "rate", id, "--job", rep.Cells[0].Details[1].JobID, "--stars", "4", "--note", "sharper")
+	out, _ = step(ExitOK, "learn", "rate", id, "--job", rep.Cells[2].Details[1].JobID, "--stars", "5")
+	assert.Contains(t, out, "5 of 5")
+
+	out, _ = step(ExitOK, "learn", "report", id, "--json")
+	var raw map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &raw))
+	best := raw["best"].(map[string]any)
+	assert.Equal(t, map[string]any{"txt2img.model": "sd_xl_base_1.0.safetensors", "txt2img.cfg_scale": "7"}, best["values"])
+	assert.InDelta(t, 5.0, best["mean_stars"], 0)
+	cells := raw["cells"].([]any)
+	c0 := cells[0].(map[string]any)
+	assert.Equal(t, map[string]any{"txt2img.model": "sd_xl_base_1.0.safetensors", "txt2img.cfg_scale": "5"}, c0["values"])
+	assert.InDelta(t, 3.0, c0["mean_stars"], 0)
+	assert.InDelta(t, 2.0, c0["rated"], 0)
+	assert.InDelta(t, 2.0, c0["images"], 0)
+	c2 := cells[2].(map[string]any)
+	assert.InDelta(t, 1.0, c2["rated"], 0, "only rated images count")
+	assert.InDelta(t, 2.0, c2["images"], 0)
+	text, _ = step(ExitOK, "learn", "report", id)
+	assert.Contains(t, text, "Best: txt2img.model=sd_xl_base_1.0.safetensors txt2img.cfg_scale=7, 5.00 stars over 1 rated images")
+
+	var list []map[string]any
+	out, _ = step(ExitOK, "learn", "list", "--json")
+	require.NoError(t, json.Unmarshal([]byte(out), &list))
+	require.Len(t, list, 2)
+	ids := []any{list[0]["id"], list[1]["id"]}
+	assert.ElementsMatch(t, []any{id, other}, ids)
+	for _, e := range list {
+		if e["id"] == id {
+			assert.InDelta(t, 8.0, e["jobs"], 0)
+			assert.InDelta(t, 4.0, e["failed"], 0)
+			assert.InDelta(t, 3.0, e["rated"], 0)
+			assert.Equal(t, "fox", e["pack"])
+		}
+	}
+	out, _ = step(ExitOK, "learn", "list")
+	assert.Contains(t, out, "txt2img.model (2) × txt2img.cfg_scale (2)")
 }

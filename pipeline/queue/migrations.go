@@ -100,6 +100,27 @@ ALTER TABLE jobs ADD COLUMN needs TEXT NOT NULL DEFAULT ''; -- resources.Require
 	// Builds before it stored a WebUI URL with its credentials as the job's
 	// backend ("http://user:pass@host:7860"), and in errors that named it.
 	{6, "no credentials in backends and errors", ""},
+	// IF NOT EXISTS: tests that replay older steps on a current database.
+	{7, "learning experiments and ratings", `
+CREATE TABLE IF NOT EXISTS experiments (
+	id         TEXT    PRIMARY KEY NOT NULL,
+	created_at INTEGER NOT NULL,
+	definition TEXT    NOT NULL                 -- controller.Experiment JSON: prompt, sweeps, seeds
+);
+CREATE TABLE IF NOT EXISTS experiment_jobs (
+	job_id        TEXT    PRIMARY KEY NOT NULL,  -- the job as submitted (a requeued copy names it in requeued_from)
+	experiment_id TEXT    NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+	position      INTEGER NOT NULL,              -- plan order
+	cell          TEXT    NOT NULL,              -- JSON [{"dimension","value"}], the cell's swept values
+	seed          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS experiment_jobs_experiment ON experiment_jobs(experiment_id, position);
+CREATE TABLE IF NOT EXISTS ratings (
+	job_id   TEXT    PRIMARY KEY NOT NULL,
+	stars    INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+	note     TEXT    NOT NULL DEFAULT '',
+	rated_at INTEGER NOT NULL
+);`},
 }
 
 // schemaVersion is the newest schema this build knows.
