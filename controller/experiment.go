@@ -249,6 +249,9 @@ func applySweepValue(c pipeline.PipelineConfig, field, value, prompt string) (pi
 		return c, nil
 	}
 	parts := strings.Split(field, ".")
+	if field == "txt2img.seed" {
+		return c, errors.New("the experiment sets the seeds itself, the same in every cell: use --seeds K, or the pack's txt2img.seed for the first")
+	}
 	on, known := stageEnabled(&c, parts[0])
 	if !known {
 		return c, fmt.Errorf("not a stage setting: an experiment varies a setting of txt2img, hires, refiner, img2img, adetailer or upscale, or lora:NAME")
@@ -375,7 +378,7 @@ func (pc *PipelineController) PlanExperiment(ctx context.Context, req RunRequest
 		next := make([]cell, 0, len(cells)*len(s.Values))
 		for _, v := range s.Values {
 			for _, c := range cells {
-				vc, err := applySweepValue(c.cfg, s.Field, v, row.Positive)
+				vc, err := applySweepValue(c.cfg, s.Field, v, row.Positive+" "+cfg.Prompt.Positive)
 				if err != nil {
 					return nil, &SweepError{Field: s.Field, Err: err}
 				}

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -124,6 +125,14 @@ func TestPlanExperimentTypedPromptAndLoRA(t *testing.T) {
 	// A seed drawn once is shared by both cells.
 	assert.Equal(t, plan.Jobs[0].Seed, plan.Jobs[1].Seed)
 	assert.GreaterOrEqual(t, plan.Jobs[0].Seed, int64(0))
+
+	// A LoRA tag the preset's prompt text adds counts too.
+	writeFile(t, filepath.Join(pc.Library.PresetsDir(), "detail.yaml"), "prompt:\n  positive: \"<lora:more:0.3>\"\n")
+	exp = experiment(t, 1, "lora:more=0.5,1")
+	exp.Pack, exp.Prompt = "", "a lighthouse"
+	plan, err = pc.PlanExperiment(context.Background(), RunRequest{Preset: "detail"}, exp)
+	require.NoError(t, err)
+	assert.Contains(t, plan.Jobs[1].Config.Prompt.Positive, "<lora:more:1>")
 }
 
 func TestPlanExperimentBadInput(t *testing.T) {
@@ -142,6 +151,7 @@ func TestPlanExperimentBadInput(t *testing.T) {
 		{"stage off", experiment(t, 1, "hires.denoise=0.2,0.4"), "hires.denoise", "hires stage is off"},
 		{"lora not in prompt", experiment(t, 1, "lora:other=0.5,1"), "lora:other", "no <lora:other> tag"},
 		{"lora out of range", experiment(t, 1, "lora:other=9"), "lora:other", "from -5 to 5"},
+		{"seed", experiment(t, 1, "txt2img.seed=1,2"), "txt2img.seed", "sets the seeds itself"},
 		{"same field twice", experiment(t, 1, "txt2img.steps=20,30", "txt2img.steps=40"), "txt2img.steps", "varied twice"},
 		{"seeds", experiment(t, 0, "txt2img.steps=20,30"), "", "seeds must be from 1 to 64"},
 		{"no such row", func() Experiment { e := experiment(t, 1, "txt2img.steps=20,30"); e.Row = 5; return e }(), "", "row 6 does not exist"},
