@@ -28,7 +28,9 @@ Subcommands:
   list [--json]       the experiments, newest first, with their progress
   rate ID --job JOB_ID --stars 1..5 [--note TEXT]
                       rate a completed job of the experiment (again: replaces the rating)
-  report ID [--json]  each cell's images, ratings and mean stars, and the best cell
+  report ID [--json | --csv]
+                      each cell's images, ratings and mean stars, and the best cell
+                      (--csv: one row per job with its values, seed, status, stars and note)
 
 An experiment renders one prompt (a pack row, or --prompt TEXT) once per cell and seed:
 the cells are every combination of the --vary values (X, then Y), and every cell uses

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -140,12 +142,16 @@ func learnRate(env *Env, args []string) error {
 }
 
 func learnReport(env *Env, args []string) error {
-	var asJSON *bool
-	dir, id, err := learnArgs(env, "learn report", "ID [--json]", args, func(fs *flag.FlagSet) {
+	var asJSON, asCSV *bool
+	dir, id, err := learnArgs(env, "learn report", "ID [--json | --csv]", args, func(fs *flag.FlagSet) {
 		asJSON = fs.Bool("json", false, "print the report as JSON: cells (values, images, rated, mean_stars, failed, jobs_detail) and best")
+		asCSV = fs.Bool("csv", false, "print one CSV row per job: its cell's values, seed, status, images, stars, note, error")
 	})
 	if err != nil {
 		return err
+	}
+	if *asJSON && *asCSV {
+		return usagef("--json and --csv exclude each other")
 	}
 	svc, err := openServices(env, dir, backendFlags{}, true)
 	if err != nil {
@@ -162,8 +168,49 @@ func learnReport(env *Env, args []string) error {
 	if *asJSON {
 		return writeJSON(env.Stdout, rep)
 	}
+	if *asCSV {
+		return writeReportCSV(env.Stdout, rep)
+	}
 	printReport(env.Stdout, rep)
 	return nil
+}
+
+// writeReportCSV writes one row per job of the report, in plan order, with
+// a column per swept setting.
+func writeReportCSV(w io.Writer, rep *queue.ExperimentReport) error {
+	cw := csv.NewWriter(w)
+	var fields []string
+	if len(rep.Cells) > 0 {
+		for _, v := range rep.Cells[0].Order {
+			fields = append(fields, v.Dimension)
+		}
+	}
+	header := append(append([]string{"experiment_id", "job_id"}, fields...), "seed", "status", "images", "stars", "note", "error")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, c := range rep.Cells {
+		for _, j := range c.Details {
+			row := []string{rep.ID, j.JobID}
+			for _, f := range fields {
+				row = append(row, c.Values[f])
+			}
+			stars := ""
+			if j.Stars > 0 {
+				stars = strconv.Itoa(j.Stars)
+			}
+			status := string(j.Status)
+			if status == "" {
+				status = "removed"
+			}
+			row = append(row, strconv.FormatInt(j.Seed, 10), status, strconv.Itoa(j.Images), stars, j.Note, j.Error)
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // printReport prints one line per cell, then the best cell.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -205,6 +206,17 @@ func TestLearnRateAndReport(t *testing.T) {
 	assert.InDelta(t, 2.0, c2["images"], 0)
 	text, _ = step(ExitOK, "learn", "report", id)
 	assert.Contains(t, text, "Best: txt2img.model=sd_xl_base_1.0.safetensors txt2img.cfg_scale=7, 5.00 stars over 1 rated images")
+
+	out, _ = step(ExitOK, "learn", "report", id, "--csv")
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 9, out)
+	assert.Equal(t, []string{"experiment_id", "job_id", "txt2img.model", "txt2img.cfg_scale", "seed", "status", "images", "stars", "note", "error"}, rows[0])
+	assert.Equal(t, []string{id, rep.Cells[0].Details[1].JobID, "sd_xl_base_1.0.safetensors", "5"}, rows[2][:4])
+	assert.Equal(t, []string{"completed", "1", "4", "sharper", ""}, rows[2][5:])
+	assert.Equal(t, "failed", rows[3][5])
+	assert.NotEmpty(t, rows[3][9], "a failed job's error")
+	step(ExitUsage, "learn", "report", id, "--csv", "--json")
 
 	var list []map[string]any
 	out, _ = step(ExitOK, "learn", "list", "--json")
