@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"stablenew/pipeline"
+	"stablenew/pipeline/packs"
 )
 
 func TestParseSweep(t *testing.T) {
@@ -184,4 +185,30 @@ func TestPlanExperimentCap(t *testing.T) {
 	var ce *ExperimentCapError
 	require.ErrorAs(t, err, &ce)
 	assert.Contains(t, err.Error(), "531 jobs (177 cells × 3 seeds), over the cap of 512")
+}
+
+// BenchmarkPlanExperiment512 plans the largest experiment: 32 CFG values ×
+// 4 samplers × 4 seeds = 512 jobs, each cell set through a Patch and
+// validated.
+func BenchmarkPlanExperiment512(b *testing.B) {
+	lib, err := packs.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	pc := NewPipelineController(lib)
+	exp := Experiment{ID: "xbench", Prompt: "a lighthouse at dusk", Seeds: 4}
+	for _, s := range []string{"txt2img.cfg_scale=1:16.5:0.5", "txt2img.sampler_name=Euler a,Euler,DPM++ 2M,DDIM"} {
+		sw, err := ParseSweep(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		exp.Sweeps = append(exp.Sweeps, sw)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		plan, err := pc.PlanExperiment(context.Background(), RunRequest{}, exp)
+		if err != nil || len(plan.Jobs) != 512 {
+			b.Fatalf("%v, %d jobs", err, len(plan.Jobs))
+		}
+	}
 }
