@@ -233,7 +233,8 @@ func printReport(w io.Writer, rep *queue.ExperimentReport) {
 		}
 	}
 	if rep.Best == nil {
-		fmt.Fprintf(w, "\nNothing rated yet: stablenew learn rate %s --job JOB_ID --stars 1..5\n", rep.ID)
+		fmt.Fprintf(w, "\nNothing rated yet: stablenew learn rate %s --job JOB_ID --stars 1..5 "+
+			"(learn report %s --csv lists each job's id, cell and seed; the id's first 8 characters will do)\n", rep.ID, rep.ID)
 		return
 	}
 	fmt.Fprintf(w, "\nBest: %s, %.2f stars over %d rated images\n", cellLabel(rep.Cells[rep.Best.Cell].Order), rep.Best.MeanStars, rep.Best.Rated)

@@ -185,7 +185,7 @@ func TestLearnRateAndReport(t *testing.T) {
 
 	// cfg 5 (cell 0): 2 and 4; cfg 7 (cell 2): 5 on one image only.
 	step(ExitOK, "learn", "rate", id, "--job", rep.Cells[0].Details[0].JobID, "--stars", "2")
-	step(ExitOK, "learn", "rate", id, "--job", rep.Cells[0].Details[1].JobID, "--stars", "4", "--note", "sharper")
+	step(ExitOK, "learn", "rate", id, "--job", rep.Cells[0].Details[1].JobID[:8], "--stars", "4", "--note", "sharper")
 	out, _ = step(ExitOK, "learn", "rate", id, "--job", rep.Cells[2].Details[1].JobID, "--stars", "5")
 	assert.Contains(t, out, "5 of 5")
 

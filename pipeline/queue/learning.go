@@ -214,7 +214,7 @@ func (s *Service) GetExperiment(id string) (*ExperimentRecord, error) {
 }
 
 // RateExperimentJob stores a 1–5 rating with a note for a job of the
-// experiment, replacing an earlier one. The job must belong to the
+// experiment (its id or a unique start of it), replacing an earlier one. The job must belong to the
 // experiment (or be a requeued copy of one of its jobs) and have
 // completed.
 func (s *Service) RateExperimentJob(experimentID, jobID string, stars int, note string) error {
@@ -228,11 +228,22 @@ func (s *Service) RateExperimentJob(experimentID, jobID string, stars int, note 
 	if err != nil {
 		return err
 	}
+	// The job's full id, or a prefix of it as lists show it (8
+	// characters), unique among the experiment's jobs.
 	var job *ExperimentJob
+	matches := 0
 	for i := range jobs {
 		if jobs[i].JobID == jobID {
-			job = &jobs[i]
+			job, matches = &jobs[i], 1
+			break
 		}
+		if jobID != "" && strings.HasPrefix(jobs[i].JobID, jobID) {
+			job = &jobs[i]
+			matches++
+		}
+	}
+	if matches > 1 {
+		return fmt.Errorf("%w: %s is the start of %d job ids of experiment %s; give more of the id", ErrBadRating, jobID, matches, experimentID)
 	}
 	if job == nil {
 		if _, err := s.Get(jobID); err == nil {
@@ -250,7 +261,7 @@ func (s *Service) RateExperimentJob(experimentID, jobID string, stars int, note 
 	return s.st.write(func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO ratings(job_id, stars, note, rated_at) VALUES(?, ?, ?, ?)
 ON CONFLICT(job_id) DO UPDATE SET stars = excluded.stars, note = excluded.note, rated_at = excluded.rated_at`,
-			jobID, stars, note, dbTime(s.clock.Now()))
+			job.JobID, stars, note, dbTime(s.clock.Now()))
 		return err
 	})
 }

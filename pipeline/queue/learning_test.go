@@ -3,6 +3,7 @@ package queue
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"stablenew/pipeline"
@@ -78,6 +79,10 @@ func TestExperimentRatingsAndReport(t *testing.T) {
 		if err := s.RateExperimentJob("xa", r.job, r.stars, "note "+r.job); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A start of an id that two jobs share is refused.
+	if err := s.RateExperimentJob("xa", "xa-5-1", 5, ""); !errors.Is(err, ErrBadRating) || !strings.Contains(err.Error(), "start of 2 job ids") {
+		t.Errorf("ambiguous prefix: %v", err)
 	}
 	s.Close()
 
