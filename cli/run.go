@@ -260,7 +260,7 @@ func (p *runPrinter) event(ev queue.Event) {
 // that has ended in the store, or until timeout.
 func (p *runPrinter) await(q *queue.Service, events <-chan queue.Event, timeout time.Duration) {
 	ended := 0
-	for id := range p.index {
+	for id := range p.started { // another StableNew may have run the others: no events come for them
 		if rec, err := q.Get(id); err == nil && rec.Status.Finished() {
 			ended++
 		}
@@ -286,12 +286,24 @@ func awaitEvents(events <-chan queue.Event, handle func(queue.Event), done func(
 
 // summary prints the totals and returns how many of the run's jobs are
 // still queued or running.
+//
+// The counts come from the store: another StableNew that works the same
+// WebUI may have run some of the jobs.
 func (p *runPrinter) summary(q *queue.Service) int {
 	left := 0
+	p.completed, p.failed = 0, 0
 	for id := range p.index {
 		rec, err := q.Get(id)
-		if err == nil && (rec.Status == queue.StatusQueued || rec.Status == queue.StatusRunning) {
+		if err != nil {
+			continue
+		}
+		switch rec.Status {
+		case queue.StatusQueued, queue.StatusRunning:
 			left++
+		case queue.StatusCompleted:
+			p.completed++
+		default:
+			p.failed++
 		}
 	}
 	fmt.Fprintf(p.w, "%d completed, %d failed, %d not run\n", p.completed, p.failed, left)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"stablenew/pipeline/queue"
+	"stablenew/pipeline/runner"
+	"stablenew/pipeline/webui"
 	"stablenew/pipeline/webui/webuitest"
 )
 
@@ -78,4 +81,25 @@ func TestCommandsReachARunningQueue(t *testing.T) {
 	for _, it := range left {
 		assert.Equal(t, queue.StatusQueued, it.Status)
 	}
+}
+
+// `run` while the app works the same WebUI: the app renders the run's jobs
+// (one process per WebUI), and the run reports them from the store.
+func TestRunWhileAnotherStableNewWorksTheWebUI(t *testing.T) {
+	srv := webuitest.New(webuitest.Options{Seed: 1})
+	defer srv.Close()
+	data := foxData(t)
+	log := slog.New(slog.DiscardHandler)
+	q, err := queue.Open(queue.DefaultPath(data), queue.Options{Logger: log})
+	require.NoError(t, err)
+	defer q.Close()
+	c, err := webui.New(srv.URL(), webui.WithLogger(log))
+	require.NoError(t, err)
+	require.NoError(t, q.Start(t.Context(), runner.New(c, runner.Options{Logger: log})))
+
+	start := time.Now()
+	code, out, errOut := run(t, "run", "--data-dir", data, "--webui", srv.URL(), "--pack", "fox")
+	assert.Equal(t, ExitOK, code, out+errOut)
+	assert.Contains(t, out, "1 completed, 0 failed, 0 not run")
+	assert.Less(t, time.Since(start), 8*time.Second)
 }
