@@ -33,6 +33,8 @@ const maxNotes = 2
 // that scrolling a 10,000-job draft only sets label texts.
 type previewRow struct {
 	title, prompt string
+	// picks are what sets the job apart from the others (variantPicks).
+	picks string
 }
 
 // planResult is one finished rebuild of the preview.
@@ -253,6 +255,7 @@ func (p *previewPanel) estimate(jobs []pipeline.JobSpec) (time.Duration, bool) {
 // previewRows formats the jobs for the list.
 func previewRows(jobs []pipeline.JobSpec) []previewRow {
 	rows := make([]previewRow, len(jobs))
+	picks := variantPicks(jobs)
 	for i := range jobs {
 		j := &jobs[i]
 		c := j.Config
@@ -262,7 +265,7 @@ func previewRows(jobs []pipeline.JobSpec) []previewRow {
 		if input == "" {
 			title += fmt.Sprintf(" · %d×%d", c.Txt2Img.Width, c.Txt2Img.Height)
 		}
-		rows[i] = previewRow{title: title, prompt: oneLine(c.Prompt.Positive, rowTextMax)}
+		rows[i] = previewRow{title: title, prompt: oneLine(c.Prompt.Positive, rowTextMax), picks: picks[i]}
 	}
 	return rows
 }

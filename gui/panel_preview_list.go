@@ -15,8 +15,7 @@ func (p *previewPanel) length() int {
 
 func (p *previewPanel) createRow() fyne.CanvasObject {
 	title := &widget.Label{Text: "title", TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
-	prompt := &widget.Label{Text: "prompt", Truncation: fyne.TextTruncateEllipsis}
-	return container.New(&rowsLayout{}, title, prompt)
+	return container.New(&rowsLayout{}, title, newVariantLine())
 }
 
 func (p *previewPanel) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
@@ -26,7 +25,7 @@ func (p *previewPanel) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	r := p.result.rows[id]
 	objs := obj.(*fyne.Container).Objects
 	setLabel(objs[0].(*widget.Label), r.title)
-	setLabel(objs[1].(*widget.Label), r.prompt)
+	setVariantLine(objs[1].(*widget.RichText), r.picks, r.prompt)
 }
 
 func (p *previewPanel) onSelected(id widget.ListItemID) {

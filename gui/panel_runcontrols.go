@@ -45,8 +45,8 @@ func newRunControls(h *panelHub) *runControls {
 	c.pause = &widget.Button{Text: "Pause Queue", Icon: theme.MediaPauseIcon(), OnTapped: c.onTogglePause}
 	c.autoRun = widget.NewCheck("Auto-run queue", c.onAutoRun)
 	c.status = &widget.Label{Text: "Queue: Idle", TextStyle: fyne.TextStyle{Bold: true}}
-	c.message = newMessage()
-	c.blocked = newMessage()
+	c.message = newLineMessage()
+	c.blocked = newLineMessage()
 	h.mw.State.OnChange(func(what app.Change) {
 		if what.Has(app.ChangePlan) {
 			c.refreshReady()
@@ -68,12 +68,27 @@ func (c *runControls) build() fyne.CanvasObject {
 		mw.withTooltip(c.pause, "Pause the queue after the running job, or resume it ("+labelPause+")"),
 		c.clear)
 	c.refreshReady()
+	// One message line of fixed height: why nothing can be queued, else the
+	// last action's outcome. Nothing below it moves when it changes.
+	line := minHeight(container.NewStack(c.blocked, c.message), widget.NewLabel("").MinSize().Height)
 	return container.NewVBox(
 		buttons,
-		c.blocked,
+		line,
 		container.NewBorder(nil, nil, c.autoRun, nil, c.status),
-		c.message,
 	)
+}
+
+// newLineMessage returns a one-line message label (the full text is in the
+// log when it is a warning or an error), hidden while empty.
+func newLineMessage() *widget.Label {
+	l := &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	l.Hide()
+	return l
+}
+
+// showLine shows the block reason when there is one, else the message.
+func (c *runControls) showLine() {
+	setVisible(c.message, c.message.Text != "" && c.blocked.Text == "")
 }
 
 // blockReason says why nothing can be queued now, or "": a field is
@@ -119,6 +134,7 @@ func (c *runControls) refreshReady() {
 		imp = widget.DangerImportance
 	}
 	showMessage(c.blocked, reason, imp)
+	c.showLine()
 }
 
 func (c *runControls) onAdd()    { c.submit(false) }
@@ -361,4 +377,8 @@ func (c *runControls) setPaused(paused bool) {
 // say shows a message under the controls.
 func (c *runControls) say(text string, imp widget.Importance) {
 	showMessage(c.message, text, imp)
+	c.showLine()
+	if imp == widget.DangerImportance || imp == widget.WarningImportance {
+		c.h.mw.Log.Warn(text)
+	}
 }

@@ -50,6 +50,8 @@ type promptTab struct {
 
 	// split divides the rows from the syntax help; its offset is saved.
 	split *container.Split
+	// rowsScroll scrolls the rows (also under the wheel over a row's field).
+	rowsScroll *container.Scroll
 	// afterSave runs once after the next successful save (Save and quit).
 	afterSave func()
 
@@ -85,7 +87,8 @@ func (t *promptTab) build() fyne.CanvasObject {
 	add := &widget.Button{Text: "Add row", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: t.onAddRow}
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(newBtn, save, saveAs, add), t.packs)
 	help := &widget.Label{Text: syntaxHelp, Wrapping: fyne.TextWrapWord, Selectable: true}
-	t.split = container.NewHSplit(container.NewVScroll(t.rowsBox), container.NewVScroll(help))
+	t.rowsScroll = container.NewVScroll(t.rowsBox)
+	t.split = container.NewHSplit(t.rowsScroll, container.NewVScroll(help))
 	t.split.Offset = 0.72
 	if o := t.mw.State.View().PromptDivider; o > 0 && o < 1 {
 		t.split.Offset = o

@@ -38,6 +38,8 @@ func modLabel() string {
 type shortcuts struct {
 	byName map[string]func()
 	keys   map[fyne.KeyName]func()
+	// wheel passes a wheel event over a field on to its column (wheel.go).
+	wheel func(obj fyne.CanvasObject, ev *fyne.ScrollEvent)
 }
 
 func newShortcuts() *shortcuts {

@@ -23,6 +23,9 @@ type sidebar struct {
 	loras      *lorasCard
 	prompts    *promptsCard
 	output     *outputCard
+
+	// sections are the foldable cards, in order.
+	sections []*sidebarSection
 }
 
 func newSidebar(mw *MainWindow) *sidebar {
@@ -41,20 +44,20 @@ func newSidebar(mw *MainWindow) *sidebar {
 	return s
 }
 
-// build lays the cards out top to bottom.
+// build lays the cards out top to bottom, each foldable by its title.
 func (s *sidebar) build() fyne.CanvasObject {
 	s.updateHeading()
 	return container.NewVBox(
 		s.heading,
-		s.presets.build(),
-		s.packs.build(),
-		s.core.build(),
-		s.stages.build(),
-		s.batch.build(),
-		s.randomizer.build(),
-		s.loras.build(),
-		s.prompts.build(),
-		s.output.build(),
+		s.section(s.presets.build()),
+		s.section(s.packs.build()),
+		s.section(s.core.build()),
+		s.section(s.stages.build()),
+		s.section(s.batch.build()),
+		s.section(s.randomizer.build()),
+		s.section(s.loras.build()),
+		s.section(s.prompts.build()),
+		s.section(s.output.build()),
 	)
 }
 

@@ -64,8 +64,11 @@ type MainWindow struct {
 	promptTab *promptTab
 	// rightSplit divides the right column's run panels from its tabs.
 	rightSplit *container.Split
-	started    bool
-	closed     bool
+	// wheelScrolls are the scrolling columns a wheel event over a field
+	// scrolls (wheel.go).
+	wheelScrolls []*container.Scroll
+	started      bool
+	closed       bool
 	// restart is set when the window closed to restart StableNew.
 	restart bool
 }
@@ -110,6 +113,7 @@ func newMainWindow(svc *app.Services, st *app.State, a fyne.App, bridge *Bridge)
 	mw.Window = a.NewWindow("StableNew")
 	mw.form = newConfigForm(st, mw.keys)
 	mw.form.tip = mw.withTooltip
+	mw.keys.wheel = mw.scrollColumn
 	st.SetScheduler(bridge.Do)
 	st.SetDefaultOutputRoot(svc.Settings.OutputRoot)
 
@@ -130,11 +134,8 @@ func (mw *MainWindow) buildContent() fyne.CanvasObject {
 	mw.sidebar = newSidebar(mw)
 	mw.cards = newStageCards(mw)
 	right := NewRightColumn(mw)
-	pipelineTab := container.New(columnsLayout{},
-		container.NewVScroll(mw.sidebar.build()),
-		container.NewVScroll(mw.cards.build()),
-		right,
-	)
+	left, middle := container.NewVScroll(mw.sidebar.build()), container.NewVScroll(mw.cards.build())
+	pipelineTab := container.New(columnsLayout{}, left, middle, right)
 	mw.promptTab = newPromptTab(mw)
 	mw.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(tabPipeline, theme.GridIcon(), pipelineTab),
@@ -144,6 +145,7 @@ func (mw *MainWindow) buildContent() fyne.CanvasObject {
 		mw.tabs.SelectIndex(1)
 	}
 	mw.tabs.OnSelected = mw.onTabSelected
+	mw.wheelScrolls = append(mw.wheelScrolls, left, middle, mw.promptTab.rowsScroll)
 	bottom := container.NewVBox(NewLogPanel(mw), NewStatusBar(mw))
 	return withTooltipLayer(container.NewBorder(mw.buildHeader(), bottom, nil, nil, mw.tabs))
 }

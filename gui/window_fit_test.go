@@ -85,3 +85,29 @@ func TestWindowFits1024x700WithNothingCutOff(t *testing.T) {
 		}
 	}
 }
+
+// TestMessagesNeverMoveTheLayout: the run controls' message line has a
+// fixed height, so a message appearing or going never moves what is below
+// it, nor the tabs.
+func TestMessagesNeverMoveTheLayout(t *testing.T) {
+	mw := newTestWindow(t)
+	mw.State.SetPacks([]string{"landscapes_matrix"})
+	waitPlanned(t, mw)
+	h := hubOf(mw)
+	d := fyne.CurrentApp().Driver()
+	where := func() [3]float32 {
+		return [3]float32{d.AbsolutePositionForObject(h.controls.status).Y, d.AbsolutePositionForObject(h.preview.tabs).Y,
+			d.AbsolutePositionForObject(mw.tabs).Y}
+	}
+	before := where()
+	h.controls.say("Could not change the queue: a very long reason that goes on and on and would wrap onto several lines in a narrow column", widget.DangerImportance)
+	settle(t, mw)
+	if got := where(); got != before {
+		t.Errorf("a message moved the layout: %v → %v", before, got)
+	}
+	retype(field[*entryField[int]](t, mw, "txt2img.steps").Entry, "abc")
+	settle(t, mw)
+	if got := where(); got != before || !h.controls.blocked.Visible() || h.controls.message.Visible() {
+		t.Errorf("the block reason moved the layout: %v → %v", before, got)
+	}
+}

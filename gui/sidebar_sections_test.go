@@ -1,0 +1,72 @@
+package gui
+
+import (
+	"slices"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+func TestSidebarSectionsFoldAndRemember(t *testing.T) {
+	dir := t.TempDir()
+	mw := newTestWindowIn(t, dir)
+	if len(mw.sidebar.sections) != 9 {
+		t.Fatalf("%d foldable sections, want 9", len(mw.sidebar.sections))
+	}
+	var rnd *sidebarSection
+	for _, s := range mw.sidebar.sections {
+		if s.title == "Randomizer" {
+			rnd = s
+		}
+	}
+	if rnd == nil || !rnd.body.Visible() {
+		t.Fatal("the randomizer section is missing or folded at first")
+	}
+	test.Tap(rnd.header)
+	settle(t, mw)
+	if rnd.body.Visible() || !slices.Contains(mw.State.View().Collapsed, "Randomizer") {
+		t.Fatalf("folding: visible %v, saved %v", rnd.body.Visible(), mw.State.View().Collapsed)
+	}
+	// A new window over the same state starts with it folded.
+	st := mw.State
+	again := newMainWindow(mw.Services, st, mw.App, NewQueuedBridge(mw.Log))
+	t.Cleanup(func() { again.close() })
+	for _, s := range again.sidebar.sections {
+		if s.title == "Randomizer" && s.body.Visible() {
+			t.Error("the fold was not remembered")
+		}
+		if s.title != "Randomizer" && !s.body.Visible() {
+			t.Errorf("%s folded too", s.title)
+		}
+	}
+	test.Tap(rnd.header)
+	if !rnd.body.Visible() || len(mw.State.View().Collapsed) != 0 {
+		t.Errorf("unfolding: visible %v, saved %v", rnd.body.Visible(), mw.State.View().Collapsed)
+	}
+}
+
+// TestWheelOverAFieldScrollsTheColumn: a wheel event over a text field
+// scrolls the sidebar (a Fyne entry alone would take it and do nothing).
+func TestWheelOverAFieldScrollsTheColumn(t *testing.T) {
+	mw := newTestWindow(t)
+	mw.Window.Resize(minWindowSize)
+	settle(t, mw)
+	left := mw.wheelScrolls[0]
+	tmpl := field[*entryField[string]](t, mw, "output.filename_template")
+	prompts := field[*entryField[string]](t, mw, "prompt.positive")
+	d := fyne.CurrentApp().Driver()
+	for _, e := range []*appEntry{prompts.Entry, tmpl.Entry} {
+		// Bring the field into view, then wheel over it.
+		left.ScrollToTop()
+		y := d.AbsolutePositionForObject(e).Y - d.AbsolutePositionForObject(left).Y
+		left.Offset = fyne.NewPos(0, max(y-100, 0))
+		left.Refresh()
+		before := left.Offset.Y
+		pos := d.AbsolutePositionForObject(e).Add(fyne.NewPos(10, 10))
+		test.Scroll(mw.Window.Canvas(), pos, 0, 60) // up
+		if left.Offset.Y >= before {
+			t.Errorf("the wheel over %s left the sidebar at %v (was %v)", e.PlaceHolder+e.Text, left.Offset.Y, before)
+		}
+	}
+}
