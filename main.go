@@ -16,6 +16,7 @@ import (
 
 func main() {
 	if len(os.Args) > 1 && !strings.HasPrefix(os.Args[1], "-") {
+		attachParentConsole()
 		os.Exit(runCLI(os.Args[1:]))
 	}
 	os.Exit(runGUI(os.Args[1:]))

@@ -35,7 +35,7 @@ var ErrDataDirNotWritable = errors.New("data folder is not writable")
 //   - Linux and other Unix: $XDG_DATA_HOME/stablenew, or
 //     ~/.local/share/stablenew when XDG_DATA_HOME is unset or relative;
 //   - macOS: ~/Library/Application Support/StableNew;
-//   - Windows: %LocalAppData%\StableNew (%AppData%\StableNew as a fallback).
+//   - Windows: %AppData%\StableNew.
 func DefaultDataDir() (string, error) {
 	return defaultDataDir(runtime.GOOS, os.Getenv, os.UserConfigDir)
 }
@@ -43,7 +43,9 @@ func DefaultDataDir() (string, error) {
 func defaultDataDir(goos string, getenv func(string) string, userConfigDir func() (string, error)) (string, error) {
 	switch goos {
 	case "windows":
-		if d := getenv("LOCALAPPDATA"); d != "" {
+		// %APPDATA%\StableNew: the roaming profile, where Windows apps keep
+		// their settings and files the user made.
+		if d := getenv("APPDATA"); d != "" {
 			return filepath.Join(d, "StableNew"), nil
 		}
 		fallthrough

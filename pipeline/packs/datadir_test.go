@@ -27,7 +27,7 @@ func TestDefaultDataDir(t *testing.T) {
 		{"freebsd HOME", "freebsd", map[string]string{"HOME": "/home/u"}, cfg, filepath.Join("/home/u", ".local", "share", "stablenew"), ""},
 		{"linux no HOME", "linux", nil, cfg, "", "$HOME is not set; choose one with --data-dir"},
 		{"darwin", "darwin", map[string]string{"HOME": "/Users/u"}, cfg, filepath.Join("/cfg", "StableNew"), ""},
-		{"windows LOCALAPPDATA", "windows", map[string]string{"LOCALAPPDATA": "/local"}, cfg, filepath.Join("/local", "StableNew"), ""},
+		{"windows APPDATA", "windows", map[string]string{"APPDATA": "/roaming", "LOCALAPPDATA": "/local"}, cfg, filepath.Join("/roaming", "StableNew"), ""},
 		{"windows fallback", "windows", nil, cfg, filepath.Join("/cfg", "StableNew"), ""},
 		{"darwin no config dir", "darwin", nil, noCfg, "", "no home; choose one with --data-dir"},
 	}

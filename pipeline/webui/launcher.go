@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -75,7 +76,8 @@ func (l *Launcher) Start(ctx context.Context) error {
 	if l.cmd != nil && !isClosed(l.done) {
 		return errors.New("webui launcher: already running")
 	}
-	cmd := exec.Command(l.cfg.Command, l.cfg.Args...)
+	name, args := launchArgv(runtime.GOOS, l.cfg.Command, l.cfg.Args)
+	cmd := exec.Command(name, args...)
 	cmd.Dir = l.cfg.Dir
 	cmd.Env = append(os.Environ(), l.cfg.Env...)
 	setProcessGroup(cmd)
