@@ -6,14 +6,6 @@ import (
 	"unicode"
 )
 
-// Closest returns up to n of names nearest to name, best first: names that
-// contain it (or that it contains) before names a few edits away. Folders,
-// extensions, hashes, case and punctuation are ignored. Names too far away
-// are left out, so the result may be empty.
-func Closest(name string, names []string, n int) []string {
-	return closestAmong(name, simplifyAll(names), n)
-}
-
 // simpleName is a name and its simplify form.
 type simpleName struct{ name, simple string }
 
@@ -27,7 +19,11 @@ func simplifyAll(names []string) []simpleName {
 	return out
 }
 
-// closestAmong is Closest over names already simplified.
+// closestAmong returns up to n of names nearest to name, best first: names
+// that contain it (or that it contains) before names a few edits away.
+// Folders, extensions, hashes, case and punctuation are ignored (names come
+// simplified, see simplifyAll). Names too far away are left out, so the
+// result may be empty.
 func closestAmong(name string, names []simpleName, n int) []string {
 	want := simplify(name)
 	if want == "" || n <= 0 {
