@@ -85,17 +85,6 @@ var keyRanks = func() map[string]keyRank {
 	return m
 }()
 
-// rankOf places a key in the A1111 order.
-func rankOf(key string) keyRank {
-	if r, ok := keyRanks[key]; ok {
-		return r
-	}
-	if strings.HasPrefix(key, ADetailerPrefix) {
-		return keyRank{groupADetailer, 0}
-	}
-	return keyRank{groupOther, 0}
-}
-
 // isKnownKey reports keys that have a typed accessor or a fixed place.
 func isKnownKey(key string) bool {
 	_, ok := keyRanks[key]

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf16"
-	"unicode/utf8"
 )
 
 // PythonFloat formats f the way Python's repr does, which is how A1111
@@ -32,64 +31,6 @@ func PythonFloat(f float64) string {
 		s += ".0"
 	}
 	return s
-}
-
-// needsQuote reports whether a value must be written as a JSON string: A1111
-// quotes values holding ",", ":" or a newline; so do we for values that
-// would not read back as written otherwise (a leading quote, surrounding
-// spaces, control characters).
-func needsQuote(v string) bool {
-	if v == "" {
-		return false
-	}
-	if v[0] == '"' {
-		return true
-	}
-	first, _ := utf8.DecodeRuneInString(v)
-	last, _ := utf8.DecodeLastRuneInString(v)
-	if unicode.IsSpace(first) || unicode.IsSpace(last) {
-		return true
-	}
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; c == ',' || c == ':' || c < 0x20 || c == 0x7f {
-			return true
-		}
-	}
-	return false
-}
-
-// quoteJSON writes s as Python's json.dumps(s, ensure_ascii=False) does.
-func quoteJSON(b *strings.Builder, s string) {
-	const hex = "0123456789abcdef"
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		default:
-			if c < 0x20 {
-				b.WriteString(`\u00`)
-				b.WriteByte(hex[c>>4])
-				b.WriteByte(hex[c&0xf])
-			} else {
-				b.WriteByte(c)
-			}
-		}
-	}
-	b.WriteByte('"')
 }
 
 // unquoteJSON decodes a JSON string literal (with its quotes) as Python's

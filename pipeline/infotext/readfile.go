@@ -106,25 +106,6 @@ func readAll(f *os.File) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
-// ReadImage is ReadFile for image bytes held in memory, such as the images
-// of a WebUI response.
-func ReadImage(data []byte) (*Metadata, error) {
-	var md *Metadata
-	var err error
-	switch sniff(data) {
-	case "png":
-		md, err = readPNG(bytes.NewReader(data))
-	case "jpeg", "webp":
-		md, err = readEXIF(data, sniff(data))
-	default:
-		err = ErrNotImage
-	}
-	if err != nil {
-		return nil, fmt.Errorf("infotext: %w", err)
-	}
-	return md, nil
-}
-
 func sniff(b []byte) string {
 	switch {
 	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):

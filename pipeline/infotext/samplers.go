@@ -56,13 +56,6 @@ func findScheduleType(v string) (scheduleType, bool) {
 	return scheduleType{}, false
 }
 
-// IsScheduleType reports whether v is a schedule type A1111 1.10 (or Forge)
-// knows, by label ("Karras") or name ("karras").
-func IsScheduleType(v string) bool {
-	_, ok := findScheduleType(v)
-	return ok
-}
-
 // IsA1111Sampler reports whether name is one of A1111 1.10's samplers.
 func IsA1111Sampler(name string) bool {
 	_, ok := a1111Samplers[name]

@@ -1,9 +1,17 @@
 package infotext
 
+// The infotext formatter and in-memory reader: the tests' inverse of the
+// parser (parse → format round trips, goldens, fuzzing). The app itself
+// keeps the WebUI's own text and reads files.
+
 import (
+	"bytes"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Format writes p as A1111 infotext: the prompt, "Negative prompt: …" when
@@ -118,4 +126,92 @@ func isNoClipSkip(kv Pair) bool {
 	}
 	n, err := strconv.ParseInt(kv.Value, 10, 64)
 	return err == nil && n <= 1
+}
+
+// rankOf places a key in the A1111 order.
+func rankOf(key string) keyRank {
+	if r, ok := keyRanks[key]; ok {
+		return r
+	}
+	if strings.HasPrefix(key, ADetailerPrefix) {
+		return keyRank{groupADetailer, 0}
+	}
+	return keyRank{groupOther, 0}
+}
+
+// needsQuote reports whether a value must be written as a JSON string: A1111
+// quotes values holding ",", ":" or a newline; so do we for values that
+// would not read back as written otherwise (a leading quote, surrounding
+// spaces, control characters).
+func needsQuote(v string) bool {
+	if v == "" {
+		return false
+	}
+	if v[0] == '"' {
+		return true
+	}
+	first, _ := utf8.DecodeRuneInString(v)
+	last, _ := utf8.DecodeLastRuneInString(v)
+	if unicode.IsSpace(first) || unicode.IsSpace(last) {
+		return true
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == ',' || c == ':' || c < 0x20 || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// quoteJSON writes s as Python's json.dumps(s, ensure_ascii=False) does.
+func quoteJSON(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		default:
+			if c < 0x20 {
+				b.WriteString(`\u00`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&0xf])
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteByte('"')
+}
+
+// ReadImage is ReadFile for image bytes held in memory, such as the images
+// of a WebUI response.
+func ReadImage(data []byte) (*Metadata, error) {
+	var md *Metadata
+	var err error
+	switch sniff(data) {
+	case "png":
+		md, err = readPNG(bytes.NewReader(data))
+	case "jpeg", "webp":
+		md, err = readEXIF(data, sniff(data))
+	default:
+		err = ErrNotImage
+	}
+	if err != nil {
+		return nil, fmt.Errorf("infotext: %w", err)
+	}
+	return md, nil
 }
