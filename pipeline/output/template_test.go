@@ -142,6 +142,13 @@ func TestParseTemplateErrors(t *testing.T) {
 		{"/abs/{seed}", 1, "absolute paths", false},
 		{`\abs`, 1, "absolute paths", false},
 		{`C:\out\{seed}`, 1, "drive letters", false},
+		// Windows spellings are held to the same rules on every OS.
+		{`..\x`, 1, "'..'", false},
+		{`a\..\b`, 3, "'..'", false},
+		{`\\server\share\{seed}`, 1, "absolute paths", false},
+		{`c:{seed}`, 1, "drive letters", false},
+		{`x\CON\{seed}`, 3, "device name", false},
+		{`x\out.\{seed}`, 3, "not a portable name", false},
 		{"a//b", 3, "empty path segment", false},
 		{"a/", 3, "empty path segment", false},
 		{"CON/{seed}", 1, "device name", false},
@@ -253,5 +260,21 @@ func TestTemplateUses(t *testing.T) {
 	}
 	if tmpl.Uses("batch", "job_id") || mustParseTemplate("plain").Uses("seed") {
 		t.Error("Uses reports a token the template lacks")
+	}
+}
+
+// A folder template written on Windows, with "\", makes the same folders
+// as one written with "/".
+func TestBackslashSeparatesFolders(t *testing.T) {
+	v := TokenValues{Pack: "portraits", Seed: 42}
+	for _, src := range []string{`{pack}\s{seed}`, "{pack}/s{seed}"} {
+		tp, err := ParseTemplate(src)
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		got, err := tp.Render(v)
+		if err != nil || got != "portraits/s42" {
+			t.Errorf("%q renders %q (%v), want portraits/s42", src, got, err)
+		}
 	}
 }
