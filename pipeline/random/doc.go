@@ -3,7 +3,7 @@
 // It has two layers:
 //
 //   - A template expander compatible with sd-dynamic-prompts 0.31.0:
-//     ParseTemplate, Template.Count, Template.All, Expand. It understands
+//     ParseTemplate, Template.Count, Template.All, Template.Random. It understands
 //     variants {a|b}, counts and ranges {2$$…} {1-3$$…}, custom separators,
 //     weights, sampler prefixes ~ @ !, wildcards __name__ with globs,
 //     variables ${v=…}, wraps %{…$$…} and # comments, with the library's

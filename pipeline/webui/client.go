@@ -50,16 +50,6 @@ func WithBasicAuth(user, pass string) Option {
 	return func(c *Client) { c.user, c.pass, c.auth = user, pass, true }
 }
 
-// WithHTTPClient uses hc for every request. Its Timeout should be zero: the
-// client sets per-call deadlines itself.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) {
-		if hc != nil {
-			c.http = hc
-		}
-	}
-}
-
 // WithListTimeout sets the per-attempt timeout of GETs and other quick calls
 // (default 10s).
 func WithListTimeout(d time.Duration) Option {
