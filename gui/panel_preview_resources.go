@@ -103,6 +103,9 @@ func (r *resourcePanel) show(rep *resources.Report) {
 	r.showSkipped()
 	if rep == nil || rep.Clean() {
 		r.rows.RemoveAll()
+		r.anyway.Hide()
+		r.summary.Importance = widget.MediumImportance
+		r.summary.SetText("WebUI resources: every name resolves")
 		if len(r.skipped.Objects) == 0 {
 			r.root.Hide()
 		} else {
