@@ -33,7 +33,8 @@ type runningPanel struct {
 	bar     *widget.ProgressBar
 	// stage is the bar's text: "42% · txt2img (stage 1 of 2) · step 12 of 30".
 	stage string
-	times *widget.Label
+	// times is "Elapsed 1:02 · ETA 0:30", shown first in the detail line.
+	times string
 	image *canvas.Image
 	// frame holds the live preview over a placeholder while a job runs.
 	frame    *fyne.Container
@@ -64,7 +65,6 @@ func newRunningPanel(h *panelHub) *runningPanel {
 	p.detail = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
 	p.bar = widget.NewProgressBar()
 	p.bar.TextFormatter = p.barText
-	p.times = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
 	p.image = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleFastest}
 	p.image.SetMinSize(fyne.NewSize(livePreviewSize, livePreviewSize))
 	back := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
@@ -83,7 +83,7 @@ func newRunningPanel(h *panelHub) *runningPanel {
 
 // build lays out the card: the live preview beside the text and progress.
 func (p *runningPanel) build() fyne.CanvasObject {
-	text := container.NewVBox(p.summary, p.detail, p.bar, p.times)
+	text := container.NewVBox(p.summary, p.detail, p.bar)
 	p.buttons = container.NewGridWithColumns(2,
 		p.h.mw.withTooltip(p.pauseNow, "Stop this job now and pause the queue: the job goes back to the front of the queue and starts over when you resume"),
 		p.h.mw.withTooltip(p.cancel, "Stop this job and record it as cancelled in History"),
@@ -192,7 +192,7 @@ func (p *runningPanel) showJob() {
 		enable(b, running)
 	}
 	setVisible(p.frame, running)
-	for _, o := range []fyne.CanvasObject{p.detail, p.bar, p.times} {
+	for _, o := range []fyne.CanvasObject{p.detail, p.bar} {
 		setVisible(o, running)
 	}
 	if p.buttons != nil {
@@ -201,7 +201,7 @@ func (p *runningPanel) showJob() {
 	if !running {
 		setLabel(p.summary, "No job running")
 		setLabel(p.detail, "")
-		setLabel(p.times, "")
+		p.times = ""
 		p.setBar(0, "")
 		return
 	}
@@ -215,7 +215,7 @@ func (p *runningPanel) showJob() {
 	if j.Width == 0 || j.Height == 0 {
 		size = "" // the input file's size
 	}
-	setLabel(p.detail, fmt.Sprintf("%s%s · on %s", size, stageList(j.Stages), orText(j.Backend, "the WebUI")))
+	detail := fmt.Sprintf("%s%s · on %s", size, stageList(j.Stages), orText(j.Backend, "the WebUI"))
 	frac, eta := j.Progress, j.ETA
 	stage := "Starting…"
 	if pi := p.progress; pi != nil {
@@ -233,7 +233,12 @@ func (p *runningPanel) showJob() {
 	if eta > 0 {
 		times += " · ETA " + fmtDuration(eta)
 	}
-	setLabel(p.times, times)
+	p.times = times
+	// The times lead the detail line (the card keeps to three lines).
+	if times != "" {
+		detail = times + " · " + detail
+	}
+	setLabel(p.detail, detail)
 }
 
 // setBar shows the progress and the bar's text.

@@ -39,8 +39,8 @@ func TestRunningJobShowsProgressAndLandsInHistory(t *testing.T) {
 	ph.waitFor("progress from the demo WebUI", func() bool {
 		return r.bar.Value > 0 && strings.Contains(r.barText(), "step ")
 	})
-	if !strings.HasPrefix(r.times.Text, "Elapsed ") {
-		t.Errorf("times = %q", r.times.Text)
+	if !strings.HasPrefix(r.times, "Elapsed ") || !strings.HasPrefix(r.detail.Text, "Elapsed ") {
+		t.Errorf("times = %q, detail %q", r.times, r.detail.Text)
 	}
 	ph.waitFor("the running state in the status bar", func() bool {
 		return ph.h.status.state.Text == "Running…" || r.job == nil
