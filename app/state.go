@@ -41,13 +41,16 @@ const (
 	// ChangeStageBase: the pack whose settings the stage cards show, or the
 	// set of overridden stage fields, changed (see SetStageBase).
 	ChangeStageBase
+	// ChangeDrafts: the unsaved text of a pack (Prompt tab) changed.
+	ChangeDrafts
 )
 
 // PlanInputs are the changes that make the current plan stale.
-const PlanInputs = ChangeConfig | ChangePacks | ChangePreset | ChangeOverride | ChangeReprocess | ChangeSkipLoRAs | ChangeStageBase
+const PlanInputs = ChangeConfig | ChangePacks | ChangePreset | ChangeOverride | ChangeReprocess | ChangeSkipLoRAs |
+	ChangeStageBase | ChangeDrafts
 
 // transient are the changes the state file does not hold.
-const transient = ChangePlan | ChangeReprocess | ChangeSkipLoRAs
+const transient = ChangePlan | ChangeReprocess | ChangeSkipLoRAs | ChangeDrafts
 
 // Has reports whether c includes any bit of what.
 func (c Change) Has(what Change) bool { return c&what != 0 }
@@ -138,6 +141,10 @@ type State struct {
 	// (nil until SetStageBase), stageFrom the pack's id. Not saved.
 	stageBase *pipeline.PipelineConfig
 	stageFrom string
+
+	// drafts are the unsaved texts of packs, by pack id (not saved; each
+	// slice is never changed once stored).
+	drafts map[string][]byte
 
 	listeners []*listener
 	pending   Change
@@ -538,6 +545,14 @@ func (s *State) Snapshot() controller.RunRequest {
 		Reprocess:       s.reprocess.Clone(),
 		SkipLoRAs:       slices.Clone(s.skipLoRAs),
 	}
+	for id, text := range s.drafts {
+		if slices.Contains(req.Packs, id) {
+			if req.PackDrafts == nil {
+				req.PackDrafts = map[string][]byte{}
+			}
+			req.PackDrafts[id] = text
+		}
+	}
 	overridden := slices.Clone(s.data.Overridden)
 	if cfg.Output.Root == "" {
 		req.OutputRoot = s.outputRoot
@@ -555,6 +570,38 @@ func (s *State) Snapshot() controller.RunRequest {
 	}
 	req.Overrides = over
 	return req
+}
+
+// SetPackDraft sets the unsaved text of pack id, which plans use in place
+// of its file while the pack is selected (RunRequest.PackDrafts); nil
+// clears it. The text is copied.
+func (s *State) SetPackDraft(id string, text []byte) {
+	s.updateTransient(ChangeDrafts, func() bool {
+		old, had := s.drafts[id]
+		if text == nil {
+			if !had {
+				return false
+			}
+			delete(s.drafts, id)
+			return true
+		}
+		if had && string(old) == string(text) {
+			return false
+		}
+		if s.drafts == nil {
+			s.drafts = map[string][]byte{}
+		}
+		s.drafts[id] = slices.Clone(text)
+		return true
+	})
+}
+
+// PackDraft returns the unsaved text of pack id, if any.
+func (s *State) PackDraft(id string) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.drafts[id]
+	return t, ok
 }
 
 // logger returns the state's logger.

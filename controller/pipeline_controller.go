@@ -43,6 +43,10 @@ type RunRequest struct {
 	// SkipLoRAs are LoRAs whose <lora:…> tags are removed from every
 	// prompt (the preview's remedy for a LoRA a WebUI lacks).
 	SkipLoRAs []string
+	// PackDrafts are the unsaved texts of packs, by their name in Packs (the
+	// GUI's Prompt tab): such a pack is planned from this text, with its
+	// file's sidecar, instead of its file.
+	PackDrafts map[string][]byte
 }
 
 // Plan is the result of planning a RunRequest.
@@ -199,9 +203,12 @@ func (pc *PipelineController) Plan(ctx context.Context, req RunRequest) (*Plan, 
 	var notes []string
 	var randSeed int64 = -1
 	for _, name := range req.Packs {
-		pack, err := pc.Library.LoadPack(name)
+		pack, err := pc.loadPack(name, req.PackDrafts)
 		if err != nil {
 			return nil, err
+		}
+		if _, ok := req.PackDrafts[name]; ok {
+			notes = append(notes, fmt.Sprintf("pack %s: planned from its unsaved edits (Prompt tab), not its file", pack.ID))
 		}
 		base, n, err := pc.BaseConfig(req, pack)
 		if err != nil {
@@ -308,4 +315,23 @@ func drawSeed() int64 {
 		panic(fmt.Sprintf("controller: reading random bytes: %v", err))
 	}
 	return int64(binary.LittleEndian.Uint64(b[:]) % (1 << 31))
+}
+
+// loadPack loads a pack by name, or, when drafts hold its unsaved text,
+// reads that text in its place (with the file's path and sidecar).
+func (pc *PipelineController) loadPack(name string, drafts map[string][]byte) (*packs.Pack, error) {
+	pack, err := pc.Library.LoadPack(name)
+	if err != nil {
+		return nil, err
+	}
+	data, ok := drafts[name]
+	if !ok {
+		return pack, nil
+	}
+	d, err := packs.ParsePack(data, pack.Path)
+	if err != nil {
+		return nil, fmt.Errorf("the unsaved edits of pack %s: %w", pack.ID, err)
+	}
+	d.ID, d.Name, d.Sidecar, d.SidecarPath, d.Source = pack.ID, pack.Name, pack.Sidecar, pack.SidecarPath, data
+	return d, nil
 }

@@ -335,3 +335,31 @@ func TestCardPromptNoteListsAFewImages(t *testing.T) {
 	assert.Equal(t, `5 images have no prompt in their metadata (a.png, b.png, c.png and 2 more): they run with the extra prompt (prompt.positive, the Prompts card) "fox"`,
 		cardPromptNote([]string{"a.png", "b.png", "c.png", "d.png", "e.png"}, "fox"))
 }
+
+// TestPlanUsesAPackDraft: a pack with unsaved text in the request is planned
+// from that text, with its file's sidecar, and a note says so.
+func TestPlanUsesAPackDraft(t *testing.T) {
+	pc := newController(t)
+	req := RunRequest{Packs: []string{"sdxl_portraits"}, PackDrafts: map[string][]byte{
+		"sdxl_portraits": []byte("# name: draft\nan unsaved prompt\n\nanother one\n"),
+	}}
+	plan, err := pc.Plan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Jobs) != 2 || plan.Jobs[0].Config.Prompt.Positive == "" ||
+		!strings.Contains(plan.Jobs[0].Config.Prompt.Positive, "an unsaved prompt") {
+		t.Fatalf("jobs %d, first prompt %q", len(plan.Jobs), plan.Jobs[0].Config.Prompt.Positive)
+	}
+	saved, _ := pc.Plan(context.Background(), RunRequest{Packs: []string{"sdxl_portraits"}})
+	if plan.Jobs[0].Config.Txt2Img.Width != saved.Jobs[0].Config.Txt2Img.Width {
+		t.Errorf("the draft lost the sidecar: width %d, file's %d", plan.Jobs[0].Config.Txt2Img.Width, saved.Jobs[0].Config.Txt2Img.Width)
+	}
+	if !strings.Contains(strings.Join(plan.Notes, "\n"), "unsaved edits") {
+		t.Errorf("notes %q", plan.Notes)
+	}
+	req.PackDrafts["sdxl_portraits"] = []byte("neg: only a negative\n")
+	if _, err := pc.Plan(context.Background(), req); err == nil || !strings.Contains(err.Error(), "unsaved edits") {
+		t.Errorf("a broken draft: %v", err)
+	}
+}

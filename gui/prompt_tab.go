@@ -45,8 +45,13 @@ type promptTab struct {
 	rows    []*promptRowEditor
 	status  *widget.Label
 	current string // the pack being edited ("" for a new one)
+	// pack is the pack as loaded (its file's text, kept when saving), nil
+	// for a new one.
+	pack    *packs.Pack
 	dirty   bool
 	loading bool
+	// draft, when checked, lets the preview plan the unsaved rows.
+	draft *widget.Check
 
 	// split divides the rows from the syntax help; its offset is saved.
 	split *container.Split
@@ -56,13 +61,20 @@ type promptTab struct {
 	afterSave func()
 
 	counter *Debouncer
-	mu      sync.Mutex // guards texts and wildcards, read by the counter
+	mu      sync.Mutex // guards texts, edits, draftFor and wildcards, read by the counter
 	texts   []string
 	wild    random.Wildcards
+	// edits and draftFor are what the counter turns into the pack's draft
+	// text (draftFor "" for none).
+	edits    []packs.RowEdit
+	draftFor string
+	from     *packs.Pack
 }
 
 // promptRowEditor is the widgets of one row.
 type promptRowEditor struct {
+	// orig is the row's index in the loaded pack, -1 for an added row.
+	orig     int
 	box      *fyne.Container
 	title    *widget.Label
 	positive *appEntry
@@ -76,6 +88,8 @@ func newPromptTab(mw *MainWindow) *promptTab {
 	t.packs = widget.NewSelect(nil, t.onPick)
 	t.packs.PlaceHolder = "Open a pack…"
 	t.counter = NewDebouncer(countDelay, t.count)
+	t.draft = widget.NewCheck("Preview these unsaved rows", func(bool) { t.recount() })
+	t.draft.Checked = true
 	mw.onLibrary(t.refreshPacks)
 	return t
 }
@@ -86,6 +100,7 @@ func (t *promptTab) build() fyne.CanvasObject {
 	saveAs := &widget.Button{Text: "Save as…", Icon: theme.DocumentSaveIcon(), OnTapped: t.onSaveAs}
 	add := &widget.Button{Text: "Add row", Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: t.onAddRow}
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(newBtn, save, saveAs, add), t.packs)
+	draft := t.mw.withTooltip(t.draft, "While the pack is selected in the sidebar, the preview (and Add to Queue) uses these rows instead of the saved file")
 	help := &widget.Label{Text: syntaxHelp, Wrapping: fyne.TextWrapWord, Selectable: true}
 	t.rowsScroll = container.NewVScroll(t.rowsBox)
 	t.split = container.NewHSplit(t.rowsScroll, container.NewVScroll(help))
@@ -93,7 +108,7 @@ func (t *promptTab) build() fyne.CanvasObject {
 	if o := t.mw.State.View().PromptDivider; o > 0 && o < 1 {
 		t.split.Offset = o
 	}
-	return container.NewBorder(container.NewVBox(bar, t.status), nil, nil, nil, t.split)
+	return container.NewBorder(container.NewVBox(bar, container.NewBorder(nil, nil, nil, draft, t.status)), nil, nil, nil, t.split)
 }
 
 // refreshPacks lists the library's packs and reopens the saved one.
@@ -157,12 +172,12 @@ func (t *promptTab) open(id string) {
 			t.mw.ShowError("Could not open pack "+id, err)
 			return
 		}
-		t.current = id
+		t.current, t.pack = id, pack
 		t.loading = true
 		t.packs.SetSelected(id)
 		t.loading = false
 		t.setRows(pack.Rows)
-		t.dirty = false
+		t.setDirty(false)
 		showStatus(t.status, fmt.Sprintf("%s: %d rows, from %s", id, len(pack.Rows), pack.Path))
 		t.mw.State.UpdateView(func(v *app.ViewState) { v.PromptPack = id })
 	})
@@ -172,8 +187,9 @@ func (t *promptTab) open(id string) {
 func (t *promptTab) setRows(rows []packs.PromptRow) {
 	t.rows = t.rows[:0]
 	objs := make([]fyne.CanvasObject, 0, len(rows))
-	for _, r := range rows {
+	for i, r := range rows {
 		e := t.newRow(r.Positive, r.Negative)
+		e.orig = i
 		t.rows = append(t.rows, e)
 		objs = append(objs, e.box)
 	}
@@ -185,7 +201,7 @@ func (t *promptTab) setRows(rows []packs.PromptRow) {
 
 // newRow builds the editor of one row.
 func (t *promptTab) newRow(pos, neg string) *promptRowEditor {
-	e := &promptRowEditor{title: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}}
+	e := &promptRowEditor{orig: -1, title: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}}
 	e.positive = newAppEntry(t.mw.keys, true)
 	e.positive.SetMinRowsVisible(3)
 	e.positive.SetPlaceHolder("prompt")
@@ -210,8 +226,27 @@ func (t *promptTab) renumber() {
 }
 
 func (t *promptTab) onEdited(string) {
-	t.dirty = true
+	t.setDirty(true)
 	t.recount()
+}
+
+// setDirty marks unsaved changes: a dot on the Prompt tab's title and a
+// status line; clearing it also takes the draft back from the preview.
+func (t *promptTab) setDirty(dirty bool) {
+	was := t.dirty
+	t.dirty = dirty
+	title := tabPrompt
+	if dirty {
+		title = tabPrompt + " ●"
+		showStatus(t.status, "Unsaved changes to "+nameOrNew(t.current)+": Save writes them (comments and layout kept).")
+	}
+	if tabs := t.mw.tabs; tabs != nil && len(tabs.Items) > 1 && tabs.Items[1].Text != title {
+		tabs.Items[1].Text = title
+		tabs.Refresh()
+	}
+	if was && !dirty {
+		t.recount()
+	}
 }
 
 func (t *promptTab) onAddRow() {
@@ -219,7 +254,7 @@ func (t *promptTab) onAddRow() {
 	t.rows = append(t.rows, e)
 	t.rowsBox.Add(e.box)
 	t.renumber()
-	t.dirty = true
+	t.setDirty(true)
 	t.recount()
 	t.mw.Window.Canvas().Focus(e.positive)
 }
@@ -244,18 +279,19 @@ func (t *promptTab) removeRow(i int) {
 	t.rowsBox.Remove(t.rows[i].box)
 	t.rows = slices.Delete(t.rows, i, i+1)
 	t.renumber()
-	t.dirty = true
+	t.setDirty(true)
 	t.recount()
 }
 
 func (t *promptTab) onNew() {
 	start := func() {
-		t.current = ""
+		t.current, t.pack = "", nil
 		t.loading = true
 		t.packs.ClearSelected()
 		t.loading = false
 		t.setRows([]packs.PromptRow{{}})
-		t.dirty = false
+		t.rows[0].orig = -1
+		t.setDirty(false)
 		showStatus(t.status, "New pack: Save as… names it.")
 	}
 	if t.dirty {
@@ -265,11 +301,17 @@ func (t *promptTab) onNew() {
 	start()
 }
 
-// packRows returns the edited rows.
-func (t *promptTab) packRows() []packs.PromptRow {
-	out := make([]packs.PromptRow, len(t.rows))
+// rowEdits returns the edited rows with the rows they were loaded as.
+func (t *promptTab) rowEdits() []packs.RowEdit {
+	out := make([]packs.RowEdit, len(t.rows))
 	for i, e := range t.rows {
-		out[i] = packs.PromptRow{Index: i, Positive: strings.TrimSpace(e.positive.Text), Negative: strings.TrimSpace(e.negative.Text)}
+		out[i] = packs.RowEdit{Orig: e.orig, Positive: strings.TrimSpace(e.positive.Text), Negative: strings.TrimSpace(e.negative.Text)}
+		if t.pack != nil && e.orig >= 0 && e.orig < len(t.pack.Rows) {
+			// An untouched row keeps its text exactly, so its lines stay.
+			if r := t.pack.Rows[e.orig]; out[i].Positive == strings.TrimSpace(r.Positive) && out[i].Negative == strings.TrimSpace(r.Negative) {
+				out[i].Positive, out[i].Negative = r.Positive, r.Negative
+			}
+		}
 	}
 	return out
 }
@@ -306,12 +348,19 @@ func (t *promptTab) saveAs(id string) {
 	t.save(id)
 }
 
-// save writes the rows as pack id (overwriting) in the background.
+// save writes the rows as pack id (overwriting) in the background,
+// keeping the loaded file's comments, header and layout.
 func (t *promptTab) save(id string) {
-	rows := t.packRows()
+	edits, from := t.rowEdits(), t.pack
 	lib := t.mw.Services.Library
+	var saved *packs.Pack
 	t.mw.Bridge.Go("saving pack "+id, func(context.Context) error {
-		return lib.SavePack(id, rows, true)
+		if err := lib.SavePackEdits(id, from, edits, true); err != nil {
+			return err
+		}
+		var err error
+		saved, err = lib.LoadPack(id)
+		return err
 	}, func(err error) {
 		after := t.afterSave
 		t.afterSave = nil
@@ -319,8 +368,15 @@ func (t *promptTab) save(id string) {
 			t.mw.ShowError("Could not save pack "+id, err)
 			return
 		}
-		t.current, t.dirty = id, false
-		showStatus(t.status, fmt.Sprintf("Saved %s (%d rows).", id, len(rows)))
+		if prev := t.current; prev != "" && prev != id {
+			t.mw.State.SetPackDraft(prev, nil)
+		}
+		t.current, t.pack = id, saved
+		for i, e := range t.rows {
+			e.orig = i
+		}
+		t.setDirty(false)
+		showStatus(t.status, fmt.Sprintf("Saved %s (%d rows).", id, len(edits)))
 		t.mw.State.UpdateView(func(v *app.ViewState) { v.PromptPack = id })
 		t.mw.reloadLibrary()
 		if after != nil {
@@ -341,21 +397,59 @@ func (t *promptTab) saveThen(then func()) {
 	t.save(t.current)
 }
 
-// recount hands the current texts to the counter.
+// recount hands the current texts, and the rows of the preview's draft, to
+// the counter.
 func (t *promptTab) recount() {
 	texts := make([]string, len(t.rows))
 	for i, e := range t.rows {
 		texts[i] = e.positive.Text
 	}
+	draftFor := ""
+	if t.dirty && t.current != "" && t.draft.Checked {
+		draftFor = t.current
+	} else if t.current != "" {
+		t.mw.State.SetPackDraft(t.current, nil)
+	}
 	t.mu.Lock()
 	t.texts = texts
+	t.edits, t.draftFor, t.from = t.rowEdits(), draftFor, t.pack
 	t.mu.Unlock()
 	t.counter.Trigger()
+}
+
+// updateDraft gives the State the pack's unsaved text (on the counter's
+// goroutine), or takes it back when the rows cannot be written.
+func (t *promptTab) updateDraft(ctx context.Context) {
+	t.mu.Lock()
+	edits, id, from := t.edits, t.draftFor, t.from
+	t.mu.Unlock()
+	if id == "" || ctx.Err() != nil {
+		return
+	}
+	var text []byte
+	var err error
+	if from != nil && from.Source != nil {
+		text, err = packs.EditPack(from.Source, from.Path, edits)
+	} else {
+		rows := make([]packs.PromptRow, len(edits))
+		for i, e := range edits {
+			rows[i] = packs.PromptRow{Positive: e.Positive, Negative: e.Negative}
+		}
+		text, err = packs.FormatPack(rows, ".txt")
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	if err != nil {
+		text = nil // the preview plans the saved file; the rows say what is wrong
+	}
+	t.mw.State.SetPackDraft(id, text)
 }
 
 // count runs on the debouncer's goroutine: it counts each row's prompts and
 // hands the labels to the UI goroutine unless a newer edit came in.
 func (t *promptTab) count(ctx context.Context) {
+	t.updateDraft(ctx)
 	t.mu.Lock()
 	texts, wild := t.texts, t.wild
 	t.mu.Unlock()

@@ -69,7 +69,11 @@ func TestPromptTabEditsCountsAndSaves(t *testing.T) {
 	test.Tap(findButton(t, topDialog(t, mw), "Save"))
 	settle(t, mw)
 	data, err := os.ReadFile(filepath.Join(mw.Services.Library.PacksDir(), "my_landscapes.txt"))
-	if err != nil || !strings.HasPrefix(string(data), "a blue house") {
+	// The sample's header and comments stay; the edited row is replaced in
+	// place, the other rows keep their lines.
+	if err != nil || !strings.HasPrefix(string(data), "# name: Landscapes (matrix)\n# Landscape studies") ||
+		!strings.Contains(string(data), "\n\na blue house\nneg: ") ||
+		!strings.Contains(string(data), "of [[place]] at [[time]], winding river, long shadows, atmospheric haze,\ndrone photography") {
 		t.Errorf("pack file %q, %v", data, err)
 	}
 
@@ -94,4 +98,58 @@ func TestCountRowOverTheCap(t *testing.T) {
 	assert.Equal(t, widget.DangerImportance, got.importance)
 	got = countRow(strings.Repeat("{", 70)+strings.Repeat("}", 70), nil)
 	assert.Contains(t, got.text, "nested more than 64 deep")
+}
+
+// TestPromptTabMarksUnsavedEditsAndThePreviewPlansThem: an edit puts a dot
+// on the tab and, while the pack is selected, the preview plans the edited
+// rows; saving clears both.
+func TestPromptTabMarksUnsavedEditsAndThePreviewPlansThem(t *testing.T) {
+	mw := newTestWindow(t)
+	pt := mw.promptTab
+	pt.packs.SetSelected("sdxl_portraits")
+	settle(t, mw)
+	pt.saveAs("mine")
+	settle(t, mw)
+	mw.State.SetPacks([]string{"mine"})
+	before := waitPlanned(t, mw)
+	if before.err != nil {
+		t.Fatal(before.err)
+	}
+	if mw.tabs.Items[1].Text != tabPrompt {
+		t.Fatalf("tab title %q before any edit", mw.tabs.Items[1].Text)
+	}
+
+	pt.rows[0].positive.SetText("an unsaved castle in the clouds")
+	if mw.tabs.Items[1].Text != tabPrompt+" ●" || !strings.Contains(pt.status.Text, "Unsaved changes to mine") {
+		t.Errorf("no unsaved mark: tab %q, status %q", mw.tabs.Items[1].Text, pt.status.Text)
+	}
+	waitFor(t, mw, "the preview of the unsaved rows", func() bool {
+		p := hubOf(mw).preview
+		r := p.result
+		return !p.building && r != nil && r.gen == p.gen && r.err == nil &&
+			strings.Contains(r.plan.Jobs[0].Config.Prompt.Positive, "an unsaved castle")
+	})
+	// Selecting the tab still records it by name.
+	mw.tabs.SelectIndex(1)
+	if mw.State.View().Tab != tabPrompt {
+		t.Errorf("saved tab %q", mw.State.View().Tab)
+	}
+
+	// Unchecking the preview check plans the saved file again.
+	test.Tap(pt.draft)
+	waitFor(t, mw, "the preview of the saved file", func() bool {
+		p := hubOf(mw).preview
+		r := p.result
+		return !p.building && r != nil && r.gen == p.gen && r.err == nil &&
+			!strings.Contains(r.plan.Jobs[0].Config.Prompt.Positive, "an unsaved castle")
+	})
+	test.Tap(pt.draft)
+	pt.save("mine")
+	settle(t, mw)
+	if mw.tabs.Items[1].Text != tabPrompt || pt.dirty {
+		t.Errorf("after saving: tab %q dirty %v", mw.tabs.Items[1].Text, pt.dirty)
+	}
+	if _, ok := mw.State.PackDraft("mine"); ok {
+		t.Error("the draft outlived the save")
+	}
 }

@@ -310,7 +310,11 @@ func (mw *MainWindow) onStateChange(what app.Change) {
 }
 
 func (mw *MainWindow) onTabSelected(t *container.TabItem) {
-	mw.State.UpdateView(func(v *app.ViewState) { v.Tab = t.Text })
+	name := tabPipeline
+	if mw.tabs.Items[1] == t {
+		name = tabPrompt // its title may carry the unsaved-changes dot
+	}
+	mw.State.UpdateView(func(v *app.ViewState) { v.Tab = name })
 }
 
 // onRestoreLastRun brings back the last queued setup, after confirming.

@@ -37,6 +37,9 @@ type Pack struct {
 	Sidecar *pipeline.Patch
 	// SidecarPath is the sidecar's file, empty when there is none.
 	SidecarPath string
+	// Source is the pack file's bytes as read (nil for a pack made in
+	// memory): the editor keeps its comments and layout (EditPack).
+	Source []byte
 }
 
 // PromptRow is one prompt of a pack.

@@ -23,6 +23,21 @@ func (l *Library) SavePack(id string, rows []PromptRow, overwrite bool) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	base, err := l.packTarget(id, overwrite)
+	if err != nil {
+		return err
+	}
+	data, err := FormatPack(rows, packExt(base))
+	if err != nil {
+		return fmt.Errorf("pack %q: %w", id, err)
+	}
+	return output.WriteFileAtomic(filepath.Join(l.PacksDir(), base), data)
+}
+
+// packTarget returns the file name a save of pack id writes in the packs
+// folder (id.txt, or an existing id.tsv), refusing, without overwrite, an
+// existing pack or a sample's id. l.mu is held.
+func (l *Library) packTarget(id string, overwrite bool) (string, error) {
 	user := l.userPacks()
 	var existing []string
 	for _, ext := range []string{extTxt, extTSV} {
@@ -31,25 +46,20 @@ func (l *Library) SavePack(id string, rows []PromptRow, overwrite bool) error {
 		}
 	}
 	if len(existing) > 1 {
-		return ambiguousPack(user, id, existing)
+		return "", ambiguousPack(user, id, existing)
 	}
 	if !overwrite {
 		if len(existing) > 0 {
-			return fmt.Errorf("pack %q already exists (%s); confirm to overwrite it or choose another id", id, user.display(existing[0]))
+			return "", fmt.Errorf("pack %q already exists (%s); confirm to overwrite it or choose another id", id, user.display(existing[0]))
 		}
 		if sample := l.samplePacks(); sample.isFile(id+extTxt) || sample.isFile(id+extTSV) {
-			return fmt.Errorf("%q is a shipped sample pack; saving under that id hides the sample: confirm to do so or choose another id", id)
+			return "", fmt.Errorf("%q is a shipped sample pack; saving under that id hides the sample: confirm to do so or choose another id", id)
 		}
 	}
-	base := id + extTxt
 	if len(existing) == 1 {
-		base = existing[0]
+		return existing[0], nil
 	}
-	data, err := FormatPack(rows, packExt(base))
-	if err != nil {
-		return fmt.Errorf("pack %q: %w", id, err)
-	}
-	return output.WriteFileAtomic(filepath.Join(l.PacksDir(), base), data)
+	return id + extTxt, nil
 }
 
 // ApplyConfigToPack writes c as the sidecar of pack packID, replacing the

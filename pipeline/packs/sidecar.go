@@ -94,6 +94,7 @@ func (s source) load(base string) (*Pack, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.Source = data
 	sc, err := s.sidecar(base)
 	if err != nil || sc == "" {
 		return p, err
