@@ -100,8 +100,11 @@ func (c *runControls) blockReason() string {
 			return r
 		}
 	}
-	pi := c.h.mw.State.PlanInfo()
+	st := c.h.mw.State
+	pi := st.PlanInfo()
 	switch {
+	case len(st.Packs()) == 0 && st.Reprocess() == nil:
+		return "Nothing to queue yet: pick prompt packs in the sidebar, or drop images to reprocess."
 	case pi.Building:
 		return ""
 	case pi.Err != "":
