@@ -94,20 +94,8 @@ func stagesOver(base, cfg *pipeline.PipelineConfig, overridden []string) pipelin
 		}
 	}
 	next := cfg.Clone()
-	copyStages(&next, &merged)
+	pipeline.CopyStageSections(&next, &merged)
 	return next
-}
-
-// copyStages copies the stage sections (pipeline.OverrideSections) of src
-// into dst.
-func copyStages(dst, src *pipeline.PipelineConfig) {
-	dst.Txt2Img = src.Txt2Img
-	dst.Hires = src.Hires
-	dst.Refiner = src.Refiner
-	dst.Img2Img = src.Img2Img
-	dst.ADetailer = src.ADetailer
-	dst.ADetailer.Units = slices.Clone(src.ADetailer.Units)
-	dst.Upscale = src.Upscale
 }
 
 // ResetOverrides puts fields back to the pack's values and stops them

@@ -7,11 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 
 	"fyne.io/fyne/v2/widget"
-
-	"stablenew/pipeline"
 )
 
 // onOpenFolder opens the selected job's output folder, off the UI goroutine.
@@ -133,18 +130,6 @@ func (p *historyPanel) onLoadSettings() {
 	p.h.loadStages(l, r.rec.Config.Clone())
 	p.say("Loaded the stage settings of job "+id+" into the stage cards ("+plural(len(l.changes), "change", "changes")+").",
 		widget.SuccessImportance)
-}
-
-// copyStageSections copies the stage sections (pipeline.OverrideSections)
-// of src into dst; TestCopyStageSections checks that the two lists agree.
-func copyStageSections(dst, src *pipeline.PipelineConfig) {
-	dst.Txt2Img = src.Txt2Img
-	dst.Hires = src.Hires
-	dst.Refiner = src.Refiner
-	dst.Img2Img = src.Img2Img
-	dst.ADetailer = src.ADetailer
-	dst.ADetailer.Units = slices.Clone(src.ADetailer.Units)
-	dst.Upscale = src.Upscale
 }
 
 // onInspect opens the image inspector on the selected job's images.

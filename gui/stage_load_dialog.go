@@ -43,7 +43,7 @@ func (h *panelHub) loadStages(l *stageLoad, src pipeline.PipelineConfig) {
 	st := h.mw.State
 	l.prev = st.Config()
 	next := l.prev.Clone()
-	copyStageSections(&next, &src)
+	pipeline.CopyStageSections(&next, &src)
 	l.changes = pipeline.DiffConfigs(l.prev, next, pipeline.OverrideSections...)
 	st.SetConfig(next)
 	h.mw.Log.Info("stage settings loaded", "from", l.title, "changes", len(l.changes))

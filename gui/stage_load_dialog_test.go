@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -31,36 +30,5 @@ func TestChangeLine(t *testing.T) {
 	long := changeLine(pipeline.FieldChange{Path: "adetailer.units[0].ad_prompt", New: strings.Repeat("detailed face, ", 20)})
 	if !strings.HasSuffix(long, "…") || len([]rune(long)) > 120 {
 		t.Errorf("a long value is not cut: %q", long)
-	}
-}
-
-// copyStageSections copies exactly the sections pipeline.OverrideSections
-// names, without sharing the ADetailer units.
-func TestCopyStageSections(t *testing.T) {
-	orig := pipeline.Defaults()
-	src := orig.Clone()
-	src.Txt2Img.Steps, src.Hires.Scale, src.Refiner.SwitchAt, src.Img2Img.Denoise = 33, 1.5, 0.6, 0.55
-	src.ADetailer.Units[0].Confidence, src.Upscale.Factor = 0.5, 4
-	src.Prompt.Positive, src.LoRAs = "a cat", []pipeline.LoRAStrength{{Name: "film", Strength: 1, Enabled: true}}
-	src.Batch.BatchRuns, src.Output.Format, src.Randomizer.Enabled = 5, "webp", true
-	others := []string{"prompt", "lora_strengths", "batch", "output", "randomizer"}
-	for _, c := range pipeline.DiffConfigs(orig, src) {
-		section, _, _ := strings.Cut(c.Path, ".")
-		section, _, _ = strings.Cut(section, "[")
-		if !slices.Contains(pipeline.OverrideSections, section) && !slices.Contains(others, section) {
-			t.Fatalf("section %s of %s is in neither list", section, c.Path)
-		}
-	}
-	dst := orig.Clone()
-	copyStageSections(&dst, &src)
-	if d := pipeline.DiffConfigs(dst, src, pipeline.OverrideSections...); len(d) > 0 {
-		t.Errorf("stage sections not copied: %v", d)
-	}
-	if d := pipeline.DiffConfigs(dst, orig, others...); len(d) > 0 {
-		t.Errorf("other sections copied: %v", d)
-	}
-	src.ADetailer.Units[0].Confidence = 0.9
-	if dst.ADetailer.Units[0].Confidence != 0.5 {
-		t.Error("the copy shares the ADetailer units with its source")
 	}
 }

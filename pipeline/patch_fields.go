@@ -75,3 +75,15 @@ func setMapping(m *yaml.Node, key string, val *yaml.Node) {
 	}
 	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, val)
 }
+
+// CopyStageSections copies the stage sections (OverrideSections) of src
+// into dst, sharing nothing with src; the other sections of dst stay.
+func CopyStageSections(dst, src *PipelineConfig) {
+	dst.Txt2Img = src.Txt2Img
+	dst.Hires = src.Hires
+	dst.Refiner = src.Refiner
+	dst.Img2Img = src.Img2Img
+	dst.ADetailer = src.ADetailer
+	dst.ADetailer.Units = slices.Clone(src.ADetailer.Units)
+	dst.Upscale = src.Upscale
+}

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -63,5 +65,36 @@ func TestFieldKeys(t *testing.T) {
 		{Path: "adetailer.units[2]"}, {Path: "hires.enabled"}})
 	if want := []string{"adetailer.units", "hires.enabled", "txt2img.steps"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("keys %v, want %v", got, want)
+	}
+}
+
+// CopyStageSections copies exactly the sections OverrideSections
+// names, without sharing the ADetailer units.
+func TestCopyStageSections(t *testing.T) {
+	orig := Defaults()
+	src := orig.Clone()
+	src.Txt2Img.Steps, src.Hires.Scale, src.Refiner.SwitchAt, src.Img2Img.Denoise = 33, 1.5, 0.6, 0.55
+	src.ADetailer.Units[0].Confidence, src.Upscale.Factor = 0.5, 4
+	src.Prompt.Positive, src.LoRAs = "a cat", []LoRAStrength{{Name: "film", Strength: 1, Enabled: true}}
+	src.Batch.BatchRuns, src.Output.Format, src.Randomizer.Enabled = 5, "webp", true
+	others := []string{"prompt", "lora_strengths", "batch", "output", "randomizer"}
+	for _, c := range DiffConfigs(orig, src) {
+		section, _, _ := strings.Cut(c.Path, ".")
+		section, _, _ = strings.Cut(section, "[")
+		if !slices.Contains(OverrideSections, section) && !slices.Contains(others, section) {
+			t.Fatalf("section %s of %s is in neither list", section, c.Path)
+		}
+	}
+	dst := orig.Clone()
+	CopyStageSections(&dst, &src)
+	if d := DiffConfigs(dst, src, OverrideSections...); len(d) > 0 {
+		t.Errorf("stage sections not copied: %v", d)
+	}
+	if d := DiffConfigs(dst, orig, others...); len(d) > 0 {
+		t.Errorf("other sections copied: %v", d)
+	}
+	src.ADetailer.Units[0].Confidence = 0.9
+	if dst.ADetailer.Units[0].Confidence != 0.5 {
+		t.Error("the copy shares the ADetailer units with its source")
 	}
 }
