@@ -111,7 +111,12 @@ func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 	h.drops = newDropHandler(h)
 
 	tabs := container.NewAppTabs(
-		container.NewTabItemWithIcon("Preview", theme.VisibilityIcon(), h.preview.build()),
+		// The Preview scrolls as a whole only when the divider leaves it less
+		// than its minimum height (a scroll lays out content that fits
+		// exactly as without it): its notes must not push the run panels off
+		// a short window. Queue and History keep their minimum, so that their
+		// buttons always show.
+		container.NewTabItemWithIcon("Preview", theme.VisibilityIcon(), container.NewVScroll(h.preview.build())),
 		container.NewTabItemWithIcon("Queue", theme.ListIcon(), h.queue.build()),
 		container.NewTabItemWithIcon("History", theme.HistoryIcon(), h.history.build()),
 	)
@@ -142,7 +147,7 @@ func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 
 // defaultRightDivider is the share of the right column's height the run
 // panels get above the Preview/Queue/History tabs.
-const defaultRightDivider = 0.45
+const defaultRightDivider = 0.4
 
 // AddToQueue queues exactly the jobs the preview shows (Ctrl+Enter). When
 // the preview is still rebuilding it waits for that rebuild, without
