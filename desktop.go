@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 )
 
 // appID is StableNew's Fyne application id (preferences, notifications).
@@ -76,4 +79,45 @@ func repairPreferences(path string) (string, error) {
 	}
 	bad := path + ".broken"
 	return bad, os.Rename(path, bad)
+}
+
+// prefsEOFFilter passes the standard logger's output (where Fyne reports
+// its errors) on to w, except Fyne's "Preferences load error" whose cause
+// is EOF, with its Cause and At lines. Fyne saves its preferences by
+// truncating the file first, and its own file watcher can read the file
+// in between: the empty read is harmless (the values are in memory and
+// the save completes), but it was logged as an error. An empty file left
+// by a save cut short is repaired at start (repairPreferences). Any other
+// preferences error still shows.
+type prefsEOFFilter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	buf [][]byte // a held "Preferences load error" line
+	eat int      // lines still to drop after a dropped error
+}
+
+func (f *prefsEOFFilter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	line := string(p)
+	switch {
+	case f.eat > 0 && strings.Contains(line, "  At: "):
+		f.eat--
+		return len(p), nil
+	case len(f.buf) > 0 && strings.Contains(line, "  Cause: EOF"):
+		f.buf, f.eat = nil, 1
+		return len(p), nil
+	}
+	f.eat = 0
+	for _, b := range f.buf {
+		if _, err := f.w.Write(b); err != nil {
+			return 0, err
+		}
+	}
+	f.buf = nil
+	if strings.Contains(line, "Fyne error:  Preferences load error:") {
+		f.buf = append(f.buf, bytes.Clone(p))
+		return len(p), nil
+	}
+	return f.w.Write(p)
 }

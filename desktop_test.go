@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"io"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,5 +107,22 @@ func TestRepairPreferences(t *testing.T) {
 		if kept := statErr == nil; kept != tc.kept || (moved == "") != tc.kept {
 			t.Errorf("%q: kept %v moved %q", tc.content, kept, moved)
 		}
+	}
+}
+
+func TestPrefsEOFFilterDropsOnlyTheEmptyRead(t *testing.T) {
+	var out strings.Builder
+	lg := log.New(&prefsEOFFilter{w: &out}, "", 0)
+	lg.Println("Fyne error: ", "Preferences load error:")
+	lg.Println("  Cause:", io.EOF)
+	lg.Printf("  At: %s:%d", "preferences.go", 103)
+	lg.Println("Fyne error: ", "Preferences load error:")
+	lg.Println("  Cause:", "invalid character 'x'")
+	lg.Printf("  At: %s:%d", "preferences.go", 103)
+	lg.Println("Fyne error: ", "something else")
+	got := out.String()
+	want := "Fyne error:  Preferences load error:\n  Cause: invalid character 'x'\n  At: preferences.go:103\nFyne error:  something else\n"
+	if got != want {
+		t.Errorf("filtered log:\n%s\nwant:\n%s", got, want)
 	}
 }

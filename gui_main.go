@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	stdlog "log"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -67,6 +68,9 @@ func runGUI(args []string) int {
 			log.Info("window preferences were damaged (a save cut short); starting with fresh ones", "file", moved)
 		}
 	}
+	// Fyne logs through the standard logger, which slog.SetDefault sent to
+	// the log panel; drop its harmless empty-preferences read there.
+	stdlog.SetOutput(&prefsEOFFilter{w: stdlog.Writer()})
 	a := fyneapp.NewWithID(appID)
 	svc, err := app.Open(opts)
 	if err != nil {
