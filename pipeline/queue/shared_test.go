@@ -75,11 +75,29 @@ func TestAnotherProcessFeedsAndPausesARunningQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	within(t, 3*time.Second, "the resume reaches the running queue", func() bool { return slices.Contains(f.runs(), "j3") })
+	// The events come on their own goroutine: collect them until each kind
+	// has been heard, or a deadline.
+	want := []EventKind{QueueChanged, Paused, Resumed, HistoryChanged}
 	var kinds []EventKind
-	for len(events) > 0 {
-		kinds = append(kinds, (<-events).Kind)
+	heardAll := func() bool {
+		for _, k := range want {
+			if !slices.Contains(kinds, k) {
+				return false
+			}
+		}
+		return true
 	}
-	for _, k := range []EventKind{QueueChanged, Paused, Resumed, HistoryChanged} {
+	deadline := time.After(5 * time.Second)
+	for !heardAll() {
+		select {
+		case e := <-events:
+			kinds = append(kinds, e.Kind)
+			continue
+		case <-deadline:
+		}
+		break
+	}
+	for _, k := range want {
 		if !slices.Contains(kinds, k) {
 			t.Errorf("the running queue's subscribers never heard %s", k)
 		}
