@@ -147,7 +147,7 @@ func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 
 // defaultRightDivider is the share of the right column's height the run
 // panels get above the Preview/Queue/History tabs.
-const defaultRightDivider = 0.4
+const defaultRightDivider = 0.45
 
 // AddToQueue queues exactly the jobs the preview shows (Ctrl+Enter). When
 // the preview is still rebuilding it waits for that rebuild, without

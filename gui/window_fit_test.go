@@ -2,11 +2,15 @@ package gui
 
 import (
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"stablenew/pipeline"
+	"stablenew/pipeline/queue"
 )
 
 // onScreen reports whether obj is shown whole: visible, inside the window
@@ -82,6 +86,22 @@ func TestWindowFits1024x700WithNothingCutOff(t *testing.T) {
 	for _, b := range []*widget.Button{h.history.open, h.history.retryAll, h.history.prune} {
 		if !onScreen(mw, b) {
 			t.Errorf("History's %q is cut off at 1024×700", b.Text)
+		}
+	}
+
+	// A running job: what it is and its progress show beside the run
+	// buttons, above the tabs, without scrolling.
+	now := time.Now()
+	h.running.job = &queue.QueueItem{JobID: "j1", PackID: "sdxl_portraits", Width: 896, Height: 1152,
+		Stages: []pipeline.StageType{pipeline.StageTxt2Img, pipeline.StageADetailer}, StartedAt: &now}
+	h.running.showJob()
+	h.preview.tabs.Select(h.preview.tab)
+	mw.Window.Content().Refresh() // lay out again, as the next frame does
+	settle(t, mw)
+	for _, o := range []fyne.CanvasObject{h.controls.add, h.running.summary, h.running.detail, h.running.bar} {
+		if !onScreen(mw, o) {
+			t.Errorf("%T at %v (%v) is cut off at 1024×700 while a job runs",
+				o, fyne.CurrentApp().Driver().AbsolutePositionForObject(o), o.Size())
 		}
 	}
 }
