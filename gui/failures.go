@@ -28,10 +28,12 @@ type failureWatch struct {
 	// tooltip), hidden while there is nothing to count.
 	button *widget.Button
 	cell   fyne.CanvasObject
+	// notify shows a desktop notification (the app's; tests record).
+	notify func(*fyne.Notification)
 }
 
 func newFailureWatch(h *panelHub) *failureWatch {
-	f := &failureWatch{h: h}
+	f := &failureWatch{h: h, notify: h.mw.App.SendNotification}
 	f.button = &widget.Button{Icon: theme.ErrorIcon(), Importance: widget.DangerImportance, OnTapped: f.onShow}
 	f.button.Hide()
 	return f
@@ -70,7 +72,7 @@ func (f *failureWatch) finishedWithFailures(failed, ended int) {
 	if f.h.status != nil {
 		f.h.status.setError(msg)
 	}
-	f.h.mw.App.SendNotification(fyne.NewNotification("StableNew", msg))
+	f.notify(fyne.NewNotification("StableNew", msg))
 }
 
 // show puts the count on the tab titles and the status bar.

@@ -21,13 +21,20 @@ func TestFailuresStayVisibleUntilSeen(t *testing.T) {
 	ph.waitFor("the WebUI's lists", func() bool { return ph.svc.Backends[0].Lists() != nil })
 	ph.selectPack()
 	f := ph.h.failures
-	test.AssertNotificationSent(t, fyne.NewNotification("StableNew", "Queue finished: 3 of 3 jobs failed; History lists why"), func() {
-		ph.h.controls.onAdd()
-		ph.waitFor("the question", func() bool { return ph.findButton("Queue anyway") != nil })
-		ph.tapButton("Queue anyway")
-		ph.waitFor("three failures", func() bool { return f.unseen == 3 })
-		ph.waitFor("the queue to finish", func() bool { return strings.Contains(ph.h.status.lastErr, "Queue finished") })
-	})
+	var sent []*fyne.Notification
+	f.notify = func(n *fyne.Notification) { sent = append(sent, n) } // UI goroutine only
+	ph.h.controls.onAdd()
+	ph.waitFor("the question", func() bool { return ph.findButton("Queue anyway") != nil })
+	ph.tapButton("Queue anyway")
+	ph.waitFor("three failures", func() bool { return f.unseen == 3 })
+	ph.waitFor("the desktop notification", func() bool { return len(sent) > 0 })
+	if n := sent[len(sent)-1]; n.Title != "StableNew" || !strings.HasPrefix(n.Content, "Queue finished: ") ||
+		!strings.Contains(n.Content, "jobs failed; History lists why") {
+		t.Errorf("notification %q: %q", n.Title, n.Content)
+	}
+	if !strings.Contains(ph.h.status.lastErr, "Queue finished") {
+		t.Errorf("status bar %q", ph.h.status.lastErr)
+	}
 	if ph.h.queue.tab.Text != "Queue (3 failed)" || ph.h.history.tab.Text != "History (3 failed)" {
 		t.Errorf("tabs %q, %q", ph.h.queue.tab.Text, ph.h.history.tab.Text)
 	}
