@@ -63,12 +63,14 @@ func TestSignalsStopRenderingCleanly(t *testing.T) {
 			generations, interrupts := srv.RequestCount("txt2img"), srv.RequestCount("interrupt")
 			cmd, _ := startCLI(t, tc.args...)
 			start := time.Now()
+			poll := time.NewTicker(5 * time.Millisecond)
 			for srv.RequestCount("txt2img") == generations {
 				if time.Since(start) > 30*time.Second {
 					t.Fatal("the render never started")
 				}
-				time.Sleep(5 * time.Millisecond) // polling the fake WebUI's counter
+				<-poll.C // polling the fake WebUI's counter
 			}
+			poll.Stop()
 			if err := cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)
 			}

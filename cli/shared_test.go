@@ -37,8 +37,10 @@ func TestCommandsReachARunningQueue(t *testing.T) {
 		done <- result{code, out, errOut}
 	}()
 	deadline := time.Now().Add(20 * time.Second)
+	poll := time.NewTicker(5 * time.Millisecond) // polling the fake WebUI's counter
+	defer poll.Stop()
 	for srv.RequestCount("txt2img") == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond) // polling the fake WebUI's counter
+		<-poll.C
 	}
 	var wg sync.WaitGroup
 	codes := make([]int, 10)

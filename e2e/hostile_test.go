@@ -234,15 +234,17 @@ func TestSignalRun(t *testing.T) {
 		before := srv.RequestCount("/sdapi/v1/txt2img")
 		cmd, out := start()
 		deadline := time.Now().Add(30 * time.Second)
+		poll := time.NewTicker(2 * time.Millisecond)
 		for srv.RequestCount("/sdapi/v1/txt2img") == before {
 			if time.Now().After(deadline) {
 				cmd.Process.Kill()
 				cmd.Wait()
 				t.Fatalf("round %d: the child never rendered:\n%s", i+1, out)
 			}
-			time.Sleep(2 * time.Millisecond) // polling the fake's counter
+			<-poll.C // polling the fake's counter
 		}
-		time.Sleep(time.Duration(rng.IntN(60)) * time.Millisecond) // somewhere in the render
+		poll.Stop()
+		time.Sleep(time.Duration(rng.IntN(60)) * time.Millisecond) // somewhere in the render: the timing is the test
 		require.NoError(t, cmd.Process.Signal(sig))
 		sent := time.Now()
 		waited := make(chan error, 1)
