@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"stablenew/app"
 	"stablenew/controller"
 	"stablenew/pipeline"
 	"stablenew/pipeline/output"
@@ -22,15 +22,26 @@ func init() {
 const learnUsage = `Usage: stablenew learn SUBCOMMAND [flags]
 
 Subcommands:
-  plan --pack NAME [--row N] --vary FIELD=VALUES [--vary FIELD=VALUES] [--seeds K] [--json]
+  plan --pack NAME [--row N] --vary FIELD=VALUES [--vary FIELD=VALUES] [--seeds K] [--json] [--webui URL]
+  plan --from GRID.png [--json] [--webui URL]
                       print the jobs of an experiment, exactly as they would run
-  add  (the same flags)  queue the experiment's jobs and print its id (alone on stdout)
+                      (--webui: check what they need against a WebUI, as plan --webui does)
+  add  (the same flags)  queue the experiment's jobs and print its id (alone on stdout);
+                      with --webui nothing is queued when some job can run on no WebUI
   list [--json]       the experiments, newest first, with their progress
   rate ID --job JOB_ID --stars 1..5 [--note TEXT]
-                      rate a completed job of the experiment (again: replaces the rating)
+                      rate a completed job of the experiment (again: replaces the rating);
+                      any other finished image: stablenew history rate JOB_ID --stars N
   report ID [--json | --csv]
                       each cell's images, ratings and mean stars, and the best cell
-                      (--csv: one row per job with its values, seed, status, stars and note)
+                      (--csv: one row per job with its values, seed, status, stars, note, images)
+  grid ID --output FILE.png
+                      the labelled contact sheet: X values across, Y values × seeds down,
+                      failures and ratings in the tiles, the fixed settings below; the PNG
+                      carries the experiment, so learn add --from FILE.png runs it again
+  export ID --output DIR
+                      write DIR/ID.json (definition, cells, jobs with image paths, ratings,
+                      best cell) and DIR/ID.csv (report --csv)
 
 An experiment renders one prompt (a pack row, or --prompt TEXT) once per cell and seed:
 the cells are every combination of the --vary values (X, then Y), and every cell uses
@@ -64,6 +75,10 @@ func runLearn(env *Env, args []string) error {
 		return learnRate(env, rest)
 	case "report":
 		return learnReport(env, rest)
+	case "grid":
+		return learnGrid(env, rest)
+	case "export":
+		return learnExport(env, rest)
 	}
 	fmt.Fprintln(env.Stderr, learnUsage)
 	return usagef("unknown learn subcommand %q", sub)
@@ -76,6 +91,7 @@ type experimentFlags struct {
 	prompt string
 	vary   stringList
 	seeds  int
+	from   string
 }
 
 func (e *experimentFlags) register(fs *flag.FlagSet) {
@@ -85,6 +101,29 @@ func (e *experimentFlags) register(fs *flag.FlagSet) {
 	fs.Var(&e.vary, "vary", "FIELD=VALUES: a setting to sweep (X, then Y; at most twice), "+
 		"such as txt2img.cfg_scale=5:9:1 or txt2img.sampler_name=Euler a,DPM++ 2M or lora:NAME=0.2:1:0.2")
 	fs.IntVar(&e.seeds, "seeds", 2, fmt.Sprintf("how many seeds each cell renders (1 to %d), the same in every cell", controller.MaxExperimentSeeds))
+	fs.StringVar(&e.from, "from", "", "a grid image (learn grid) whose experiment to plan again: the same settings, prompt and seeds")
+}
+
+// fromGrid checks the flags of --from and returns the grid's experiment
+// with a fresh id.
+func (e *experimentFlags) fromGrid(set map[string]bool) (controller.RunRequest, controller.Experiment, *controller.PipelineController, error) {
+	for _, f := range []string{"pack", "row", "prompt", "vary", "seeds", "preset", "override", "seed"} {
+		if set[f] {
+			return controller.RunRequest{}, controller.Experiment{}, nil, usagef("--from and --%s exclude each other: the grid's experiment keeps its own settings", f)
+		}
+	}
+	exp, err := app.ExperimentFromGrid(e.from)
+	if err != nil {
+		return controller.RunRequest{}, exp, nil, usagef("--from %v", err)
+	}
+	exp.ID = newExperimentID()
+	lib, req, err := e.plan.requestOf(pipeline.SourceCLI)
+	if err != nil {
+		return req, exp, nil, err
+	}
+	pc := controller.NewPipelineController(lib)
+	pc.Builder = jobBuilder
+	return req, exp, pc, nil
 }
 
 // experiment checks the flags and returns the request and the experiment.
@@ -145,13 +184,29 @@ func learnPlan(env *Env, args []string, add bool) error {
 	var ef experimentFlags
 	ef.register(fs)
 	asJSON := fs.Bool("json", false, "print the JobSpecs as a JSON array, as plan --json does")
+	var pre preflightFlags
+	outcome := "exit 1 when some job can run on none of them"
+	if add {
+		outcome = "nothing is queued (exit 2) when some job can run on none of them"
+	}
+	pre.register(fs, outcome)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	req, exp, pc, err := ef.experiment()
+	var req controller.RunRequest
+	var exp controller.Experiment
+	var pc *controller.PipelineController
+	var err error
+	if ef.from != "" {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		req, exp, pc, err = ef.fromGrid(set)
+	} else {
+		req, exp, pc, err = ef.experiment()
+	}
 	if err != nil {
 		return err
 	}
@@ -166,16 +221,31 @@ func learnPlan(env *Env, args []string, add bool) error {
 		fmt.Fprintln(env.Stderr, "note:", n)
 	}
 	if add {
+		nowhere, err := pre.check(env, pc.Library.DataDir(), plan.Jobs, true)
+		if err != nil {
+			return err
+		}
+		if nowhere {
+			return inputError{errors.New("some jobs of the experiment can run on none of the WebUIs (see the preflight above); nothing was queued. " +
+				"Add the missing files to a WebUI, or vary other values")}
+		}
 		return learnSubmit(env, ef.plan.dataDir, exp, plan)
 	}
 	if *asJSON {
-		return writeJSON(env.Stdout, plan.Jobs)
+		if err := writeJSON(env.Stdout, plan.Jobs); err != nil {
+			return err
+		}
+	} else {
+		printExperimentTable(env.Stdout, exp, plan)
+		if w := plan.DiskWarning(plan.DiskBytes(), output.FreeBytes); w != "" {
+			fmt.Fprintln(env.Stderr, "warning:", w)
+		}
 	}
-	printExperimentTable(env.Stdout, exp, plan)
-	if w := plan.DiskWarning(plan.DiskBytes(), output.FreeBytes); w != "" {
-		fmt.Fprintln(env.Stderr, "warning:", w)
+	nowhere, err := pre.check(env, pc.Library.DataDir(), plan.Jobs, *asJSON)
+	if err != nil || !nowhere {
+		return err
 	}
-	return nil
+	return errNowhereFailed
 }
 
 // learnSubmit queues an experiment's jobs and prints its id.
@@ -185,11 +255,7 @@ func learnSubmit(env *Env, dataDir string, exp controller.Experiment, plan *cont
 		return err
 	}
 	defer svc.Close()
-	def, err := json.Marshal(exp)
-	if err != nil {
-		return err
-	}
-	if err := svc.Queue.SubmitExperiment(exp.ID, def, plan.Jobs); err != nil {
+	if err := svc.SubmitExperiment(exp, plan); err != nil {
 		return err
 	}
 	// The id alone goes to stdout, for scripts: ID=$(stablenew learn add ...).

@@ -1,16 +1,17 @@
 package cli
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
+	"stablenew/app"
 	"stablenew/controller"
 	"stablenew/pipeline/queue"
 )
@@ -85,6 +86,12 @@ func learnList(env *Env, args []string) error {
 // learnArgs parses the flags of a subcommand that names an experiment and
 // returns the data folder and the id.
 func learnArgs(env *Env, name, usage string, args []string, extra func(fs *flag.FlagSet)) (string, string, error) {
+	return idArgs(env, name, usage, "the experiment id is required (stablenew learn list shows them)", args, extra)
+}
+
+// idArgs parses the flags of a subcommand that names one thing by its id
+// (before, between or after the flags); missing says what to give.
+func idArgs(env *Env, name, usage, missing string, args []string, extra func(fs *flag.FlagSet)) (string, string, error) {
 	fs := newFlags(env, name, usage)
 	dir := fs.String("data-dir", "", "data folder (default: ~/.local/share/stablenew)")
 	extra(fs)
@@ -104,7 +111,7 @@ func learnArgs(env *Env, name, usage string, args []string, extra func(fs *flag.
 		id, args = args[0], args[1:]
 	}
 	if id == "" {
-		return "", "", usagef("the experiment id is required (stablenew learn list shows them)")
+		return "", "", usagef("%s", missing)
 	}
 	return *dir, id, nil
 }
@@ -145,7 +152,7 @@ func learnReport(env *Env, args []string) error {
 	var asJSON, asCSV *bool
 	dir, id, err := learnArgs(env, "learn report", "ID [--json | --csv]", args, func(fs *flag.FlagSet) {
 		asJSON = fs.Bool("json", false, "print the report as JSON: cells (values, images, rated, mean_stars, failed, jobs_detail) and best")
-		asCSV = fs.Bool("csv", false, "print one CSV row per job: its cell's values, seed, status, images, stars, note, error")
+		asCSV = fs.Bool("csv", false, "print one CSV row per job: its cell's values, seed, status, images, stars, note, error, outputs (image paths)")
 	})
 	if err != nil {
 		return err
@@ -169,48 +176,10 @@ func learnReport(env *Env, args []string) error {
 		return writeJSON(env.Stdout, rep)
 	}
 	if *asCSV {
-		return writeReportCSV(env.Stdout, rep)
+		return app.WriteExperimentCSV(env.Stdout, rep)
 	}
 	printReport(env.Stdout, rep)
 	return nil
-}
-
-// writeReportCSV writes one row per job of the report, in plan order, with
-// a column per swept setting.
-func writeReportCSV(w io.Writer, rep *queue.ExperimentReport) error {
-	cw := csv.NewWriter(w)
-	var fields []string
-	if len(rep.Cells) > 0 {
-		for _, v := range rep.Cells[0].Order {
-			fields = append(fields, v.Dimension)
-		}
-	}
-	header := append(append([]string{"experiment_id", "job_id"}, fields...), "seed", "status", "images", "stars", "note", "error")
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	for _, c := range rep.Cells {
-		for _, j := range c.Details {
-			row := []string{rep.ID, j.JobID}
-			for _, f := range fields {
-				row = append(row, c.Values[f])
-			}
-			stars := ""
-			if j.Stars > 0 {
-				stars = strconv.Itoa(j.Stars)
-			}
-			status := string(j.Status)
-			if status == "" {
-				status = "removed"
-			}
-			row = append(row, strconv.FormatInt(j.Seed, 10), status, strconv.Itoa(j.Images), stars, j.Note, j.Error)
-			if err := cw.Write(row); err != nil {
-				return err
-			}
-		}
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 // printReport prints one line per cell, then the best cell.
@@ -238,4 +207,63 @@ func printReport(w io.Writer, rep *queue.ExperimentReport) {
 		return
 	}
 	fmt.Fprintf(w, "\nBest: %s, %.2f stars over %d rated images\n", cellLabel(rep.Cells[rep.Best.Cell].Order), rep.Best.MeanStars, rep.Best.Rated)
+}
+
+func learnGrid(env *Env, args []string) error {
+	var out *string
+	dir, id, err := learnArgs(env, "learn grid", "ID --output FILE.png", args, func(fs *flag.FlagSet) {
+		out = fs.String("output", "", "the PNG to write (replaced if it exists)")
+	})
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("--output FILE.png is required")
+	}
+	if !strings.EqualFold(filepath.Ext(*out), ".png") {
+		return usagef("--output %s: the grid is a PNG; give a name ending in .png", *out)
+	}
+	svc, err := openServices(env, dir, backendFlags{}, true)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	if err := svc.WriteGrid(id, *out); err != nil {
+		if errors.Is(err, queue.ErrNoExperiment) {
+			return inputError{err}
+		}
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Wrote the grid of experiment %s to %s.\n", id, *out)
+	return nil
+}
+
+func learnExport(env *Env, args []string) error {
+	var out *string
+	dir, id, err := learnArgs(env, "learn export", "ID --output DIR", args, func(fs *flag.FlagSet) {
+		out = fs.String("output", "", "the folder to write ID.json and ID.csv into (made if missing)")
+	})
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("--output DIR is required")
+	}
+	if st, err := os.Stat(*out); err == nil && !st.IsDir() {
+		return usagef("--output %s is a file; give a folder", *out)
+	}
+	svc, err := openServices(env, dir, backendFlags{}, true)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	files, err := svc.ExportExperiment(id, *out)
+	if err != nil {
+		if errors.Is(err, queue.ErrNoExperiment) {
+			return inputError{err}
+		}
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Exported experiment %s to %s and %s.\n", id, files.JSON, files.CSV)
+	return nil
 }

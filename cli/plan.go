@@ -92,10 +92,8 @@ func runPlan(env *Env, args []string) error {
 	var pf planFlags
 	pf.register(fs)
 	asJSON := fs.Bool("json", false, "print the JobSpecs as a JSON array")
-	var webuis stringList
-	fs.Var(&webuis, "webui", "check every checkpoint, sampler, upscaler, LoRA… the jobs name against this WebUI's lists "+
-		"(repeat for several); exit 1 when some job can run on none of them")
-	auth := fs.String("api-auth", "", "user:password for a WebUI started with --api-auth")
+	var pre preflightFlags
+	pre.register(fs, "exit 1 when some job can run on none of them")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -125,32 +123,53 @@ func runPlan(env *Env, args []string) error {
 			fmt.Fprintln(env.Stderr, "warning:", w)
 		}
 	}
-	if len(webuis) == 0 {
-		return nil
-	}
-	set, err := app.LoadSettings(lib.DataDir())
-	if err != nil {
+	nowhere, err := pre.check(env, lib.DataDir(), plan.Jobs, *asJSON)
+	if err != nil || !nowhere {
 		return err
 	}
-	if *auth != "" {
-		set.APIAuth = *auth
+	return errNowhereFailed
+}
+
+// preflightFlags are --webui and --api-auth of the commands that check a
+// plan's resources against WebUIs before anything runs.
+type preflightFlags struct {
+	webuis stringList
+	auth   string
+}
+
+func (p *preflightFlags) register(fs *flag.FlagSet, outcome string) {
+	fs.Var(&p.webuis, "webui", "check every checkpoint, sampler, upscaler, LoRA… the jobs name against this WebUI's lists "+
+		"(repeat for several); "+outcome)
+	fs.StringVar(&p.auth, "api-auth", "", "user:password for a WebUI started with --api-auth")
+}
+
+// check prints the preflight of jobs against the WebUIs (to stderr when
+// stdout holds JSON) and reports whether some job can run on none of them.
+// Without --webui it does nothing.
+func (p *preflightFlags) check(env *Env, dataDir string, jobs []pipeline.JobSpec, toStderr bool) (bool, error) {
+	if len(p.webuis) == 0 {
+		return false, nil
 	}
-	targets, err := app.ReadTargetsOf(context.Background(), webuis, set, slog.New(slog.DiscardHandler))
+	set, err := app.LoadSettings(dataDir)
 	if err != nil {
-		return usagef("%v", err)
+		return false, err
+	}
+	if p.auth != "" {
+		set.APIAuth = p.auth
+	}
+	targets, err := app.ReadTargetsOf(context.Background(), p.webuis, set, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return false, usagef("%v", err)
 	}
 	// With --json the JobSpecs alone go to stdout; the preflight goes to
 	// stderr.
 	w := env.Stdout
-	if *asJSON {
+	if toStderr {
 		w = env.Stderr
 	} else {
 		fmt.Fprintln(w)
 	}
-	if printPreflight(w, resources.Check(plan.Jobs, targets), targets) {
-		return errNowhereFailed
-	}
-	return nil
+	return printPreflight(w, resources.Check(jobs, targets), targets), nil
 }
 
 // errNowhereFailed ends `plan --webui` when some job can run on none of

@@ -377,6 +377,9 @@ Subcommands:
   prune --older-than DURATION|--all [--status S[,S]] [--yes]
         delete the records of finished jobs (never their images); without
         --yes only count them. DURATION is 30d, 36h, 1d12h ...
+  rate JOB_ID --stars 1..5 [--note TEXT]
+        rate a completed job's images (any job; again: replaces the rating);
+        history list --json shows each job's rating
 Every subcommand takes --data-dir DIR.`
 
 func runHistory(env *Env, args []string) error {
@@ -392,6 +395,8 @@ func runHistory(env *Env, args []string) error {
 		return historyList(env, args[1:])
 	case "prune":
 		return historyPrune(env, args[1:])
+	case "rate":
+		return historyRate(env, args[1:])
 	}
 	fmt.Fprintln(env.Stderr, historyUsage)
 	return usagef("unknown history subcommand %q", args[0])

@@ -53,6 +53,24 @@ type Experiment struct {
 	Prompt string  `json:"prompt,omitempty"`
 	Sweeps []Sweep `json:"sweeps"`
 	Seeds  int     `json:"seeds"`
+	// Base, when set, is what an earlier plan of the experiment resolved:
+	// PlanExperiment then plans from it instead of the pack, preset and
+	// overrides, and makes the same jobs again (ids aside). Plan.Experiment
+	// has it filled in; stored experiments and grid images keep it.
+	Base *ExperimentBase `json:"base,omitempty"`
+}
+
+// ExperimentBase is what planning an experiment resolved: the configuration
+// every cell starts from (its first seed fixed), the prompt row's text and
+// the randomizer seed.
+type ExperimentBase struct {
+	Config         pipeline.PipelineConfig `json:"config"`
+	PackID         string                  `json:"pack_id"`
+	PackPath       string                  `json:"pack_path,omitempty"`
+	RowIndex       int                     `json:"row_index"`
+	Positive       string                  `json:"positive"`
+	Negative       string                  `json:"negative,omitempty"`
+	RandomizerSeed int64                   `json:"randomizer_seed"`
 }
 
 // Cells is the number of cells: the product of the sweeps' value counts.
@@ -317,47 +335,9 @@ func (pc *PipelineController) PlanExperiment(ctx context.Context, req RunRequest
 	if req.RunMode == "" {
 		req.RunMode = pipeline.RunModeQueue
 	}
-	var row PromptRow
-	in := PackInput{PackID: TypedPromptPackID}
-	var base pipeline.PipelineConfig
-	var notes []string
-	var err error
-	if strings.TrimSpace(exp.Prompt) != "" {
-		row = PromptRow{Positive: exp.Prompt}
-		base, notes, err = pc.BaseConfig(req, nil)
-	} else {
-		if exp.Pack == "" {
-			return nil, errors.New("no prompt: name a pack and row, or type a prompt")
-		}
-		pack, lerr := pc.Library.LoadPack(exp.Pack)
-		if lerr != nil {
-			return nil, lerr
-		}
-		if exp.Row < 0 || exp.Row >= len(pack.Rows) {
-			return nil, fmt.Errorf("pack %s has %d prompt rows; row %d does not exist", pack.ID, len(pack.Rows), exp.Row+1)
-		}
-		r := pack.Rows[exp.Row]
-		row = PromptRow{Index: r.Index, Positive: r.Positive, Negative: r.Negative}
-		in.PackID, in.PackPath = pack.ID, pack.Path
-		base, notes, err = pc.BaseConfig(req, pack)
-	}
+	row, in, cfg, randSeed, notes, err := pc.experimentBase(req, exp)
 	if err != nil {
 		return nil, err
-	}
-	cfg, err := pc.Merger.Merge(base, req.Overrides, req.OverrideEnabled)
-	if err != nil {
-		return nil, err
-	}
-	cfg.LoRAs = skipLoRAs(cfg.LoRAs, req.SkipLoRAs)
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("pack %s: %w", in.PackID, err)
-	}
-	randSeed := cfg.Randomizer.Seed
-	if req.RandomizerSeed != nil {
-		randSeed = *req.RandomizerSeed
-	}
-	if randSeed < 0 {
-		randSeed = drawSeed()
 	}
 	// The same K seeds in every cell: the configured seed (or one drawn
 	// from the randomizer seed) and the next ones, a batch apart.
@@ -367,6 +347,10 @@ func (pc *PipelineController) PlanExperiment(ctx context.Context, req RunRequest
 		seeds[k] = (first + int64(k*cfg.Batch.BatchSize)) % (maxSeed + 1)
 	}
 	cfg.Batch.SeedMode, cfg.Batch.BatchRuns = pipeline.SeedFixed, 1
+	resolved := exp
+	resolved.Base = &ExperimentBase{Config: cfg, PackID: in.PackID, PackPath: in.PackPath, RowIndex: row.Index,
+		Positive: row.Positive, Negative: row.Negative, RandomizerSeed: randSeed}
+	resolved.Base.Config.Txt2Img.Seed = first
 
 	// Cells in plan order: the last sweep (Y) outer, the first (X) inner.
 	type cell struct {
@@ -424,5 +408,64 @@ func (pc *PipelineController) PlanExperiment(ctx context.Context, req RunRequest
 		return nil, fmt.Errorf("prompt %d of pack %s makes %d variants: an experiment compares one prompt; "+
 			"pick a row without {a|b} choices or matrix slots, or turn the randomizer off", row.Index+1, in.PackID, len(jobs)/len(inputs))
 	}
-	return &Plan{Jobs: jobs, RandomizerSeed: randSeed, Notes: append(notes, bnotes...)}, nil
+	return &Plan{Jobs: jobs, RandomizerSeed: randSeed, Notes: append(notes, bnotes...), Experiment: &resolved}, nil
+}
+
+// experimentBase resolves the prompt row, the merged configuration and the
+// randomizer seed of an experiment: from exp.Base when an earlier plan
+// recorded them, otherwise from the pack (or typed prompt) under req.
+func (pc *PipelineController) experimentBase(req RunRequest, exp Experiment) (PromptRow, PackInput, pipeline.PipelineConfig, int64, []string, error) {
+	in := PackInput{PackID: TypedPromptPackID}
+	if b := exp.Base; b != nil {
+		if b.PackID != "" {
+			in.PackID, in.PackPath = b.PackID, b.PackPath
+		}
+		row := PromptRow{Index: b.RowIndex, Positive: b.Positive, Negative: b.Negative}
+		if err := b.Config.Validate(); err != nil {
+			return row, in, b.Config, 0, nil, fmt.Errorf("experiment %s: its recorded settings: %w", exp.ID, err)
+		}
+		return row, in, b.Config, b.RandomizerSeed, nil, nil
+	}
+	var row PromptRow
+	var base pipeline.PipelineConfig
+	var notes []string
+	var err error
+	if strings.TrimSpace(exp.Prompt) != "" {
+		row = PromptRow{Positive: exp.Prompt}
+		base, notes, err = pc.BaseConfig(req, nil)
+	} else {
+		if exp.Pack == "" {
+			return row, in, base, 0, nil, errors.New("no prompt: name a pack and row, or type a prompt")
+		}
+		pack, lerr := pc.Library.LoadPack(exp.Pack)
+		if lerr != nil {
+			return row, in, base, 0, nil, lerr
+		}
+		if exp.Row < 0 || exp.Row >= len(pack.Rows) {
+			return row, in, base, 0, nil, fmt.Errorf("pack %s has %d prompt rows; row %d does not exist", pack.ID, len(pack.Rows), exp.Row+1)
+		}
+		r := pack.Rows[exp.Row]
+		row = PromptRow{Index: r.Index, Positive: r.Positive, Negative: r.Negative}
+		in.PackID, in.PackPath = pack.ID, pack.Path
+		base, notes, err = pc.BaseConfig(req, pack)
+	}
+	if err != nil {
+		return row, in, base, 0, nil, err
+	}
+	cfg, err := pc.Merger.Merge(base, req.Overrides, req.OverrideEnabled)
+	if err != nil {
+		return row, in, cfg, 0, nil, err
+	}
+	cfg.LoRAs = skipLoRAs(cfg.LoRAs, req.SkipLoRAs)
+	if err := cfg.Validate(); err != nil {
+		return row, in, cfg, 0, nil, fmt.Errorf("pack %s: %w", in.PackID, err)
+	}
+	randSeed := cfg.Randomizer.Seed
+	if req.RandomizerSeed != nil {
+		randSeed = *req.RandomizerSeed
+	}
+	if randSeed < 0 {
+		randSeed = drawSeed()
+	}
+	return row, in, cfg, randSeed, notes, nil
 }

@@ -60,6 +60,9 @@ type Plan struct {
 	// Skipped are the reprocess inputs that could not be planned, with the
 	// reason; the other inputs still were.
 	Skipped []InputError
+	// Experiment is set by PlanExperiment: the experiment with Base filled
+	// in, as it is stored and written into its grid image.
+	Experiment *Experiment
 }
 
 // JobsFor returns the plan's jobs as source submits them: the same

@@ -33,6 +33,10 @@ type StableNewChunk struct {
 	Template string `json:"template,omitempty"` // pack row before randomization
 	// Picks are the randomizer's choices, e.g. {"[job]": "knight", "__weather__": "stormy"}.
 	Picks map[string]string `json:"picks,omitempty"`
+	// Experiment is set in a Learning grid image (Stage "grid"): the
+	// experiment as planned (controller.Experiment JSON), so that it can be
+	// run again from the image.
+	Experiment json.RawMessage `json:"experiment,omitempty"`
 }
 
 // Marshal encodes c as compact JSON, setting Schema if empty.

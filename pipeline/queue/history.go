@@ -13,9 +13,10 @@ import (
 
 const recordColumns = `j.job_id, d.spec, j.status, j.position, j.attempts, j.run_mode, j.source, j.pack_id,
 	j.prompt_index, j.variant_index, j.variant_total, j.batch_index, j.batch_total, j.seed, j.created_at,
-	j.queued_at, j.started_at, j.finished_at, j.backend, j.error, j.outputs, d.result, j.requeued_from`
+	j.queued_at, j.started_at, j.finished_at, j.backend, j.error, j.outputs, d.result, j.requeued_from,
+	coalesce(r.stars, 0), coalesce(r.note, '')`
 
-const recordFrom = ` FROM jobs j LEFT JOIN job_data d ON d.id = j.id `
+const recordFrom = ` FROM jobs j LEFT JOIN job_data d ON d.id = j.id LEFT JOIN ratings r ON r.job_id = j.job_id `
 
 // History returns finished jobs, newest first, selected by the filter.
 func (s *Service) History(f HistoryFilter) ([]HistoryItem, error) {
@@ -109,7 +110,7 @@ func scanRecord(row rowScanner) (*scanned, error) {
 	)
 	if err := row.Scan(&id, &spec, &status, &rec.position, &rec.Attempts, &runMode, &source, &packID,
 		&promptIndex, &vIdx, &vTot, &bIdx, &bTot, &seed, &created, &queued, &started, &finished,
-		&rec.Backend, &rec.Error, &outputs, &result, &rec.RequeuedFrom); err != nil {
+		&rec.Backend, &rec.Error, &outputs, &result, &rec.RequeuedFrom, &rec.Stars, &rec.RatingNote); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(spec.String), &rec.JobSpec); err != nil {

@@ -46,9 +46,11 @@ type ExperimentJob struct {
 	Seed   int64                     `json:"seed"`
 	Status Status                    `json:"status"` // "" when the job was pruned from history
 	Images int                       `json:"images"`
-	Error  string                    `json:"error,omitempty"`
-	Stars  int                       `json:"stars,omitempty"`
-	Note   string                    `json:"note,omitempty"`
+	// Outputs are the final images of a completed job.
+	Outputs []string `json:"outputs,omitempty"`
+	Error   string   `json:"error,omitempty"`
+	Stars   int      `json:"stars,omitempty"`
+	Note    string   `json:"note,omitempty"`
 }
 
 // SubmitExperiment records an experiment and queues its jobs, in one
@@ -148,7 +150,7 @@ func (s *Service) ExperimentJobs(id string) ([]ExperimentJob, error) {
 		j.Status = Status(status)
 		var paths []string
 		if json.Unmarshal([]byte(outputs), &paths) == nil && j.Status == StatusCompleted {
-			j.Images = len(paths)
+			j.Images, j.Outputs = len(paths), paths
 		}
 		out = append(out, j)
 	}
@@ -258,12 +260,7 @@ func (s *Service) RateExperimentJob(experimentID, jobID string, stars int, note 
 		}
 		return fmt.Errorf("%w: job %s is %s; only a completed job's images can be rated", ErrBadRating, jobID, state)
 	}
-	return s.st.write(func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO ratings(job_id, stars, note, rated_at) VALUES(?, ?, ?, ?)
-ON CONFLICT(job_id) DO UPDATE SET stars = excluded.stars, note = excluded.note, rated_at = excluded.rated_at`,
-			job.JobID, stars, note, dbTime(s.clock.Now()))
-		return err
-	})
+	return s.saveRating(job.JobID, stars, note)
 }
 
 // ExperimentReport sums an experiment up cell by cell: only rated images

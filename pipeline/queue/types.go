@@ -123,6 +123,10 @@ type JobRecord struct {
 	Result *runner.Result `json:"result,omitempty"`
 	// RequeuedFrom is the job this one was requeued from (see Requeue).
 	RequeuedFrom string `json:"requeued_from,omitempty"`
+	// Stars and RatingNote are the job's 1–5 rating (RateJob); 0 when it
+	// is not rated.
+	Stars      int    `json:"stars,omitempty"`
+	RatingNote string `json:"rating_note,omitempty"`
 }
 
 // HistoryItem is a finished job as History returns it.
