@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -232,7 +233,7 @@ func learnPlan(env *Env, args []string, add bool) error {
 		return learnSubmit(env, ef.plan.dataDir, exp, plan)
 	}
 	if *asJSON {
-		if err := writeJSON(env.Stdout, plan.Jobs); err != nil {
+		if err := writeJSONList(env.Stdout, plan.Jobs); err != nil {
 			return err
 		}
 	} else {
@@ -274,8 +275,10 @@ func cellLabel(values []pipeline.DimensionValue) string {
 }
 
 // printExperimentTable prints one line per job, its cell first, and the
-// totals.
-func printExperimentTable(w io.Writer, exp controller.Experiment, plan *controller.Plan) {
+// totals, through a buffer.
+func printExperimentTable(out io.Writer, exp controller.Experiment, plan *controller.Plan) {
+	w := bufio.NewWriter(out)
+	defer w.Flush()
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tCELL\tSEED\tPACK\tROW\tMODEL\tSIZE\tSTAGES\tPROMPT")
 	for i := range plan.Jobs {

@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -114,7 +114,7 @@ func runPlan(env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "note:", n)
 	}
 	if *asJSON {
-		if err := writeJSON(env.Stdout, plan.Jobs); err != nil {
+		if err := writeJSONList(env.Stdout, plan.Jobs); err != nil {
 			return err
 		}
 	} else {
@@ -176,16 +176,11 @@ func (p *preflightFlags) check(env *Env, dataDir string, jobs []pipeline.JobSpec
 // the WebUIs (exit 1; the preflight says which and why).
 var errNowhereFailed = errors.New("some jobs can run on none of the given WebUIs; see the preflight above")
 
-// writeJSON prints v as indented JSON.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-// printPlanTable prints one line per job and the totals.
-func printPlanTable(w io.Writer, plan *controller.Plan) {
+// printPlanTable prints one line per job and the totals, through a buffer
+// (the table writer writes every cell on its own).
+func printPlanTable(out io.Writer, plan *controller.Plan) {
+	w := bufio.NewWriterSize(out, 64<<10)
+	defer w.Flush()
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tPACK\tROW\tVARIANT\tBATCH\tSEED\tMODEL\tSIZE\tSTAGES\tPROMPT")
 	for i := range plan.Jobs {

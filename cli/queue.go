@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -143,9 +144,11 @@ func queueList(env *Env, args []string) error {
 		if items == nil {
 			items = []queue.QueueItem{}
 		}
-		return writeJSON(env.Stdout, items)
+		return writeJSONList(env.Stdout, items)
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	out := bufio.NewWriterSize(env.Stdout, 64<<10)
+	defer out.Flush()
+	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "POS\tSTATUS\tJOB\tPACK\tROW\tVARIANT\tSEED\tMODEL\tSIZE\tPROMPT")
 	for _, it := range items {
 		pos := fmt.Sprint(it.Position)
@@ -165,12 +168,12 @@ func queueList(env *Env, args []string) error {
 	if svc.Queue.Paused() {
 		state = "paused"
 	}
-	fmt.Fprintf(env.Stdout, "\n%d jobs (%s)", len(items), state)
+	fmt.Fprintf(out, "\n%d jobs (%s)", len(items), state)
 	if known && len(items) > 0 {
-		fmt.Fprintf(env.Stdout, "; about %s, finishing around %s", total.Round(time.Second), finish.Format("15:04"))
+		fmt.Fprintf(out, "; about %s, finishing around %s", total.Round(time.Second), finish.Format("15:04"))
 	}
-	fmt.Fprintln(env.Stdout)
-	return nil
+	fmt.Fprintln(out)
+	return out.Flush()
 }
 
 func queueRun(env *Env, args []string) error {
@@ -440,7 +443,7 @@ func historyList(env *Env, args []string) error {
 		if items == nil {
 			items = []queue.HistoryItem{}
 		}
-		return writeJSON(env.Stdout, items)
+		return writeJSONList(env.Stdout, items)
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FINISHED\tSTATUS\tJOB\tPACK\tROW\tIMAGES\tDURATION\tRESULT")

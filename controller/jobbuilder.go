@@ -225,15 +225,14 @@ func (b JobBuilder) maker(opts BuildOptions, total int) *jobMaker {
 	return &jobMaker{newID: newID, created: b.now(), opts: opts}
 }
 
-// job completes j with its id, run metadata and creation time.
-func (m *jobMaker) job(j pipeline.JobSpec) pipeline.JobSpec {
+// job completes j, in place, with its id, run metadata and creation time.
+func (m *jobMaker) job(j *pipeline.JobSpec) {
 	j.JobID = m.newID()
 	j.RunMode, j.Source = m.opts.RunMode, m.opts.Source
 	j.LearningContextID = m.opts.LearningContextID
 	j.RandomizerSeed = m.opts.RandomizerSeed
 	j.CreatedAt = m.created
 	j.FilenameTemplate = j.Config.Output.FilenameTemplate
-	return j
 }
 
 // folder renders the folder template of j under the output root.
@@ -252,7 +251,11 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 	if err != nil {
 		return nil, nil, err
 	}
-	jobs := make([]pipeline.JobSpec, 0, total)
+	// Jobs are built in place in the plan's one slice, and the variants'
+	// configurations in one slice per pack: a 10,000-job plan is then a few
+	// large allocations instead of thousands of copies.
+	jobs := make([]pipeline.JobSpec, total)
+	k := 0
 	m := b.maker(opts, total)
 	var notes []string
 	// images counts the images planned so far, over every pack: in
@@ -268,6 +271,7 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 		perJob := pp.folder.Uses("batch", "seed", "job_id")
 		perVariant := perJob || pp.folder.Uses("prompt_index", "variant", "model", "prompt_words", "sampler", "steps", "cfg", "width", "height")
 		dir := ""
+		configs := make([]pipeline.PipelineConfig, pp.variants)
 		for ri, rp := range pp.rows {
 			row := pp.in.Rows[ri]
 			n := rp.Count()
@@ -281,7 +285,9 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 				if err != nil {
 					return nil, nil, fmt.Errorf("pack %s, prompt %d, variant %d: %w", pp.in.PackID, row.Index+1, vi+1, err)
 				}
-				vcfg := variantConfig(cfg, v, lora)
+				vcfg := &configs[0]
+				configs = configs[1:]
+				variantConfig(vcfg, cfg, v, lora)
 				embeddings := embeddingNames(v, cfg)
 				if strings.TrimSpace(vcfg.Prompt.Positive) == "" {
 					return nil, nil, &EmptyPromptError{PackID: pp.in.PackID, Row: row.Index, Variant: vi}
@@ -300,7 +306,9 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 					dir = ""
 				}
 				for bi := 0; bi < cfg.Batch.BatchRuns; bi++ {
-					job := m.job(pipeline.JobSpec{
+					job := &jobs[k]
+					k++
+					*job = pipeline.JobSpec{
 						PackID:            pp.in.PackID,
 						PackPath:          pp.in.PackPath,
 						PromptIndex:       row.Index,
@@ -315,20 +323,20 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 						RandomizerSummary: v.Picks,
 						Embeddings:        embeddings,
 						LearningValues:    pp.in.LearningValues,
-					})
+					}
+					m.job(job)
 					if dir == "" || perJob {
-						if dir, err = m.folder(pp.folder, &job); err != nil {
+						if dir, err = m.folder(pp.folder, job); err != nil {
 							return nil, nil, fmt.Errorf("pack %s: output.folder_template: %w", pp.in.PackID, err)
 						}
 					}
 					job.OutputDir = dir
-					jobs = append(jobs, job)
 					images += cfg.Batch.BatchSize
 				}
 			}
 		}
 	}
-	return jobs, notes, nil
+	return jobs[:k], notes, nil
 }
 
 // ImageInput is one image the user already has, ready to be built into a
@@ -359,31 +367,32 @@ func (b JobBuilder) BuildImages(ctx context.Context, images []ImageInput, opts B
 				return nil, fmt.Errorf("output.folder_template: %w", err)
 			}
 		}
-		job := m.job(pipeline.JobSpec{
+		jobs = append(jobs, pipeline.JobSpec{
 			PackID: ReprocessPackID, PackPath: in.Config.Img2Img.InputImage, PromptIndex: i, Config: in.Config,
 			VariantTotal: 1, BatchTotal: 1, Seed: in.Seed, SeedMode: pipeline.SeedFixed, Template: in.Template,
 		})
-		if job.OutputDir, err = m.folder(folder, &job); err != nil {
+		job := &jobs[len(jobs)-1]
+		m.job(job)
+		if job.OutputDir, err = m.folder(folder, job); err != nil {
 			return nil, fmt.Errorf("output.folder_template: %w", err)
 		}
-		jobs = append(jobs, job)
 	}
 	return jobs, nil
 }
 
 // variantConfig makes the resolved configuration of one variant: the pack's
 // merged configuration with the variant's prompts and sweep values. It is a
-// shallow copy: the slices are shared with cfg, and nobody modifies either.
-func variantConfig(cfg *pipeline.PipelineConfig, v random.Variant, lora *loraRewriter) *pipeline.PipelineConfig {
-	c := *cfg
-	v.Sweep.Apply(&c)
+// shallow copy, made in c: the slices are shared with cfg, and nobody
+// modifies either.
+func variantConfig(c, cfg *pipeline.PipelineConfig, v random.Variant, lora *loraRewriter) {
+	*c = *cfg
+	v.Sweep.Apply(c)
 	c.Prompt.Positive = bareEmbeddings(lora.rewrite(joinPrompt(v.Positive, cfg.Prompt.Positive)))
 	neg := joinPrompt(v.Negative, cfg.Prompt.Negative)
 	if cfg.Prompt.ApplyGlobalNegative {
 		neg = joinPrompt(neg, cfg.Prompt.GlobalNegative)
 	}
 	c.Prompt.Negative = bareEmbeddings(neg)
-	return &c
 }
 
 // embeddingNames lists the embeddings a variant's prompts name with
