@@ -146,14 +146,19 @@ func (s *Service) finish(ctx context.Context, r *run, res *runner.Result, runErr
 		}
 	}
 	delete(s.runs, r.id)
-	r.w.job = ""
+	// The worker may have taken its next job while this one saved its
+	// files: then it stays busy with that one.
+	current := r.w.job == r.id
+	if current {
+		r.w.job = ""
+	}
 	if err != nil {
 		// The job stays "running" in the database and is recovered at the
 		// next Open; nothing is lost.
 		log.Error("cannot record the job's outcome; it will be recovered at the next start", "err", err)
 		r.w.state, r.w.message = BackendError, "cannot record a job: "+err.Error()
 		events = []Event{{Kind: BackendChanged, Backend: r.w.name, State: r.w.state, Message: r.w.message}}
-	} else if down == nil {
+	} else if down == nil && current {
 		r.w.state, r.w.message = BackendIdle, ""
 		events = append(events, Event{Kind: BackendChanged, Backend: r.w.name, State: BackendIdle})
 	}

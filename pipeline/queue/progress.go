@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"runtime"
 	"time"
 
 	"stablenew/pipeline/runner"
@@ -8,6 +9,16 @@ import (
 
 // onProgress records a running job's progress and tells subscribers.
 func (s *Service) onProgress(r *run, p runner.Progress) {
+	if p.RequestsDone {
+		// The WebUI is free: the worker may start the next job while this
+		// one saves its files.
+		r.freeOnce.Do(func() { close(r.free) })
+		// Let the worker take the next job now, before this goroutine
+		// goes on with the CPU work of saving (on a busy machine the
+		// worker would otherwise wait for a time slice).
+		runtime.Gosched()
+		return
+	}
 	now := s.clock.Now()
 	r.pmu.Lock()
 	if r.ended {

@@ -11,7 +11,8 @@ import (
 
 // recover runs at Open, before any worker. Jobs a session that is gone
 // left running (the app died) go back to the front of the queue in their
-// order, with one more attempt counted; a job that has now been cut short
+// order, with one more attempt counted (but for a job that was only saving
+// its files: see recoverRunning); a job that has now been cut short
 // MaxAttempts times is failed instead, so a job that crashes the app every
 // time cannot block the queue. A job that was asked to stop (pause,
 // cancel, requeue) ends as asked. A job is abandoned when the lock of the
@@ -100,6 +101,7 @@ func (s *Service) recover() error {
 type runningJob struct {
 	id, backend, stop string
 	attempts          int
+	started           int64 // started_at (0 when unset)
 }
 
 // readRunning reads the running jobs, last first (each goes back to the
@@ -108,10 +110,10 @@ type runningJob struct {
 func (s *Service) readRunning(q interface {
 	Query(string, ...any) (*sql.Rows, error)
 }, backend *string) ([]runningJob, error) {
-	query := `SELECT job_id, attempts, stop_reason, backend FROM jobs WHERE status = 'running' ORDER BY position DESC`
+	query := `SELECT job_id, attempts, stop_reason, backend, COALESCE(started_at, 0) FROM jobs WHERE status = 'running' ORDER BY position DESC`
 	var args []any
 	if backend != nil {
-		query = `SELECT job_id, attempts, stop_reason, backend FROM jobs WHERE status = 'running' AND backend = ? ORDER BY position DESC`
+		query = `SELECT job_id, attempts, stop_reason, backend, COALESCE(started_at, 0) FROM jobs WHERE status = 'running' AND backend = ? ORDER BY position DESC`
 		args = append(args, *backend)
 	}
 	rows, err := q.Query(query, args...)
@@ -122,7 +124,7 @@ func (s *Service) readRunning(q interface {
 	var out []runningJob
 	for rows.Next() {
 		var j runningJob
-		if err := rows.Scan(&j.id, &j.attempts, &j.stop, &j.backend); err != nil {
+		if err := rows.Scan(&j.id, &j.attempts, &j.stop, &j.backend, &j.started); err != nil {
 			return nil, err
 		}
 		out = append(out, j)
@@ -162,8 +164,18 @@ type recovered struct {
 // recoverRunning ends the abandoned running jobs in tx: as the user asked
 // when they were asked to stop, else back to the front with one more
 // attempt, or failed after MaxAttempts.
+//
+// A worker starts its next job as soon as the running one's WebUI requests
+// are done, while that one saves its files; so one WebUI may have two
+// running jobs, and only the one started last was rendering. The older one
+// goes back with its attempts unchanged: the process died while it wrote
+// files, which is no sign that the job itself kills the app or the WebUI.
 func (s *Service) recoverRunning(tx *sql.Tx, jobs []runningJob, now time.Time) (recovered, error) {
 	out := recovered{backends: map[string]bool{}}
+	rendering := map[string]int64{} // the last start on each WebUI
+	for _, l := range jobs {
+		rendering[l.backend] = max(rendering[l.backend], l.started)
+	}
 	for _, l := range jobs {
 		out.backends[l.backend] = true
 		// The user had asked to interrupt it: do what was asked.
@@ -185,6 +197,14 @@ func (s *Service) recoverRunning(tx *sql.Tx, jobs []runningJob, now time.Time) (
 				return out, err
 			}
 			out.ended = append(out.ended, l.id)
+			continue
+		}
+		if l.started < rendering[l.backend] {
+			// It was saving its files while the next job rendered.
+			if err := requeueStored(tx, l.id, true, 0, ""); err != nil {
+				return out, err
+			}
+			out.requeued = append(out.requeued, l.id)
 			continue
 		}
 		if l.attempts+1 >= s.opts.MaxAttempts {

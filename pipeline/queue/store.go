@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -232,11 +233,52 @@ func (st *store) write(fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return err
 	}
+	return commitWith(tx, fn)
+}
+
+// commitWith runs fn in tx and commits, or rolls back when fn fails.
+func commitWith(tx *sql.Tx, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
 	return tx.Commit()
+}
+
+// writeUnsynced is write for a transaction that a power cut may undo
+// without harm: its commit goes to the write-ahead log, where every
+// process sees it and a crash of this one keeps it, but is not synced to
+// disk (synchronous=NORMAL for this transaction only); the next synced
+// commit carries it to disk. The queue's claim of its next job is one: a
+// lost claim leaves the job queued, which is what recovery makes of a job
+// running in a process that is gone. It keeps an fsync off the path
+// between one generation and the next.
+func (st *store) writeUnsynced(fn func(tx *sql.Tx) error) (err error) {
+	if st.w == nil {
+		return ErrReadOnly
+	}
+	ctx := context.Background()
+	conn, err := st.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Back to synced commits for everything else; a connection that
+		// cannot be set back is dropped, never reused unsynced.
+		if _, rerr := conn.ExecContext(ctx, "PRAGMA synchronous=FULL"); rerr != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			err = errors.Join(err, rerr)
+		}
+		conn.Close()
+	}()
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous=NORMAL"); err != nil {
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	return commitWith(tx, fn)
 }
 
 // Times are stored as Unix microseconds (UTC); NULL means unset.

@@ -22,6 +22,9 @@ type worker struct {
 	kick   chan struct{} // "the queue may have work": capacity 1
 	cancel context.CancelFunc
 	done   chan struct{}
+	// finishing counts the worker's jobs that are still saving and
+	// recording their outcome (at most two: one saving, one running).
+	finishing sync.WaitGroup
 
 	// Guarded by s.mu.
 	state   BackendState
@@ -54,6 +57,10 @@ type run struct {
 	ctx       context.Context
 	cancel    context.CancelFunc
 	reason    stopReason // guarded by s.mu
+	// free is closed when the executor says the job's WebUI requests are
+	// done (runner.Progress.RequestsDone).
+	free     chan struct{}
+	freeOnce sync.Once
 
 	pmu       sync.Mutex
 	progress  ProgressInfo // without the preview
@@ -178,6 +185,9 @@ func (w *worker) loop(ctx context.Context) {
 		return
 	}
 	defer lock.release()
+	// Jobs still saving finish before the WebUI's lock is let go (another
+	// process would take them for abandoned).
+	defer w.finishing.Wait()
 	s.recoverBackend(w.name)
 	// Make sure the WebUI answers before taking a job, so a WebUI that is
 	// still starting costs no attempt.
@@ -244,7 +254,9 @@ func (s *Service) claim(ctx context.Context, w *worker) (*run, error) {
 		touched []string
 		change  mirrorChange
 	)
-	err := s.st.write(func(tx *sql.Tx) (err error) {
+	// Unsynced: a claim lost to a power cut leaves the job queued (see
+	// writeUnsynced); the job's completion is a synced commit.
+	err := s.st.writeUnsynced(func(tx *sql.Tx) (err error) {
 		c, spec, failed, touched = nil, nil, failed[:0], touched[:0]
 		defer func() {
 			if err == nil {
@@ -316,7 +328,7 @@ func (s *Service) claim(ctx context.Context, w *worker) (*run, error) {
 		c.needs = requiredKey(spec) // a job stored before the needs column
 	}
 	r := &run{id: c.id, spec: spec, w: w, attempts: c.attempts, needs: c.needs, modelKey: model,
-		bucket: resolutionBucket(c.width, c.height), work: work, started: now}
+		bucket: resolutionBucket(c.width, c.height), work: work, started: now, free: make(chan struct{})}
 	r.predicted, _ = s.eta.stageTimes(r.modelKey, r.bucket, work)
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	r.progress.StageTotal = len(work)
@@ -425,11 +437,28 @@ func checkSpec(j *pipeline.JobSpec) error {
 	return j.Config.Validate()
 }
 
-// execute runs one claimed job and records its outcome. It returns the
-// error when the WebUI turned out to be unavailable.
+// execute runs one claimed job and returns when the WebUI is free for the
+// next one: when the job has ended and its outcome is committed, or, with
+// an executor that says so (runner.Progress.RequestsDone), as soon as the
+// job's last WebUI request has returned. The job then saves its files and
+// commits its outcome in the background while the worker takes the next
+// job, so the GPU does not wait for the disk; the job is recorded as
+// completed only once its executor has returned (its files are synced). It
+// returns the error when the WebUI turned out to be unavailable.
 func (w *worker) execute(ctx context.Context, r *run) error {
-	res, err := w.runExecutor(r)
-	return w.s.finish(ctx, r, res, err)
+	ended := make(chan error, 1)
+	w.finishing.Add(1)
+	go func() {
+		defer w.finishing.Done()
+		res, err := w.runExecutor(r)
+		ended <- w.s.finish(ctx, r, res, err)
+	}()
+	select {
+	case <-r.free:
+		return nil
+	case down := <-ended:
+		return down
+	}
 }
 
 // runExecutor calls the executor, turning a panic into an error so that one

@@ -32,6 +32,12 @@ type Progress struct {
 	// finished; StageOutputs are the files it wrote.
 	StageDone    bool
 	StageOutputs []string
+	// RequestsDone is set on the progress sent when the job's last WebUI
+	// request has returned: the WebUI is free, and the job only decodes
+	// and saves what it got. The queue starts the next job on the same
+	// executor then, so Run may be called again before this one returns
+	// (the two overlap only while this one saves).
+	RequestsDone bool
 }
 
 // StageResult is what one stage produced.

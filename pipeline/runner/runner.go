@@ -34,8 +34,10 @@ type Options struct {
 	Resources *resources.Cache
 }
 
-// Runner executes JobSpecs against one WebUI. It is safe for one job at a
-// time; JobService gives each backend its own Runner.
+// Runner executes JobSpecs against one WebUI, one job at a time, except
+// that the next job may start once the running one has said its WebUI
+// requests are done (Progress.RequestsDone) and only saves its files.
+// JobService gives each backend its own Runner.
 type Runner struct {
 	client *webui.Client
 	opts   Options
@@ -235,6 +237,7 @@ func (j *job) runStage(ctx context.Context, si int, st StageExecution, in []imag
 		if err != nil {
 			return nil, err
 		}
+		j.requestDone(si, st.Stage, true)
 		out := j.collect(resp, j.cfg.Batch.BatchSize)
 		j.noteFirstStage(resp, out)
 		return out, j.save(st, out)
@@ -243,7 +246,7 @@ func (j *job) runStage(ctx context.Context, si int, st StageExecution, in []imag
 			return nil, err
 		}
 		var out []image
-		for _, im := range in {
+		for ii, im := range in {
 			w, h, err := pngSize(im.png)
 			if err != nil {
 				return nil, fmt.Errorf("reading %s: %w", displayPath(im.path), err)
@@ -259,6 +262,7 @@ func (j *job) runStage(ctx context.Context, si int, st StageExecution, in []imag
 			if err != nil {
 				return nil, err
 			}
+			j.requestDone(si, st.Stage, ii == len(in)-1)
 			got := j.collect(resp, 1)
 			if len(j.result.ActualSeeds) == 0 {
 				j.noteFirstStage(resp, got)
@@ -287,6 +291,7 @@ func (j *job) runStage(ctx context.Context, si int, st StageExecution, in []imag
 				}
 				return nil, classify(ctx, err)
 			}
+			j.requestDone(si, st.Stage, i == len(in)-1)
 			up := []image{{png: resp.Image, seed: im.seed, infotext: im.infotext}}
 			if err := j.save(st, up); err != nil {
 				return nil, err
@@ -296,6 +301,18 @@ func (j *job) runStage(ctx context.Context, si int, st StageExecution, in []imag
 		return out, nil
 	}
 	return nil, fmt.Errorf("unknown stage %q", st.Stage)
+}
+
+// requestDone tells the queue, after the last request of the job's last
+// stage (last: the stage's last request), that the WebUI is free: what is
+// left is decoding and saving, and the next job may start meanwhile.
+func (j *job) requestDone(si int, stage pipeline.StageType, last bool) {
+	n := len(j.plan.Stages)
+	if !last || si != n-1 {
+		return
+	}
+	j.onProgress(Progress{JobID: j.spec.JobID, Stage: stage, StageIndex: si, StageTotal: n,
+		Fraction: float64(si+1) / float64(n), RequestsDone: true})
 }
 
 // generate runs a generation request while polling its progress.

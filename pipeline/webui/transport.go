@@ -207,7 +207,7 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) (body []byte
 		return nil, 0, wrote.Load(), transportError(cl, ctx, actx, err, c.timeout(cl.class))
 	}
 	defer resp.Body.Close()
-	body, err = io.ReadAll(io.LimitReader(resp.Body, maxBodySize+1))
+	body, err = readBody(resp)
 	if err != nil {
 		return nil, resp.StatusCode, true, transportError(cl, ctx, actx, err, c.timeout(cl.class))
 	}
@@ -219,6 +219,19 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) (body []byte
 		return nil, resp.StatusCode, true, httpError(cl.op(), cl.path, resp.StatusCode, body)
 	}
 	return body, resp.StatusCode, true, nil
+}
+
+// readBody reads a reply's body, at most maxBodySize+1 bytes, as
+// io.ReadAll would. A body of known length (a generation's 3 MB of base64)
+// is read into one buffer of its size, not grown by doubling: fewer copies
+// and less garbage between one generation and the next.
+func readBody(resp *http.Response) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= maxBodySize {
+		buf.Grow(int(n) + bytes.MinRead) // room for the read that sees the end
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxBodySize+1))
+	return buf.Bytes(), err
 }
 
 // transportError classifies an error from http.Client.Do or a body read.

@@ -22,6 +22,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -122,6 +123,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	requests  map[string][]map[string]any
+	spans     map[string][]Span
 	faults    map[string][]*Fault
 	downUntil time.Time
 	down      bool
@@ -142,6 +144,7 @@ func New(opts Options) *Server {
 		closing:  make(chan struct{}),
 		queue:    make(chan struct{}, 1),
 		requests: map[string][]map[string]any{},
+		spans:    map[string][]Span{},
 		faults:   map[string][]*Fault{},
 	}
 	seed := opts.Seed
@@ -232,6 +235,22 @@ func (s *Server) Requests(endpoint string) []map[string]any {
 	return out
 }
 
+// Span is when the fake served one request: from its arrival (its headers
+// read) until its reply was written out to the connection. Between one
+// generation's End and the next one's Start the GPU of a real WebUI would
+// sit idle.
+type Span struct {
+	Start, End time.Time
+}
+
+// Spans returns when each request on endpoint was served, oldest first
+// (requests still being served are not listed).
+func (s *Server) Spans(endpoint string) []Span {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.spans[normalizeEndpoint(endpoint)])
+}
+
 // RequestCount returns how many requests endpoint received.
 func (s *Server) RequestCount(endpoint string) int {
 	s.mu.Lock()
@@ -239,11 +258,12 @@ func (s *Server) RequestCount(endpoint string) int {
 	return len(s.requests[normalizeEndpoint(endpoint)])
 }
 
-// ResetRequests forgets the recorded requests.
+// ResetRequests forgets the recorded requests and their spans.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = map[string][]map[string]any{}
+	s.spans = map[string][]Span{}
 }
 
 // ModelSwitches counts checkpoint loads (POST /options and
@@ -327,6 +347,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rq := &request{r: r, w: w, path: r.URL.Path, body: body}
 	s.record(rq)
+	defer s.recordSpan(rq.path, start)
 	resp := s.dispatch(rq)
 	if resp.hijack {
 		hijackClose(w)
@@ -359,6 +380,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", fmt.Sprint(len(payload)))
 	w.WriteHeader(resp.status)
 	_, _ = w.Write(payload)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush() // the reply is out before its span ends
+	}
+}
+
+// recordSpan notes when a request was served.
+func (s *Server) recordSpan(path string, start time.Time) {
+	end := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.spans[path] = append(s.spans[path], Span{Start: start, End: end})
 }
 
 // dispatch routes, checks auth, applies faults and runs the handler.
