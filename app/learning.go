@@ -27,6 +27,9 @@ package app
 //	// id) to run the same experiment again.
 //	func (s *Services) WriteGrid(id, path string) error
 //	func ExperimentFromGrid(path string) (controller.Experiment, error)
+//	// An image shrunk to fit 160×160 from the data folder's thumbnail
+//	// cache (experiment images are cached as their jobs finish).
+//	func (s *Services) Thumbnail(path string) (image.Image, error)
 //	// The experiment with its ratings as ID.json and ID.csv in dir.
 //	func (s *Services) ExportExperiment(id, dir string) (ExportedFiles, error)
 //	// Live updates: fn hears the experiment's fresh view whenever one of

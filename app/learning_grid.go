@@ -2,10 +2,13 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -35,11 +38,55 @@ func (s *Services) WriteGrid(id, path string) error {
 	if err != nil {
 		return err
 	}
+	sheet.Thumbs = s.thumbs()
 	chunk, err := v.GridChunk()
 	if err != nil {
 		return err
 	}
 	return grid.Write(path, sheet, []output.TextChunk{chunk})
+}
+
+// thumbs is the thumbnail cache in the data folder.
+func (s *Services) thumbs() *grid.Thumbs {
+	return &grid.Thumbs{Dir: filepath.Join(s.DataDir, "cache", "thumbs")}
+}
+
+// Thumbnail returns an image shrunk to fit 160×160, from the thumbnail
+// cache in the data folder (made and kept on first use; experiment images
+// are cached as their jobs finish while the services run).
+func (s *Services) Thumbnail(path string) (image.Image, error) {
+	return s.thumbs().Load(path)
+}
+
+// cacheExperimentThumbs makes the thumbnails of experiment jobs' images as
+// the jobs finish, so that grids draw from small files, until ctx ends.
+func (s *Services) cacheExperimentThumbs(ctx context.Context, events <-chan queue.Event) {
+	th := s.thumbs()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e, ok := <-events:
+			if !ok {
+				return
+			}
+			if e.Kind != queue.JobFinished || len(e.Outputs) == 0 {
+				continue
+			}
+			rec, err := s.Queue.Get(e.JobID)
+			if err != nil || rec.LearningContextID == "" {
+				continue
+			}
+			for _, p := range e.Outputs {
+				if ctx.Err() != nil {
+					return
+				}
+				if _, err := th.Load(p); err != nil {
+					s.Log.Debug("no thumbnail for an experiment image", "path", p, "err", err)
+				}
+			}
+		}
+	}
 }
 
 // GridChunk is the StableNew chunk of the experiment's grid image.

@@ -88,6 +88,25 @@ func TestLearningAPI(t *testing.T) {
 	assert.Equal(t, 2, failed.Failed)
 	assert.Nil(t, v.At(2, 0))
 
+	// The 4 images were cached as small copies while their jobs finished.
+	thumbs := filepath.Join(s.DataDir, "cache", "thumbs")
+	deadline := time.Now().Add(20 * time.Second)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		files, _ := os.ReadDir(thumbs)
+		if len(files) >= 4 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d thumbnails cached, want 4", len(files))
+		}
+		<-tick.C
+	}
+	th, err := s.Thumbnail(good.Details[0].Outputs[0])
+	require.NoError(t, err)
+	assert.LessOrEqual(t, th.Bounds().Dx(), 160)
+
 	// Ratings: the experiment's, then one outside it; bad ones refused.
 	require.NoError(t, s.RateExperimentJob(exp.ID, good.Details[0].JobID, 5, "crisp"))
 	require.NoError(t, s.RateExperimentJob(exp.ID, v.At(0, 0).Details[0].JobID, 2, ""))

@@ -221,6 +221,13 @@ func (s *Services) Start(onBackend func(b *Backend, state ConnectionState, err e
 	for _, b := range s.Backends {
 		s.startBackendLocked(b)
 	}
+	events, unsubscribe := s.Queue.Subscribe(64)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer unsubscribe()
+		s.cacheExperimentThumbs(ctx, events)
+	}()
 	return s.Queue.Start(ctx, executors(s.Backends)...)
 }
 

@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"errors"
 	"flag"
 	"fmt"
-
-	"stablenew/pipeline/queue"
 )
 
 // historyRate rates any completed job of the history, 1 to 5 stars.
@@ -30,10 +27,7 @@ func historyRate(env *Env, args []string) error {
 	defer svc.Close()
 	full, err := svc.RateJob(id, *stars, *note)
 	if err != nil {
-		if errors.Is(err, queue.ErrBadRating) || errors.Is(err, queue.ErrNotFound) {
-			return inputError{err}
-		}
-		return err
+		return ratingError(err)
 	}
 	fmt.Fprintf(env.Stdout, "Rated job %s: %d of 5.\n", full, *stars)
 	return nil

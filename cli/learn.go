@@ -118,13 +118,20 @@ func (e *experimentFlags) fromGrid(set map[string]bool) (controller.RunRequest, 
 		return controller.RunRequest{}, exp, nil, usagef("--from %v", err)
 	}
 	exp.ID = newExperimentID()
+	req, pc, err := e.planner()
+	return req, exp, pc, err
+}
+
+// planner returns the request the flags describe and a controller that
+// plans it with the CLI's job builder.
+func (e *experimentFlags) planner() (controller.RunRequest, *controller.PipelineController, error) {
 	lib, req, err := e.plan.requestOf(pipeline.SourceCLI)
 	if err != nil {
-		return req, exp, nil, err
+		return req, nil, err
 	}
 	pc := controller.NewPipelineController(lib)
 	pc.Builder = jobBuilder
-	return req, exp, pc, nil
+	return req, pc, nil
 }
 
 // experiment checks the flags and returns the request and the experiment.
@@ -157,13 +164,8 @@ func (e *experimentFlags) experiment() (controller.RunRequest, controller.Experi
 		}
 		exp.Sweeps = append(exp.Sweeps, s)
 	}
-	lib, req, err := e.plan.requestOf(pipeline.SourceCLI)
-	if err != nil {
-		return req, exp, nil, err
-	}
-	pc := controller.NewPipelineController(lib)
-	pc.Builder = jobBuilder
-	return req, exp, pc, nil
+	req, pc, err := e.planner()
+	return req, exp, pc, err
 }
 
 // experimentError turns a planning error into an exit-2 error that names

@@ -29,16 +29,9 @@ type experimentSummary struct {
 
 func learnList(env *Env, args []string) error {
 	var asJSON *bool
-	dir, rest, err := dataDirFlag(env, "learn list", "[--json]", args, func(fs *flag.FlagSet) {
+	svc, err := openForListing(env, "learn list", "[--json]", args, func(fs *flag.FlagSet) {
 		asJSON = fs.Bool("json", false, "print a JSON array, each experiment with id, sweeps, seeds, jobs, completed, failed, rated")
 	})
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
-	}
-	svc, err := openServices(env, dir, backendFlags{}, true)
 	if err != nil {
 		return err
 	}
@@ -138,11 +131,8 @@ func learnRate(env *Env, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	if err := svc.Queue.RateExperimentJob(id, *job, *stars, *note); err != nil {
-		if errors.Is(err, queue.ErrBadRating) || errors.Is(err, queue.ErrNoExperiment) {
-			return inputError{err}
-		}
-		return err
+	if err := svc.RateExperimentJob(id, *job, *stars, *note); err != nil {
+		return ratingError(err)
 	}
 	fmt.Fprintf(env.Stdout, "Rated job %s of experiment %s: %d of 5.\n", *job, id, *stars)
 	return nil
@@ -266,4 +256,13 @@ func learnExport(env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "Exported experiment %s to %s and %s.\n", id, files.JSON, files.CSV)
 	return nil
+}
+
+// ratingError makes a refused rating (bad stars, a job of another
+// experiment or without images, an unknown job or experiment) exit 2.
+func ratingError(err error) error {
+	if errors.Is(err, queue.ErrBadRating) || errors.Is(err, queue.ErrNoExperiment) || errors.Is(err, queue.ErrNotFound) {
+		return inputError{err}
+	}
+	return err
 }

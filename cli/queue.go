@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"stablenew/app"
 	"stablenew/pipeline"
 	"stablenew/pipeline/output"
 	"stablenew/pipeline/queue"
@@ -120,18 +121,24 @@ func dataDirFlag(env *Env, name, usage string, args []string, extra func(fs *fla
 	return *dir, fs.Args(), nil
 }
 
-func queueList(env *Env, args []string) error {
-	var asJSON *bool
-	dir, rest, err := dataDirFlag(env, "queue list", "[--json]", args, func(fs *flag.FlagSet) {
-		asJSON = fs.Bool("json", false, "print a JSON array (JobSpec field names plus status, attempts, position)")
-	})
+// openForListing parses a listing subcommand's flags (--data-dir and
+// extra's), refuses arguments and opens the services read-only.
+func openForListing(env *Env, name, usage string, args []string, extra func(fs *flag.FlagSet)) (*app.Services, error) {
+	dir, rest, err := dataDirFlag(env, name, usage, args, extra)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
+		return nil, usagef("unexpected argument %q", rest[0])
 	}
-	svc, err := openServices(env, dir, backendFlags{}, true)
+	return openServices(env, dir, backendFlags{}, true)
+}
+
+func queueList(env *Env, args []string) error {
+	var asJSON *bool
+	svc, err := openForListing(env, "queue list", "[--json]", args, func(fs *flag.FlagSet) {
+		asJSON = fs.Bool("json", false, "print a JSON array (JobSpec field names plus status, attempts, position)")
+	})
 	if err != nil {
 		return err
 	}
@@ -410,7 +417,7 @@ func historyList(env *Env, args []string) error {
 	var status, pack, search *string
 	var limit *int
 	dir, rest, err := dataDirFlag(env, "history list", "[--json] [--status completed|failed|cancelled] [--pack ID] [--search TEXT] [--limit N]", args, func(fs *flag.FlagSet) {
-		asJSON = fs.Bool("json", false, "print a JSON array (JobSpec field names plus status, attempts, outputs)")
+		asJSON = fs.Bool("json", false, "print a JSON array (JobSpec field names plus status, attempts, outputs, stars and rating_note when rated)")
 		status = fs.String("status", "", "only jobs with this status: completed, failed or cancelled")
 		pack = fs.String("pack", "", "only jobs of this pack")
 		search = fs.String("search", "", "only jobs whose prompts contain this text")

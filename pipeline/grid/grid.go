@@ -6,14 +6,12 @@
 package grid
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	_ "image/jpeg" // outputs may be JPEG
-	"image/png"
 	"os"
 	"runtime"
 	"strings"
@@ -56,6 +54,9 @@ type Sheet struct {
 	Footer []string
 	// TileSize is the long side of each tile's image (0: DefaultTileSize).
 	TileSize int
+	// Thumbs, when set, caches the tiles' images (for tiles up to
+	// ThumbSize).
+	Thumbs *Thumbs
 }
 
 // Tile is one image of the sheet.
@@ -110,73 +111,93 @@ func (s *Sheet) check() error {
 	return nil
 }
 
+// Spacing of a sheet, in pixels.
+const pad, gap = 12, 4
+
+// layout is where a sheet's parts go.
+type layout struct {
+	side, lh        int
+	labelW, width   int
+	x0, y0          int // the first tile's top left
+	gridW, gridH    int
+	groupGap, seeds int
+	rowLabels       []string
+	footer          []string
+}
+
+// rowY is the top of row r (Y value × seed) below y0: rows of two Y
+// values are a wider gap apart.
+func (l *layout) rowY(r int) int { return r*(l.side+gap) + r/l.seeds*l.groupGap }
+
+// tile is the rectangle of the tile of Y value yi, X value xi and seed k.
+func (l *layout) tile(yi, xi, k int) image.Rectangle {
+	m := image.Pt(l.x0+xi*(l.side+gap), l.y0+l.rowY(yi*l.seeds+k))
+	return image.Rectangle{Min: m, Max: m.Add(image.Pt(l.side, l.side))}
+}
+
+// layOut places the sheet's parts.
+func (s *Sheet) layOut(f *faces) *layout {
+	l := &layout{side: s.TileSize, lh: f.lineHeight(), seeds: len(s.Seeds)}
+	if l.side == 0 {
+		l.side = DefaultTileSize
+	}
+	for _, y := range s.YValues {
+		for _, seed := range s.Seeds {
+			label := fmt.Sprintf("seed %d", seed)
+			if s.YLabel != "" {
+				label = y + " · " + label
+			}
+			l.rowLabels = append(l.rowLabels, label)
+		}
+	}
+	for _, label := range l.rowLabels {
+		l.labelW = max(l.labelW, f.width(label))
+	}
+	if s.YLabel != "" {
+		l.labelW = max(l.labelW, f.width(s.YLabel+" ↓"))
+		l.groupGap = 3 * gap
+	}
+	l.labelW = min(l.labelW, 3*l.side) + pad
+	l.gridW = len(s.XValues)*(l.side+gap) - gap
+	l.width = max(pad+l.labelW+l.gridW+pad, 480)
+	for _, line := range s.Footer {
+		l.footer = append(l.footer, f.wrap(line, l.width-2*pad)...)
+	}
+	l.x0, l.y0 = pad+l.labelW, pad+3*l.lh+gap
+	l.gridH = l.rowY(len(l.rowLabels)-1) + l.side
+	return l
+}
+
 // Render draws the sheet. Images that cannot be read become blank tiles
 // that say so; Render fails only on a sheet that does not fit its values.
 func Render(s *Sheet) (*image.NRGBA, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	side := s.TileSize
-	if side == 0 {
-		side = DefaultTileSize
-	}
 	f := newFaces()
-	lh := f.lineHeight()
-	const pad, gap = 12, 4
-
-	// Header: title, X label, X values. Left: Y value and seed per row.
-	rowLabels := make([]string, 0, len(s.YValues)*len(s.Seeds))
-	for _, y := range s.YValues {
-		for _, seed := range s.Seeds {
-			l := fmt.Sprintf("seed %d", seed)
-			if s.YLabel != "" {
-				l = y + " · " + l
-			}
-			rowLabels = append(rowLabels, l)
-		}
-	}
-	labelW := 0
-	for _, l := range rowLabels {
-		labelW = max(labelW, f.width(l))
-	}
-	if s.YLabel != "" {
-		labelW = max(labelW, f.width(s.YLabel+" ↓"))
-	}
-	labelW = min(labelW, 3*side) + pad
-	cols, rows := len(s.XValues), len(rowLabels)
-	gridW := cols*(side+gap) - gap
-	width := max(pad+labelW+gridW+pad, 480)
-	var footer []string
-	for _, l := range s.Footer {
-		footer = append(footer, f.wrap(l, width-2*pad)...)
-	}
-	// A wider gap between the rows of two Y values.
-	groupGap := 0
-	if s.YLabel != "" {
-		groupGap = 3 * gap
-	}
-	rowY := func(r int) int { return r*(side+gap) + r/len(s.Seeds)*groupGap }
-	headerH := pad + 3*lh + gap
-	gridH := rowY(rows-1) + side
-	height := headerH + gridH + pad + len(footer)*lh + pad
-	img := image.NewNRGBA(image.Rect(0, 0, width, height))
+	l := s.layOut(f)
+	height := l.y0 + l.gridH + pad + len(l.footer)*l.lh + pad
+	img := image.NewNRGBA(image.Rect(0, 0, l.width, height))
 	draw.Draw(img, img.Bounds(), image.NewUniform(background), image.Point{}, draw.Src)
 
-	f.text(img, pad, pad, width-2*pad, s.Title, ink)
-	xl := s.XLabel + " →"
-	f.text(img, pad+labelW, pad+lh, gridW, xl, faint)
+	// Header: title, X label, X values. Left: Y value and seed per row.
+	f.text(img, pad, pad, l.width-2*pad, s.Title, ink)
+	f.text(img, l.x0, pad+l.lh, l.gridW, s.XLabel+" →", faint)
 	if s.YLabel != "" {
-		f.text(img, pad, pad+lh, labelW-pad, s.YLabel+" ↓", faint)
+		f.text(img, pad, pad+l.lh, l.labelW-pad, s.YLabel+" ↓", faint)
 	}
-	x0, y0 := pad+labelW, headerH
 	for i, v := range s.XValues {
-		f.text(img, x0+i*(side+gap), pad+2*lh, side, v, ink)
+		f.text(img, l.x0+i*(l.side+gap), pad+2*l.lh, l.side, v, ink)
 	}
-	for r, l := range rowLabels {
-		f.text(img, pad, y0+rowY(r)+side/2-lh/2, labelW-pad, l, ink)
+	for r, label := range l.rowLabels {
+		f.text(img, pad, l.y0+l.rowY(r)+l.side/2-l.lh/2, l.labelW-pad, label, ink)
 	}
 
 	// Tiles: images decoded in parallel, each drawn into its own rectangle.
+	load := decode
+	if s.Thumbs != nil && l.side <= ThumbSize {
+		load = s.Thumbs.Load
+	}
 	type job struct {
 		tile Tile
 		rect image.Rectangle
@@ -189,25 +210,23 @@ func Render(s *Sheet) (*image.NRGBA, error) {
 			defer wg.Done()
 			wf := newFaces() // a face per goroutine
 			for j := range jobs {
-				drawTile(img, j.rect, j.tile, wf)
+				drawTile(img, j.rect, j.tile, wf, load)
 			}
 		}()
 	}
 	for yi := range s.YValues {
 		for xi := range s.XValues {
 			for k := range s.Seeds {
-				r := yi*len(s.Seeds) + k
-				min := image.Pt(x0+xi*(side+gap), y0+rowY(r))
-				jobs <- job{tile: s.Tiles[yi][xi][k], rect: image.Rectangle{Min: min, Max: min.Add(image.Pt(side, side))}}
+				jobs <- job{tile: s.Tiles[yi][xi][k], rect: l.tile(yi, xi, k)}
 			}
 		}
 	}
 	close(jobs)
 	wg.Wait()
 
-	fy := y0 + gridH + pad
-	for i, l := range footer {
-		f.text(img, pad, fy+i*lh, width-2*pad, l, faint)
+	fy := l.y0 + l.gridH + pad
+	for i, line := range l.footer {
+		f.text(img, pad, fy+i*l.lh, l.width-2*pad, line, faint)
 	}
 	return img, nil
 }
@@ -215,7 +234,7 @@ func Render(s *Sheet) (*image.NRGBA, error) {
 // drawTile draws one tile into r: the image scaled to fit, or a blank or
 // failed tile with its reason; the rating in the corner. Each call draws
 // only inside r, so tiles draw in parallel.
-func drawTile(dst *image.NRGBA, r image.Rectangle, t Tile, f *faces) {
+func drawTile(dst *image.NRGBA, r image.Rectangle, t Tile, f *faces, load func(string) (image.Image, error)) {
 	if t.Failed != "" {
 		fill(dst, r, failedTile)
 		f.wrapped(dst, r.Inset(6), "failed: "+t.Failed, failedInk)
@@ -230,7 +249,7 @@ func drawTile(dst *image.NRGBA, r image.Rectangle, t Tile, f *faces) {
 		f.wrapped(dst, r.Inset(6), note, faint)
 		return
 	}
-	src, err := decode(t.Path)
+	src, err := load(t.Path)
 	if err != nil {
 		fill(dst, r, blankTile)
 		f.wrapped(dst, r.Inset(6), "cannot read the image: "+err.Error(), faint)
@@ -334,15 +353,14 @@ func Encode(s *Sheet, chunks []output.TextChunk) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img); err != nil {
+	data, err := encodeOpaque(img)
+	if err != nil {
 		return nil, fmt.Errorf("grid: encode: %w", err)
 	}
 	if len(chunks) == 0 {
-		return buf.Bytes(), nil
+		return data, nil
 	}
-	return output.AddPNGText(buf.Bytes(), chunks)
+	return output.AddPNGText(data, chunks)
 }
 
 // Write renders the sheet and writes it to path atomically (a temporary

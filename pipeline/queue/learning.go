@@ -68,16 +68,7 @@ func (s *Service) SubmitExperiment(id string, definition []byte, jobs []pipeline
 			return fmt.Errorf("submit experiment %s: job %s belongs to experiment %q", id, jobs[i].JobID, jobs[i].LearningContextID)
 		}
 	}
-	if err := checkJobs("submit", jobs); err != nil {
-		return err
-	}
-	if err := s.lockWritable(); err != nil {
-		return err
-	}
-	defer s.mu.Unlock()
-	now := s.clock.Now()
-	var change mirrorChange
-	if err := s.st.write(func(tx *sql.Tx) (err error) {
+	return s.submit(jobs, false, func(tx *sql.Tx, now time.Time) error {
 		if _, err := tx.Exec(`INSERT INTO experiments(id, created_at, definition) VALUES(?, ?, ?)`,
 			id, dbTime(now), string(definition)); err != nil {
 			return fmt.Errorf("submit experiment %s: %w", id, err)
@@ -96,16 +87,8 @@ func (s *Service) SubmitExperiment(id string, definition []byte, jobs []pipeline
 				return fmt.Errorf("submit experiment %s, job %s: %w", id, jobs[i].JobID, err)
 			}
 		}
-		change, err = insertJobs(tx, "submit", jobs, false, now, "")
-		return err
-	}); err != nil {
-		return err
-	}
-	s.mirror.apply(change)
-	s.log.Info("experiment queued", "experiment", id, "count", len(jobs))
-	s.queueChanged()
-	s.kickLocked()
-	return nil
+		return nil
+	})
 }
 
 // experimentJobsQuery lists an experiment's jobs with their requeued copies

@@ -259,11 +259,17 @@ func checkIDsFree(tx *sql.Tx, op string, jobs []pipeline.JobSpec) error {
 // their order), next to run; otherwise they go last. With auto-run on, idle
 // workers start at once.
 func (s *Service) Submit(jobs []pipeline.JobSpec, front bool) error {
+	if len(jobs) == 0 {
+		return s.writable()
+	}
+	return s.submit(jobs, front, nil)
+}
+
+// submit checks jobs and stores them in one transaction with whatever
+// before writes first (an experiment's records), then tells the workers.
+func (s *Service) submit(jobs []pipeline.JobSpec, front bool, before func(tx *sql.Tx, now time.Time) error) error {
 	if err := s.writable(); err != nil {
 		return err
-	}
-	if len(jobs) == 0 {
-		return nil
 	}
 	if err := checkJobs("submit", jobs); err != nil {
 		return err
@@ -275,6 +281,11 @@ func (s *Service) Submit(jobs []pipeline.JobSpec, front bool) error {
 	now := s.clock.Now()
 	var change mirrorChange
 	if err := s.st.write(func(tx *sql.Tx) (err error) {
+		if before != nil {
+			if err := before(tx, now); err != nil {
+				return err
+			}
+		}
 		change, err = insertJobs(tx, "submit", jobs, front, now, "")
 		return err
 	}); err != nil {
