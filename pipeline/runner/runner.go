@@ -120,6 +120,7 @@ type job struct {
 	onProgress func(Progress)
 	manifest   output.Manifest
 	result     Result
+	doneOnce   sync.Once // RequestsDone is said once
 }
 
 // Run executes the job's StageExecutionPlan. Every image of a batch goes on
@@ -144,6 +145,15 @@ func (r *Runner) Run(ctx context.Context, spec *pipeline.JobSpec, onProgress fun
 	}
 	if onProgress == nil {
 		onProgress = func(Progress) {}
+	}
+	// Progress comes from the request's watcher and, once, from the
+	// request itself (RequestsDone): one at a time, as from one goroutine.
+	var pmu sync.Mutex
+	inner := onProgress
+	onProgress = func(p Progress) {
+		pmu.Lock()
+		defer pmu.Unlock()
+		inner(p)
 	}
 	cfg, uses, err := r.resolve(ctx, spec, log)
 	if err != nil {
@@ -231,13 +241,12 @@ func (j *job) runStage(ctx context.Context, si int, st StageExecution, in []imag
 		}
 		req := txt2imgRequest(j.cfg, j.spec.Seed, st.WithADetailer)
 		rec.Request = requestSummary(req)
-		resp, err := j.generate(ctx, si, st.Stage, func(ctx context.Context) (*webui.GenerationResponse, error) {
+		resp, err := j.generate(j.lastRequest(ctx, si, true), si, st.Stage, func(ctx context.Context) (*webui.GenerationResponse, error) {
 			return j.r.client.Txt2Img(ctx, req)
 		})
 		if err != nil {
 			return nil, err
 		}
-		j.requestDone(si, st.Stage, true)
 		out := j.collect(resp, j.cfg.Batch.BatchSize)
 		j.noteFirstStage(resp, out)
 		return out, j.save(st, out)
@@ -256,13 +265,12 @@ func (j *job) runStage(ctx context.Context, si int, st StageExecution, in []imag
 				req.DenoisingStrength = 0
 			}
 			rec.Request = requestSummary(req)
-			resp, err := j.generate(ctx, si, st.Stage, func(ctx context.Context) (*webui.GenerationResponse, error) {
+			resp, err := j.generate(j.lastRequest(ctx, si, ii == len(in)-1), si, st.Stage, func(ctx context.Context) (*webui.GenerationResponse, error) {
 				return j.r.client.Img2Img(ctx, req)
 			})
 			if err != nil {
 				return nil, err
 			}
-			j.requestDone(si, st.Stage, ii == len(in)-1)
 			got := j.collect(resp, 1)
 			if len(j.result.ActualSeeds) == 0 {
 				j.noteFirstStage(resp, got)
@@ -284,14 +292,13 @@ func (j *job) runStage(ctx context.Context, si int, st StageExecution, in []imag
 				"upscaling_resize": req.UpscalingResize, "upscaling_resize_w": req.UpscalingResizeW, "upscaling_resize_h": req.UpscalingResizeH}
 			j.onProgress(Progress{JobID: j.spec.JobID, Stage: st.Stage, StageIndex: si, StageTotal: len(j.plan.Stages),
 				Step: i, Steps: len(in), Fraction: (float64(si) + float64(i)/float64(len(in))) / float64(len(j.plan.Stages))})
-			resp, err := j.r.client.ExtraSingleImage(ctx, req)
+			resp, err := j.r.client.ExtraSingleImage(j.lastRequest(ctx, si, i == len(in)-1), req)
 			if err != nil {
 				if ctx.Err() != nil || webui.IsKind(err, webui.KindTimeout) {
 					j.r.interrupt(ctx) // the WebUI may still be upscaling
 				}
 				return nil, classify(ctx, err)
 			}
-			j.requestDone(si, st.Stage, i == len(in)-1)
 			up := []image{{png: resp.Image, seed: im.seed, infotext: im.infotext}}
 			if err := j.save(st, up); err != nil {
 				return nil, err
@@ -303,16 +310,23 @@ func (j *job) runStage(ctx context.Context, si int, st StageExecution, in []imag
 	return nil, fmt.Errorf("unknown stage %q", st.Stage)
 }
 
-// requestDone tells the queue, after the last request of the job's last
-// stage (last: the stage's last request), that the WebUI is free: what is
-// left is decoding and saving, and the next job may start meanwhile.
-func (j *job) requestDone(si int, stage pipeline.StageType, last bool) {
+// lastRequest returns the context for a request of stage si (last: the
+// stage's last request). For the job's very last request it makes the
+// client say, as soon as the reply is read and before it is decoded, that
+// the WebUI is free (Progress.RequestsDone): what is left is decoding and
+// saving, and the next job may start meanwhile.
+func (j *job) lastRequest(ctx context.Context, si int, last bool) context.Context {
 	n := len(j.plan.Stages)
 	if !last || si != n-1 {
-		return
+		return ctx
 	}
-	j.onProgress(Progress{JobID: j.spec.JobID, Stage: stage, StageIndex: si, StageTotal: n,
-		Fraction: float64(si+1) / float64(n), RequestsDone: true})
+	stage := j.plan.Stages[si].Stage
+	return webui.WithReplyRead(ctx, func() {
+		j.doneOnce.Do(func() {
+			j.onProgress(Progress{JobID: j.spec.JobID, Stage: stage, StageIndex: si, StageTotal: n,
+				Fraction: float64(si) / float64(n), RequestsDone: true})
+		})
+	})
 }
 
 // generate runs a generation request while polling its progress.

@@ -138,6 +138,11 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, int, error) {
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		body, status, written, err := c.once(ctx, cl, payload)
+		if err == nil && (cl.class == classGenerate || cl.class == classExtras) {
+			if fn, ok := ctx.Value(replyReadKey{}).(func()); ok {
+				fn()
+			}
+		}
 		if err == nil {
 			c.log.Debug("webui call", "op", cl.op(), "status", status, "attempt", attempt, "elapsed", time.Since(start))
 			return body, attempt, nil
@@ -152,6 +157,17 @@ func (c *Client) do(ctx context.Context, cl call) ([]byte, int, error) {
 			return nil, attempt, contextError(cl, ctx, serr, attempt)
 		}
 	}
+}
+
+type replyReadKey struct{}
+
+// WithReplyRead returns a context under which a generation or extras call
+// (txt2img, img2img, extra-single-image) calls fn as soon as the WebUI's
+// reply has been read whole and before it is decoded: the WebUI is free for
+// the next request from then on. fn runs on the calling goroutine, once
+// per successful reply.
+func WithReplyRead(ctx context.Context, fn func()) context.Context {
+	return context.WithValue(ctx, replyReadKey{}, fn)
 }
 
 // shouldRetry applies the retry rules (see the package doc).
