@@ -27,6 +27,11 @@ type Bridge struct {
 	queued   []func() // queued bridge only
 	inFlight int      // Go calls whose done has not run yet
 	changed  chan struct{}
+	// closed is set by Close: nothing more reaches the widgets. Once Fyne
+	// has stopped, fyne.Do runs a function at once on the caller's
+	// goroutine, so a delivery after the window closed would touch widgets
+	// off the UI goroutine.
+	closed bool
 }
 
 // NewBridge returns a bridge that delivers with fyne.Do.
@@ -45,11 +50,27 @@ func newBridge(log *slog.Logger) *Bridge {
 }
 
 // Do runs fn on the UI goroutine, later (never while the caller waits).
-func (b *Bridge) Do(fn func()) { b.deliver(fn) }
+// After Close it does nothing.
+func (b *Bridge) Do(fn func()) {
+	if b.isClosed() {
+		return
+	}
+	b.deliver(func() {
+		if !b.isClosed() {
+			fn()
+		}
+	})
+}
+
+func (b *Bridge) isClosed() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.closed
+}
 
 // Go runs work on a new goroutine, then done (may be nil) on the UI
 // goroutine with work's error. A failed work is logged under name. work's
-// context ends when the bridge is closed.
+// context ends when the bridge is closed, and done is not called after.
 func (b *Bridge) Go(name string, work func(ctx context.Context) error, done func(err error)) {
 	b.mu.Lock()
 	b.inFlight++
@@ -59,9 +80,13 @@ func (b *Bridge) Go(name string, work func(ctx context.Context) error, done func
 		if err != nil && !errors.Is(err, context.Canceled) {
 			b.log.Warn(name+" failed", "err", err)
 		}
+		if b.isClosed() {
+			b.finish()
+			return
+		}
 		b.deliver(func() {
 			defer b.finish()
-			if done != nil {
+			if done != nil && !b.isClosed() {
 				done(err)
 			}
 		})
@@ -92,8 +117,16 @@ func (b *Bridge) signalLocked() {
 	b.changed = make(chan struct{})
 }
 
-// Close cancels the context of all running work.
-func (b *Bridge) Close() { b.cancel() }
+// Close cancels the context of all running work and stops deliveries: no
+// Do function or done callback runs after it. The window closes its
+// bridge when it closes, and StableNew again once Fyne has stopped, before
+// the services close (their last events must not reach the widgets).
+func (b *Bridge) Close() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	b.cancel()
+}
 
 // Drain runs the queued deliveries of a queued bridge on the caller's
 // goroutine, including any they queue in turn, and returns how many ran.

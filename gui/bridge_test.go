@@ -58,16 +58,26 @@ func TestBridgeSettleTimesOutOnStuckWork(t *testing.T) {
 	}
 }
 
+// Close cancels the work's context; its done is not called (the window is
+// gone).
 func TestBridgeCloseCancelsWork(t *testing.T) {
 	b := NewQueuedBridge(quietLog())
-	var err error
-	b.Go("waits", func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }, func(e error) { err = e })
+	workErr := make(chan error, 1)
+	called := false
+	b.Go("waits", func(ctx context.Context) error {
+		<-ctx.Done()
+		workErr <- ctx.Err()
+		return ctx.Err()
+	}, func(error) { called = true })
 	b.Close()
 	if e := b.Settle(settleTimeout); e != nil {
 		t.Fatal(e)
 	}
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v, want canceled", err)
+	if err := <-workErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("work's context ended with %v, want canceled", err)
+	}
+	if called {
+		t.Error("done was called after Close")
 	}
 }
 
@@ -123,5 +133,22 @@ func waitCtx(t *testing.T, ch chan context.Context) context.Context {
 	case <-time.After(settleTimeout):
 		t.Fatal("the debounced function did not run")
 		return nil
+	}
+}
+
+// After Close nothing reaches the widgets: neither Do functions nor Go's
+// done callbacks, also those already on their way.
+func TestBridgeDeliversNothingAfterClose(t *testing.T) {
+	b := NewQueuedBridge(quietLog())
+	ran := 0
+	b.Do(func() { ran++ }) // queued before Close, run after
+	b.Close()
+	b.Do(func() { ran++ })
+	b.Go("work", func(context.Context) error { return nil }, func(error) { ran++ })
+	if err := b.Settle(settleTimeout); err != nil {
+		t.Fatal(err)
+	}
+	if ran != 0 {
+		t.Fatalf("%d deliveries ran after Close, want 0", ran)
 	}
 }

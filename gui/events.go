@@ -6,6 +6,7 @@ import (
 	"image"
 	_ "image/jpeg" // live previews may be JPEG
 	_ "image/png"
+	"sync/atomic"
 	"time"
 
 	"stablenew/pipeline/queue"
@@ -104,6 +105,8 @@ type eventPump struct {
 	lastPreview time.Time
 	pendingPrev []byte
 	pendingJob  string
+	// flushes counts the batches flushed (tests wait on it).
+	flushes atomic.Int64
 }
 
 func newEventPump(h *panelHub) *eventPump {
@@ -186,6 +189,7 @@ func (p *eventPump) add(b *uiBatch, e queue.Event) {
 // flush reads what the batch needs (snapshot, preview image) and hands it
 // to the UI goroutine.
 func (p *eventPump) flush(b *uiBatch) {
+	defer p.flushes.Add(1)
 	if len(p.pendingPrev) > 0 && time.Since(p.lastPreview) >= previewInterval {
 		if img, _, err := image.Decode(bytes.NewReader(p.pendingPrev)); err == nil {
 			b.preview, b.previewJob = img, p.pendingJob

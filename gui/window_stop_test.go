@@ -1,0 +1,67 @@
+package gui
+
+import (
+	"testing"
+	"time"
+
+	"stablenew/app"
+	"stablenew/pipeline"
+)
+
+// Quitting while a job runs (the close dialog's Quit on the UI goroutine,
+// then Fyne stops, then the services close and put the job back) touches
+// no widget off the UI goroutine: once Fyne has stopped,
+// fyne.Do runs on its caller, so the queue's last reports must not reach
+// the panels. Fyne's own thread check (threadChecker) fails the test.
+func TestQuitWhileRunningTouchesNoWidgetOffTheUIGoroutine(t *testing.T) {
+	a, d := newThreadChecker(t)
+	svc, err := app.Open(app.OpenOptions{DataDir: t.TempDir(), Demo: true, Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := svc.OpenState()
+	mw := New(svc, st, a)
+	mw.Show()
+	h := hubOf(mw)
+	t.Cleanup(func() { forgetHub(mw) })
+
+	c := pipeline.Defaults()
+	c.Prompt.Positive = "a lighthouse on a cliff"
+	c.Txt2Img.Steps = 150 // 9 s on the demo WebUI: still running when it quits
+	job := pipeline.JobSpec{JobID: "long", RunMode: pipeline.RunModeQueue, Source: pipeline.SourceRunNow,
+		PackID: "test", Config: &c, VariantTotal: 1, BatchTotal: 1, OutputDir: t.TempDir(),
+		FilenameTemplate: c.Output.FilenameTemplate, Seed: 1, SeedMode: pipeline.SeedFixed, CreatedAt: time.Now()}
+	if err := svc.Queue.Submit([]pipeline.JobSpec{job}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := ensureRunning(t.Context(), svc.Queue); err != nil {
+		t.Fatal(err)
+	}
+	d.RunUntil(20*time.Second, "the running job in the panels", func() bool {
+		return h.snap != nil && len(h.snap.Running) == 1
+	})
+
+	mw.quit()
+	d.Stop()
+	// The queue still reports while it closes: here a pause, then the job
+	// put back.
+	flushed := h.pump.flushes.Load()
+	if err := svc.Queue.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for h.pump.flushes.Load() == flushed {
+		if time.Now().After(deadline) {
+			t.Fatal("the event pump did not hear the pause")
+		}
+		<-tick.C
+	}
+	if err := st.Close(); err != nil {
+		t.Error(err)
+	}
+	if err := svc.Close(); err != nil {
+		t.Error(err)
+	}
+}
