@@ -19,29 +19,22 @@ import (
 // WebUI it ran on is free: a live process holds the lock of every WebUI it
 // works, so the jobs other processes are running are left alone. The
 // WebUIs of abandoned jobs are noted: their workers interrupt the render
-// the dead process left before sending new work. Queued jobs whose stored
-// spec no longer decodes or validates with this build are failed with the
-// reason.
+// the dead process left before sending new work.
+//
+// Queued jobs' specs are not decoded here: with 10,000 queued, decoding
+// every one took a second and a hundred megabytes before the window could
+// show. A stored job this build can no longer decode or validate is failed
+// with the reason when it reaches the front (claim).
 //
 // Everything is read first and written in one transaction at the end, so a
-// database found damaged while reading is not changed.
+// database found damaged while reading is not changed: when there is
+// something to write, the queued jobs' specs are read through first (not
+// decoded), so that damage among them stops Open before the write.
 func (s *Service) recover() error {
 	running, err := s.readRunning(s.st.r, nil)
 	if err != nil {
 		return err
 	}
-	queued, err := readQueuedSpecs(s.st.r)
-	if err != nil {
-		return err
-	}
-	invalid := make([]string, len(queued))
-	parallel(len(queued), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if _, err := decodeSpec(queued[i].spec); err != nil {
-				invalid[i] = "the stored job cannot run with this StableNew: " + err.Error() + "; build it again from its pack"
-			}
-		}
-	})
 	// Lock the WebUIs of the running jobs; those held are worked by a live
 	// process.
 	locks := map[string]*fileLock{}
@@ -67,33 +60,23 @@ func (s *Service) recover() error {
 			abandoned = append(abandoned, j)
 		}
 	}
+	if len(abandoned) == 0 {
+		return nil
+	}
+	if err := readQueuedSpecs(s.st.r); err != nil {
+		return err
+	}
 	now := s.clock.Now()
 	var out recovered
 	err = s.st.write(func(tx *sql.Tx) error {
 		var err error
-		if out, err = s.recoverRunning(tx, abandoned, now); err != nil {
-			return err
-		}
-		for i, reason := range invalid {
-			if reason == "" {
-				continue
-			}
-			if _, err := tx.Exec(`UPDATE jobs SET status = 'failed', finished_at = ?, error = ?
-				WHERE job_id = ? AND status = 'queued'`, dbTime(now), reason, queued[i].id); err != nil {
-				return err
-			}
-		}
-		return nil
+		out, err = s.recoverRunning(tx, abandoned, now)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	s.noteRecovered(out, false)
-	for i, reason := range invalid {
-		if reason != "" {
-			s.log.Warn("stored job failed validation", "job_id", queued[i].id, "reason", reason)
-		}
-	}
 	return nil
 }
 
@@ -132,27 +115,21 @@ func (s *Service) readRunning(q interface {
 	return out, rows.Err()
 }
 
-// queuedSpec is a queued job's stored spec.
-type queuedSpec struct {
-	id   string
-	spec []byte
-}
-
-func readQueuedSpecs(db *sql.DB) ([]queuedSpec, error) {
-	rows, err := db.Query(`SELECT j.job_id, d.spec FROM jobs j JOIN job_data d ON d.id = j.id WHERE j.status = 'queued'`)
+// readQueuedSpecs reads every queued job's stored spec and drops it: a
+// check that those pages of the database read cleanly.
+func readQueuedSpecs(db *sql.DB) error {
+	rows, err := db.Query(`SELECT d.spec FROM jobs j JOIN job_data d ON d.id = j.id WHERE j.status = 'queued'`)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []queuedSpec
 	for rows.Next() {
-		var j queuedSpec
-		if err := rows.Scan(&j.id, &j.spec); err != nil {
-			return nil, err
+		var spec sql.RawBytes
+		if err := rows.Scan(&spec); err != nil {
+			return err
 		}
-		out = append(out, j)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // recovered is what recoverRunning did.

@@ -261,9 +261,10 @@ func TestRestartFailsJobThatKeepsCrashing(t *testing.T) {
 	}
 }
 
-// A stored spec this build cannot run is failed with the reason at load;
-// the rest of the queue keeps working.
-func TestInvalidStoredSpecFailsAtLoad(t *testing.T) {
+// A stored spec this build cannot run is failed with the reason when it
+// reaches the front (Open reads no spec: with 10,000 queued that took a
+// second); the rest of the queue keeps working.
+func TestInvalidStoredSpecFailsAtClaim(t *testing.T) {
 	t.Parallel()
 	path := testPath(t)
 	s, _ := Open(path, Options{Logger: quietLog})
@@ -273,14 +274,17 @@ func TestInvalidStoredSpecFailsAtLoad(t *testing.T) {
 	crash(t, path, `UPDATE job_data SET spec = json_set(spec, '$.pipeline_config.txt2img.steps', 0) WHERE id = (SELECT id FROM jobs WHERE job_id = 'invalid')`)
 	s = open(t, path, Options{})
 	db := rawDB(t, path)
+	if c := countStatus(t, db, StatusQueued); c != 4 {
+		t.Fatalf("%d queued after Open, want 4 (Open does not read specs)", c)
+	}
+	if _, err := s.RunUntilEmpty(t.Context(), newFake("gpu0")); err != nil {
+		t.Fatal(err)
+	}
 	for id, want := range map[string]string{"broken": "does not decode", "invalid": "txt2img.steps"} {
 		j := stored(t, db, id)
 		if j.status != StatusFailed || !strings.Contains(j.errText, want) || !strings.Contains(j.errText, "build it again") {
 			t.Fatalf("%s = %+v, want failed mentioning %q", id, j, want)
 		}
-	}
-	if _, err := s.RunUntilEmpty(t.Context(), newFake("gpu0")); err != nil {
-		t.Fatal(err)
 	}
 	if c := countStatus(t, db, StatusCompleted); c != 2 {
 		t.Fatalf("%d completed, want 2", c)
