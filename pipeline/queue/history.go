@@ -20,11 +20,41 @@ const recordFrom = ` FROM jobs j LEFT JOIN job_data d ON d.id = j.id LEFT JOIN r
 
 // History returns finished jobs, newest first, selected by the filter.
 func (s *Service) History(f HistoryFilter) ([]HistoryItem, error) {
-	where := []string{`j.finished_at IS NOT NULL`, `j.status IN ('completed', 'failed', 'cancelled')`}
+	query, args, err := historyQuery(f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.st.r.Query(query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read history: %w", err)
+	}
+	defer rows.Close()
+	var out []HistoryItem
+	for rows.Next() {
+		rec, err := scanRecord(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read history: %w", err)
+		}
+		out = append(out, rec.JobRecord)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read history: %w", err)
+	}
+	return out, nil
+}
+
+// historyQuery is History's query. Without a status filter, the status
+// test is kept off the index ("+j.status"), so that SQLite walks the
+// finished_at index newest first and stops after the page: through the
+// (status, finished_at) index it joined every finished job's spec and
+// result and sorted them all (10,000 finished jobs: 70 MB read for a page
+// of 200).
+func historyQuery(f HistoryFilter) (string, []any, error) {
+	where := []string{`j.finished_at IS NOT NULL`, `+j.status IN ('completed', 'failed', 'cancelled')`}
 	var args []any
 	if f.Status != "" {
 		if !f.Status.Finished() {
-			return nil, fmt.Errorf("history: status %q is not a finished state (use completed, failed or cancelled)", f.Status)
+			return "", nil, fmt.Errorf("history: status %q is not a finished state (use completed, failed or cancelled)", f.Status)
 		}
 		where = append(where, `j.status = ?`)
 		args = append(args, string(f.Status))
@@ -43,24 +73,8 @@ func (s *Service) History(f HistoryFilter) ([]HistoryItem, error) {
 		limit = 100
 	}
 	args = append(args, limit, max(f.Offset, 0))
-	rows, err := s.st.r.Query(`SELECT `+recordColumns+recordFrom+`WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY j.finished_at DESC, j.rowid DESC LIMIT ? OFFSET ?`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read history: %w", err)
-	}
-	defer rows.Close()
-	var out []HistoryItem
-	for rows.Next() {
-		rec, err := scanRecord(rows)
-		if err != nil {
-			return nil, fmt.Errorf("read history: %w", err)
-		}
-		out = append(out, rec.JobRecord)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read history: %w", err)
-	}
-	return out, nil
+	return `SELECT ` + recordColumns + recordFrom + `WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY j.finished_at DESC, j.rowid DESC LIMIT ? OFFSET ?`, args, nil
 }
 
 func escapeLike(s string) string {
