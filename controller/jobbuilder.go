@@ -251,9 +251,7 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 	if err != nil {
 		return nil, nil, err
 	}
-	// Jobs are built in place in the plan's one slice, and the variants'
-	// configurations in one slice per pack: a 10,000-job plan is then a few
-	// large allocations instead of thousands of copies.
+	// Jobs are built in place in the plan's one slice, not copied into it.
 	jobs := make([]pipeline.JobSpec, total)
 	k := 0
 	m := b.maker(opts, total)
@@ -271,7 +269,6 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 		perJob := pp.folder.Uses("batch", "seed", "job_id")
 		perVariant := perJob || pp.folder.Uses("prompt_index", "variant", "model", "prompt_words", "sampler", "steps", "cfg", "width", "height")
 		dir := ""
-		configs := make([]pipeline.PipelineConfig, pp.variants)
 		for ri, rp := range pp.rows {
 			row := pp.in.Rows[ri]
 			n := rp.Count()
@@ -285,8 +282,7 @@ func (b JobBuilder) Build(ctx context.Context, inputs []PackInput, opts BuildOpt
 				if err != nil {
 					return nil, nil, fmt.Errorf("pack %s, prompt %d, variant %d: %w", pp.in.PackID, row.Index+1, vi+1, err)
 				}
-				vcfg := &configs[0]
-				configs = configs[1:]
+				vcfg := new(pipeline.PipelineConfig)
 				variantConfig(vcfg, cfg, v, lora)
 				embeddings := embeddingNames(v, cfg)
 				if strings.TrimSpace(vcfg.Prompt.Positive) == "" {
