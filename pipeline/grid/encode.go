@@ -12,7 +12,7 @@ import (
 // the Up filter and the fastest deflate. image/png tries five filters on
 // every row, which costs more than the whole sheet's drawing; one fixed
 // filter makes a file of about the same size for a contact sheet.
-func encodeOpaque(img *image.NRGBA) ([]byte, error) {
+func encodeOpaque(img *image.RGBA) ([]byte, error) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	var out bytes.Buffer

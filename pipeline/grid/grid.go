@@ -170,14 +170,14 @@ func (s *Sheet) layOut(f *faces) *layout {
 
 // Render draws the sheet. Images that cannot be read become blank tiles
 // that say so; Render fails only on a sheet that does not fit its values.
-func Render(s *Sheet) (*image.NRGBA, error) {
+func Render(s *Sheet) (*image.RGBA, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
 	f := newFaces()
 	l := s.layOut(f)
 	height := l.y0 + l.gridH + pad + len(l.footer)*l.lh + pad
-	img := image.NewNRGBA(image.Rect(0, 0, l.width, height))
+	img := image.NewRGBA(image.Rect(0, 0, l.width, height))
 	draw.Draw(img, img.Bounds(), image.NewUniform(background), image.Point{}, draw.Src)
 
 	// Header: title, X label, X values. Left: Y value and seed per row.
@@ -234,7 +234,7 @@ func Render(s *Sheet) (*image.NRGBA, error) {
 // drawTile draws one tile into r: the image scaled to fit, or a blank or
 // failed tile with its reason; the rating in the corner. Each call draws
 // only inside r, so tiles draw in parallel.
-func drawTile(dst *image.NRGBA, r image.Rectangle, t Tile, f *faces, load func(string) (image.Image, error)) {
+func drawTile(dst *image.RGBA, r image.Rectangle, t Tile, f *faces, load func(string) (image.Image, error)) {
 	if t.Failed != "" {
 		fill(dst, r, failedTile)
 		f.wrapped(dst, r.Inset(6), "failed: "+t.Failed, failedInk)
@@ -280,14 +280,14 @@ func decode(path string) (image.Image, error) {
 	return img, err
 }
 
-func fill(dst *image.NRGBA, r image.Rectangle, c color.NRGBA) {
+func fill(dst *image.RGBA, r image.Rectangle, c color.NRGBA) {
 	draw.Draw(dst, r, image.NewUniform(c), image.Point{}, draw.Src)
 }
 
 // scaleInto draws src into r, scaled to fit and centred, by averaging (up
 // to 4×4 of) the source pixels each destination pixel covers: a box filter,
 // sharp enough for a contact sheet, and fast. Small images are enlarged.
-func scaleInto(dst *image.NRGBA, r image.Rectangle, src image.Image) {
+func scaleInto(dst *image.RGBA, r image.Rectangle, src image.Image) {
 	b := src.Bounds()
 	sw, sh := b.Dx(), b.Dy()
 	if sw == 0 || sh == 0 {

@@ -46,9 +46,9 @@ func (f *faces) width(s string) int { return font.MeasureString(f.face, s).Ceil(
 
 // text draws one line at (x, y) (its top), clipped to w pixels: a line too
 // long ends with "…".
-func (f *faces) text(dst *image.NRGBA, x, y, w int, s string, c color.Color) {
+func (f *faces) text(dst *image.RGBA, x, y, w int, s string, c color.Color) {
 	s = f.fit(s, w)
-	clip := dst.SubImage(image.Rect(x, y, x+w, y+f.lineHeight())).(*image.NRGBA)
+	clip := dst.SubImage(image.Rect(x, y, x+w, y+f.lineHeight())).(*image.RGBA)
 	d := font.Drawer{Dst: clip, Src: image.NewUniform(c), Face: f.face,
 		Dot: fixed.P(x, y+f.face.Metrics().Ascent.Ceil()+1)}
 	d.DrawString(s)
@@ -88,7 +88,7 @@ func (f *faces) wrap(s string, w int) []string {
 
 // wrapped draws s word-wrapped inside r; lines that do not fit are left
 // out, the last shown ending with "…".
-func (f *faces) wrapped(dst *image.NRGBA, r image.Rectangle, s string, c color.Color) {
+func (f *faces) wrapped(dst *image.RGBA, r image.Rectangle, s string, c color.Color) {
 	lh := f.lineHeight()
 	maxLines := max(1, r.Dy()/lh)
 	lines := f.wrap(s, r.Dx())
