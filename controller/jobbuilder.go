@@ -2,7 +2,6 @@ package controller
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -95,17 +94,21 @@ func (s *idSource) uuid() uuid.UUID {
 // (written once, never copied).
 func (s *idSource) block(n int) func() string {
 	const l = 36
+	const digits = "0123456789abcdef"
 	var all strings.Builder
 	all.Grow(n * l)
 	var d [l]byte
-	d[8], d[13], d[18], d[23] = '-', '-', '-', '-'
 	for i := 0; i < n; i++ {
 		id := s.uuid()
-		hex.Encode(d[0:8], id[0:4])
-		hex.Encode(d[9:13], id[4:6])
-		hex.Encode(d[14:18], id[6:8])
-		hex.Encode(d[19:23], id[8:10])
-		hex.Encode(d[24:], id[10:])
+		k := 0
+		for j, x := range id {
+			if j == 4 || j == 6 || j == 8 || j == 10 {
+				d[k] = '-'
+				k++
+			}
+			d[k], d[k+1] = digits[x>>4], digits[x&0xf]
+			k += 2
+		}
 		all.Write(d[:])
 	}
 	ids := all.String()
@@ -395,19 +398,25 @@ func variantConfig(c, cfg *pipeline.PipelineConfig, v random.Variant, lora *lora
 // <embedding:name> tags (before bareEmbeddings makes them bare words), each
 // once, or nil.
 func embeddingNames(v random.Variant, cfg *pipeline.PipelineConfig) []string {
-	var out []string
-	texts := []string{v.Positive, cfg.Prompt.Positive, v.Negative, cfg.Prompt.Negative}
+	out := appendEmbeddings(nil, v.Positive)
+	out = appendEmbeddings(out, cfg.Prompt.Positive)
+	out = appendEmbeddings(out, v.Negative)
+	out = appendEmbeddings(out, cfg.Prompt.Negative)
 	if cfg.Prompt.ApplyGlobalNegative {
-		texts = append(texts, cfg.Prompt.GlobalNegative)
+		out = appendEmbeddings(out, cfg.Prompt.GlobalNegative)
 	}
-	for _, p := range texts {
-		if !strings.Contains(p, "<embedding:") {
-			continue
-		}
-		for _, m := range embeddingTag.FindAllStringSubmatch(p, -1) {
-			if !slices.Contains(out, m[1]) {
-				out = append(out, m[1])
-			}
+	return out
+}
+
+// appendEmbeddings adds the names of p's <embedding:name> tags not in out
+// yet.
+func appendEmbeddings(out []string, p string) []string {
+	if !strings.Contains(p, "<embedding:") {
+		return out
+	}
+	for _, m := range embeddingTag.FindAllStringSubmatch(p, -1) {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
 		}
 	}
 	return out
