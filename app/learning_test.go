@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,6 +136,17 @@ func TestLearningAPI(t *testing.T) {
 	require.NotNil(t, rep.Best)
 	assert.Equal(t, map[string]string{"txt2img.model": webuitest.DefaultCheckpoints[0], "txt2img.cfg_scale": "7"}, rep.Best.Values)
 	assert.InDelta(t, 5.0, rep.Best.MeanStars, 0)
+
+	// The sheet: the failed cells show why; the rated image its stars.
+	v, err = s.Experiment(exp.ID)
+	require.NoError(t, err)
+	sheet, err := v.Sheet()
+	require.NoError(t, err)
+	require.Len(t, sheet.Tiles, 2)
+	assert.Contains(t, sheet.Tiles[0][1][0].Failed, "missing-model.safetensors")
+	assert.Equal(t, 5, sheet.Tiles[1][0][0].Stars)
+	assert.Equal(t, good.Details[0].Outputs[0], sheet.Tiles[1][0][0].Path)
+	assert.Contains(t, strings.Join(sheet.Footer, "\n"), "steps 4")
 
 	// The grid: a PNG whose chunk plans the same jobs again, whatever the
 	// request says now.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,19 +35,16 @@ func learnList(env *Env, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	recs, err := svc.Queue.Experiments()
+	recs, err := svc.Experiments()
 	if err != nil {
 		return err
 	}
 	out := make([]experimentSummary, 0, len(recs))
 	for _, r := range recs {
-		s := experimentSummary{ExperimentRecord: r}
-		var e controller.Experiment
-		if err := json.Unmarshal(r.Definition, &e); err == nil {
-			s.Pack, s.Prompt, s.Sweeps, s.Seeds = e.Pack, e.Prompt, e.Sweeps, e.Seeds
-			if e.Prompt == "" {
-				s.Row = e.Row + 1
-			}
+		e := r.Experiment
+		s := experimentSummary{ExperimentRecord: r.ExperimentRecord, Pack: e.Pack, Prompt: e.Prompt, Sweeps: e.Sweeps, Seeds: e.Seeds}
+		if e.Prompt == "" && len(e.Sweeps) > 0 {
+			s.Row = e.Row + 1
 		}
 		out = append(out, s)
 	}
@@ -110,12 +106,11 @@ func idArgs(env *Env, name, usage, missing string, args []string, extra func(fs 
 }
 
 func learnRate(env *Env, args []string) error {
-	var job, note *string
-	var stars *int
+	var job *string
+	var rf ratingFlags
 	dir, id, err := learnArgs(env, "learn rate", "ID --job JOB_ID --stars 1..5 [--note TEXT]", args, func(fs *flag.FlagSet) {
 		job = fs.String("job", "", "the job to rate (learn report --json lists them)")
-		stars = fs.Int("stars", 0, "the rating, 1 (worst) to 5 (best)")
-		note = fs.String("note", "", "a note kept with the rating")
+		rf.register(fs)
 	})
 	if err != nil {
 		return err
@@ -123,19 +118,9 @@ func learnRate(env *Env, args []string) error {
 	if *job == "" {
 		return usagef("--job JOB_ID is required (learn report %s --json lists the jobs)", id)
 	}
-	if *stars < 1 || *stars > 5 {
-		return usagef("--stars must be from 1 to 5, got %d", *stars)
-	}
-	svc, err := openServices(env, dir, backendFlags{}, false)
-	if err != nil {
-		return err
-	}
-	defer svc.Close()
-	if err := svc.RateExperimentJob(id, *job, *stars, *note); err != nil {
-		return ratingError(err)
-	}
-	fmt.Fprintf(env.Stdout, "Rated job %s of experiment %s: %d of 5.\n", *job, id, *stars)
-	return nil
+	return rf.rate(env, dir, " of experiment "+id, func(svc *app.Services) (string, error) {
+		return *job, svc.RateExperimentJob(id, *job, rf.stars, rf.note)
+	})
 }
 
 func learnReport(env *Env, args []string) error {
@@ -256,13 +241,4 @@ func learnExport(env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "Exported experiment %s to %s and %s.\n", id, files.JSON, files.CSV)
 	return nil
-}
-
-// ratingError makes a refused rating (bad stars, a job of another
-// experiment or without images, an unknown job or experiment) exit 2.
-func ratingError(err error) error {
-	if errors.Is(err, queue.ErrBadRating) || errors.Is(err, queue.ErrNoExperiment) || errors.Is(err, queue.ErrNotFound) {
-		return inputError{err}
-	}
-	return err
 }
