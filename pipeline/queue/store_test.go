@@ -311,3 +311,39 @@ func crashDB(t testing.TB, path, stmt string) {
 		t.Fatal(err)
 	}
 }
+
+// The claim's transaction commits without an fsync (synchronous=NORMAL)
+// and every write after it is synced again (FULL), on the one writer
+// connection.
+func TestUnsyncedWriteIsOnlyThatTransaction(t *testing.T) {
+	s := newService(t, Options{})
+	mode := func(q interface {
+		QueryRow(string, ...any) *sql.Row
+	}) int {
+		var m int
+		if err := q.QueryRow("PRAGMA synchronous").Scan(&m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	const normal, full = 1, 2
+	if m := mode(s.st.w); m != full {
+		t.Fatalf("synchronous = %d before, want FULL", m)
+	}
+	var inside int
+	if err := s.st.writeUnsynced(func(tx *sql.Tx) error { inside = mode(tx); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if inside != normal {
+		t.Fatalf("synchronous = %d inside the unsynced write, want NORMAL", inside)
+	}
+	if m := mode(s.st.w); m != full {
+		t.Fatalf("synchronous = %d after, want FULL", m)
+	}
+	if err := s.st.writeUnsynced(func(*sql.Tx) error { return errors.New("refused") }); err == nil {
+		t.Fatal("an error of the transaction is returned")
+	}
+	if m := mode(s.st.w); m != full {
+		t.Fatalf("synchronous = %d after a failed unsynced write, want FULL", m)
+	}
+}
