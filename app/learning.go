@@ -145,7 +145,7 @@ func (s *Services) Experiments() ([]ExperimentSummary, error) {
 
 // Experiment returns one experiment with its cells and best cell.
 func (s *Services) Experiment(id string) (*ExperimentView, error) {
-	rec, err := s.Queue.GetExperiment(id)
+	rec, jobs, err := s.Queue.ExperimentWithJobs(id)
 	if err != nil {
 		return nil, err
 	}
@@ -153,10 +153,7 @@ func (s *Services) Experiment(id string) (*ExperimentView, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := s.Queue.Report(id)
-	if err != nil {
-		return nil, err
-	}
+	rep := queue.BuildReport(id, jobs)
 	return &ExperimentView{Record: *rec, Experiment: exp, Cells: rep.Cells, Best: rep.Best}, nil
 }
 

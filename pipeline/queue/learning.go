@@ -168,34 +168,54 @@ func (s *Service) Experiments() ([]ExperimentRecord, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, j := range jobs {
-			out[i].Jobs++
-			switch j.Status {
-			case StatusCompleted:
-				out[i].Completed++
-			case StatusFailed:
-				out[i].Failed++
-			}
-			if j.Stars > 0 {
-				out[i].Rated++
-			}
-		}
+		out[i].count(jobs)
 	}
 	return out, nil
 }
 
-// GetExperiment returns one stored experiment.
-func (s *Service) GetExperiment(id string) (*ExperimentRecord, error) {
-	all, err := s.Experiments()
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if all[i].ID == id {
-			return &all[i], nil
+// count sets the record's progress from its jobs.
+func (r *ExperimentRecord) count(jobs []ExperimentJob) {
+	r.Jobs, r.Completed, r.Failed, r.Rated = 0, 0, 0, 0
+	for _, j := range jobs {
+		r.Jobs++
+		switch j.Status {
+		case StatusCompleted:
+			r.Completed++
+		case StatusFailed:
+			r.Failed++
+		}
+		if j.Stars > 0 {
+			r.Rated++
 		}
 	}
-	return nil, fmt.Errorf("%w: %s", ErrNoExperiment, id)
+}
+
+// GetExperiment returns one stored experiment with its progress.
+func (s *Service) GetExperiment(id string) (*ExperimentRecord, error) {
+	rec, _, err := s.ExperimentWithJobs(id)
+	return rec, err
+}
+
+// ExperimentWithJobs returns one stored experiment with its progress and
+// its jobs in plan order (as ExperimentJobs), read once.
+func (s *Service) ExperimentWithJobs(id string) (*ExperimentRecord, []ExperimentJob, error) {
+	r := ExperimentRecord{ID: id}
+	var created int64
+	var def string
+	err := s.st.r.QueryRow(`SELECT created_at, definition FROM experiments WHERE id = ?`, id).Scan(&created, &def)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, fmt.Errorf("%w: %s", ErrNoExperiment, id)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read experiment %s: %w", id, err)
+	}
+	r.CreatedAt, r.Definition = fromDB(created), json.RawMessage(def)
+	jobs, err := s.ExperimentJobs(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.count(jobs)
+	return &r, jobs, nil
 }
 
 // RateExperimentJob stores a 1–5 rating with a note for a job of the

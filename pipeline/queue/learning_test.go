@@ -3,6 +3,7 @@ package queue
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -164,5 +165,33 @@ func TestSchema7AddsExperiments(t *testing.T) {
 	}
 	if _, err := db.Exec(`INSERT INTO ratings(job_id, stars, rated_at) VALUES('a', 6, 0)`); err == nil {
 		t.Error("the database took 6 stars")
+	}
+}
+
+// BenchmarkExperimentView512 reads a 512-job experiment with its jobs
+// (what the Learning tab reloads as images arrive) from a queue that also
+// holds 10,000 other jobs.
+func BenchmarkExperimentView512(b *testing.B) {
+	s, err := Open(DefaultPath(b.TempDir()), Options{Logger: quietLog})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Submit(benchJobs("o", 10000), false); err != nil {
+		b.Fatal(err)
+	}
+	exp := benchJobs("x", 512)
+	for i := range exp {
+		exp[i].LearningContextID = "xbench"
+		exp[i].LearningValues = []pipeline.DimensionValue{{Dimension: "txt2img.cfg_scale", Value: strconv.Itoa(i % 16)}}
+	}
+	if err := s.SubmitExperiment("xbench", []byte(`{"seeds":1}`), exp); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		rec, jobs, err := s.ExperimentWithJobs("xbench")
+		if err != nil || rec.Jobs != 512 || len(jobs) != 512 {
+			b.Fatalf("%v: %d jobs", err, len(jobs))
+		}
 	}
 }
