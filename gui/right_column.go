@@ -86,14 +86,26 @@ func (h *panelHub) timed(name string, fn func()) func() {
 	}
 }
 
-// startPump starts the queue-event pump once.
+// startPump starts the queue-event pump once, and reads the queue, once
+// the window shows.
 func (h *panelHub) startPump() {
 	if h.pump != nil || h.mw.Services == nil || h.mw.Services.Queue == nil {
 		return
 	}
 	h.pump = newEventPump(h)
-	h.pump.start()
-	h.refreshQueue()
+	h.afterShow("starting the queue view", func() {
+		h.pump.start()
+		h.refreshQueue()
+	})
+}
+
+// afterShow runs fn on the UI goroutine once Fyne's event loop runs, that
+// is after the window is on screen (the window is built and shown before
+// the loop starts). The first loads (the queue, the history page) wait for
+// it, so that on a busy machine they do not compete with building and
+// painting the first window. Nothing runs once the window has closed.
+func (h *panelHub) afterShow(name string, fn func()) {
+	h.mw.Bridge.Go(name, func(context.Context) error { return nil }, func(error) { fn() })
 }
 
 // NewRightColumn builds the right column: run controls and the running job
@@ -131,7 +143,7 @@ func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 	)
 	h.drops.install()
 	h.preview.start()
-	h.history.reload()
+	h.afterShow("reading the history", h.history.reload)
 	h.startPump()
 	startDemoScript(h)
 	// The run panels scroll on their own above a divider, so that the
