@@ -32,6 +32,11 @@ package app
 //	func (s *Services) Thumbnail(path string) (image.Image, error)
 //	// The experiment with its ratings as ID.json and ID.csv in dir.
 //	func (s *Services) ExportExperiment(id, dir string) (ExportedFiles, error)
+//	// "Apply best": c with the winning cell's values set (hand it to
+//	// State.UpdateConfig), or saved with the run's settings as a preset.
+//	func (v *ExperimentView) BestValues() ([]pipeline.DimensionValue, error)
+//	func (s *Services) ApplyBest(id string, c pipeline.PipelineConfig) (pipeline.PipelineConfig, error)
+//	func (s *Services) SaveBestAsPreset(id, name string) error
 //	// Live updates: fn hears the experiment's fresh view whenever one of
 //	// its jobs changes state (at most every 200 ms, from a goroutine: use
 //	// fyne.Do), until ctx ends.
@@ -44,6 +49,7 @@ import (
 	"fmt"
 
 	"stablenew/controller"
+	"stablenew/pipeline"
 	"stablenew/pipeline/queue"
 )
 
@@ -188,4 +194,53 @@ func (s *Services) RateExperimentJob(experimentID, jobID string, stars int, note
 // JobRating returns a job's rating, or nil when it has none.
 func (s *Services) JobRating(jobID string) (*queue.Rating, error) {
 	return s.Queue.JobRating(jobID)
+}
+
+// BestValues are the winning cell's values in sweep order (X, then Y), or
+// an error while nothing is rated.
+func (v *ExperimentView) BestValues() ([]pipeline.DimensionValue, error) {
+	if v.Best == nil || v.Best.Cell < 0 || v.Best.Cell >= len(v.Cells) {
+		return nil, fmt.Errorf("experiment %s has no rated image yet: rate some to find the best cell", v.Experiment.ID)
+	}
+	return v.Cells[v.Best.Cell].Order, nil
+}
+
+// ApplyBest returns c (the stage cards' configuration) with the
+// experiment's winning values set ("Apply best"); the GUI hands the result
+// to State.UpdateConfig, which marks the changed fields as the user's. A
+// value c cannot take (its stage is off there) is a controller.SweepError.
+func (s *Services) ApplyBest(id string, c pipeline.PipelineConfig) (pipeline.PipelineConfig, error) {
+	v, err := s.Experiment(id)
+	if err != nil {
+		return c, err
+	}
+	best, err := v.BestValues()
+	if err != nil {
+		return c, err
+	}
+	return controller.ApplyCellValues(c, best)
+}
+
+// SaveBestAsPreset saves the configuration the experiment ran with (its
+// fixed settings, the seed left to draw) and its winning values as the
+// user's preset name.
+func (s *Services) SaveBestAsPreset(id, name string) error {
+	v, err := s.Experiment(id)
+	if err != nil {
+		return err
+	}
+	if v.Experiment.Base == nil {
+		return fmt.Errorf("experiment %s did not record its settings (an older StableNew made it): use Apply best on the stage cards and save those", id)
+	}
+	best, err := v.BestValues()
+	if err != nil {
+		return err
+	}
+	c := v.Experiment.Base.Config
+	c.Txt2Img.Seed, c.Batch.SeedMode = -1, pipeline.Defaults().Batch.SeedMode
+	c, err = controller.ApplyCellValues(c, best)
+	if err != nil {
+		return err
+	}
+	return s.Library.SavePreset(name, c)
 }

@@ -137,6 +137,23 @@ func TestLearningAPI(t *testing.T) {
 	assert.Equal(t, map[string]string{"txt2img.model": webuitest.DefaultCheckpoints[0], "txt2img.cfg_scale": "7"}, rep.Best.Values)
 	assert.InDelta(t, 5.0, rep.Best.MeanStars, 0)
 
+	// Apply best: the stage cards get the winning values; a preset keeps
+	// them with the run's settings.
+	cards := pipeline.Defaults()
+	applied, err := s.ApplyBest(exp.ID, cards)
+	require.NoError(t, err)
+	assert.Equal(t, webuitest.DefaultCheckpoints[0], applied.Txt2Img.Model)
+	assert.InDelta(t, 7.0, applied.Txt2Img.CFGScale, 0)
+	assert.Equal(t, cards.Txt2Img.Steps, applied.Txt2Img.Steps, "nothing else changes")
+	require.NoError(t, s.SaveBestAsPreset(exp.ID, "fox best"))
+	preset, err := s.Library.LoadPreset("fox best")
+	require.NoError(t, err)
+	fromPreset, err := preset.ApplyTo(pipeline.Defaults())
+	require.NoError(t, err)
+	assert.InDelta(t, 7.0, fromPreset.Txt2Img.CFGScale, 0)
+	assert.Equal(t, 4, fromPreset.Txt2Img.Steps, "the run's settings")
+	assert.Equal(t, int64(-1), fromPreset.Txt2Img.Seed)
+
 	// The sheet: the failed cells show why; the rated image its stars.
 	v, err = s.Experiment(exp.ID)
 	require.NoError(t, err)

@@ -237,6 +237,28 @@ func stageEnabled(c *pipeline.PipelineConfig, section string) (bool, bool) {
 	return false, false
 }
 
+// anyPrompt, as applySweepValue's prompt, skips the check that the prompt
+// names a swept LoRA (stage cards apply to every prompt).
+const anyPrompt = "\x00any"
+
+// ApplyCellValues sets a cell's values (an experiment's winning cell, for
+// "Apply best") on c, each checked as a sweep's value is: a field that does
+// not exist, a value out of range or a stage that is off in c is a
+// SweepError naming the field.
+func ApplyCellValues(c pipeline.PipelineConfig, values []pipeline.DimensionValue) (pipeline.PipelineConfig, error) {
+	for _, v := range values {
+		if err := checkFieldForm(v.Dimension); err != nil {
+			return c, &SweepError{Field: v.Dimension, Err: err}
+		}
+		next, err := applySweepValue(c, v.Dimension, v.Value, anyPrompt)
+		if err != nil {
+			return c, &SweepError{Field: v.Dimension, Err: err}
+		}
+		c = next
+	}
+	return c, nil
+}
+
 // applySweepValue sets one swept setting on c and checks the result.
 func applySweepValue(c pipeline.PipelineConfig, field, value, prompt string) (pipeline.PipelineConfig, error) {
 	if name, ok := strings.CutPrefix(field, loraSweepPrefix); ok {
@@ -247,7 +269,7 @@ func applySweepValue(c pipeline.PipelineConfig, field, value, prompt string) (pi
 		if math.Abs(f) > maxLoRASweepStrength {
 			return c, fmt.Errorf("a LoRA strength must be from %d to %d, got %s", -maxLoRASweepStrength, maxLoRASweepStrength, value)
 		}
-		if !strings.Contains(prompt, "<lora:"+name+":") && !strings.Contains(prompt, "<lora:"+name+">") {
+		if prompt != anyPrompt && !strings.Contains(prompt, "<lora:"+name+":") && !strings.Contains(prompt, "<lora:"+name+">") {
 			return c, fmt.Errorf("the prompt has no <lora:%s> tag, so its strength would change nothing; add the tag to the prompt", name)
 		}
 		loras := make([]pipeline.LoRAStrength, 0, len(c.LoRAs)+1)

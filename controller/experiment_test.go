@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -209,6 +210,41 @@ func BenchmarkPlanExperiment512(b *testing.B) {
 		plan, err := pc.PlanExperiment(context.Background(), RunRequest{}, exp)
 		if err != nil || len(plan.Jobs) != 512 {
 			b.Fatalf("%v, %d jobs", err, len(plan.Jobs))
+		}
+	}
+}
+
+// ApplyCellValues sets a winning cell on stage cards: a LoRA strength needs
+// no tag there, but an unknown field or a stage that is off is refused
+// with the field's name.
+func TestApplyCellValues(t *testing.T) {
+	c := pipeline.Defaults()
+	c.Hires.Enabled = false
+	got, err := ApplyCellValues(c, []pipeline.DimensionValue{
+		{Dimension: "txt2img.cfg_scale", Value: "6.5"}, {Dimension: "lora:add-detail-xl", Value: "0.8"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Txt2Img.CFGScale != 6.5 {
+		t.Errorf("cfg %v", got.Txt2Img.CFGScale)
+	}
+	if n := len(got.LoRAs); n == 0 || got.LoRAs[n-1].Name != "add-detail-xl" || got.LoRAs[n-1].Strength != 0.8 {
+		t.Errorf("LoRAs %+v", got.LoRAs)
+	}
+	for _, tc := range []struct {
+		v   pipeline.DimensionValue
+		msg string
+	}{
+		{pipeline.DimensionValue{Dimension: "txt2img.cfg", Value: "5"}, "txt2img.cfg"},
+		{pipeline.DimensionValue{Dimension: "hires.denoise", Value: "0.3"}, "hires.denoise: the hires stage is off"},
+		{pipeline.DimensionValue{Dimension: "txt2img.steps", Value: "-3"}, "txt2img.steps"},
+		{pipeline.DimensionValue{Dimension: "nope", Value: "1"}, "nope: not a setting"},
+	} {
+		_, err := ApplyCellValues(c, []pipeline.DimensionValue{tc.v})
+		var se *SweepError
+		if !errors.As(err, &se) || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%v: got %v, want a SweepError with %q", tc.v, err, tc.msg)
 		}
 	}
 }
