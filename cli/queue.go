@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -453,7 +454,7 @@ func historyList(env *Env, args []string) error {
 		return writeJSONList(env.Stdout, items)
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "FINISHED\tSTATUS\tJOB\tPACK\tROW\tIMAGES\tDURATION\tRESULT")
+	fmt.Fprintln(tw, "FINISHED\tSTATUS\tJOB\tPACK\tROW\tIMAGES\tSTARS\tDURATION\tRESULT")
 	for _, it := range items {
 		fin, dur := "-", "-"
 		if it.FinishedAt != nil {
@@ -466,8 +467,12 @@ func historyList(env *Env, args []string) error {
 		if result == "" && len(it.Outputs) > 0 {
 			result = it.Outputs[0]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", fin, it.Status, shortID(it.JobID), it.PackID, it.PromptIndex+1,
-			len(it.Outputs), dur, ellipsis(result, 70))
+		stars := "-"
+		if it.Stars > 0 {
+			stars = strconv.Itoa(it.Stars)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", fin, it.Status, shortID(it.JobID), it.PackID, it.PromptIndex+1,
+			len(it.Outputs), stars, dur, ellipsis(result, 70))
 	}
 	tw.Flush()
 	return nil

@@ -115,6 +115,17 @@ func TestLearningExperimentEndToEnd(t *testing.T) {
 	byID := map[string]pipeline.JobSpec{}
 	for _, h := range history {
 		byID[h.JobID] = h.JobSpec
+		if h.JobID == win.Details[0].JobID {
+			assert.Equal(t, 5, h.Stars, "history carries the rating")
+			assert.Equal(t, "sharp fur", h.RatingNote)
+		}
+	}
+	table := step(cli.ExitOK, "history", "list")
+	assert.Contains(t, table, "STARS")
+	for _, line := range strings.Split(table, "\n") {
+		if strings.Contains(line, win.Details[1].JobID[:8]) {
+			assert.Contains(t, strings.Fields(line), "4", line)
+		}
 	}
 	var queued []pipeline.JobSpec
 	for _, c := range rep.Cells {
