@@ -126,7 +126,7 @@ func learnRate(env *Env, args []string) error {
 func learnReport(env *Env, args []string) error {
 	var asJSON, asCSV *bool
 	dir, id, err := learnArgs(env, "learn report", "ID [--json | --csv]", args, func(fs *flag.FlagSet) {
-		asJSON = fs.Bool("json", false, "print the report as JSON: cells (values, images, rated, mean_stars, failed, jobs_detail) and best")
+		asJSON = fs.Bool("json", false, "print the report as JSON: cells (values, images, rated, mean_stars, failed, jobs_detail with each job's outputs, stars and note) and best")
 		asCSV = fs.Bool("csv", false, "print one CSV row per job: its cell's values, seed, status, images, stars, note, error, outputs (image paths)")
 	})
 	if err != nil {
