@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -178,11 +179,47 @@ func candidate(path string, i int) string {
 // with O_EXCL and renames the temporary file over its own reservation (the
 // name then exists, empty, for an instant). Missing parent folders are created.
 func WriteFileUnique(path string, data []byte) (string, error) {
-	return writeUnique(path, writeBytes(data), os.Link)
+	written, err := writeUnique(path, writeBytes(data), os.Link)
+	if err != nil {
+		return "", err
+	}
+	syncDir(filepath.Dir(written))
+	return written, nil
 }
 
-// writeUnique is WriteFileUnique with the content and the link function
-// injectable (tests use a link function that fails like FAT does).
+// Folders are the folders of files written with WriteFileUniqueDeferred
+// whose new names are not synced yet: the files of one job share one sync
+// of their folder (Sync) instead of one each. Use it from one goroutine.
+type Folders struct {
+	dirs []string
+}
+
+// WriteFileUniqueDeferred is WriteFileUnique except that the folder is not
+// synced: the file's data is on disk when it returns, its name only once
+// later.Sync has run. Call Sync before the file is recorded as done.
+func WriteFileUniqueDeferred(path string, data []byte, later *Folders) (string, error) {
+	written, err := writeUnique(path, writeBytes(data), os.Link)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(written)
+	if !slices.Contains(later.dirs, dir) {
+		later.dirs = append(later.dirs, dir)
+	}
+	return written, nil
+}
+
+// Sync syncs each folder written to since the last Sync, once.
+func (f *Folders) Sync() {
+	for _, d := range f.dirs {
+		syncDir(d)
+	}
+	f.dirs = f.dirs[:0]
+}
+
+// writeUnique is WriteFileUnique without the folder's sync, with the
+// content and the link function injectable (tests use a link function that
+// fails like FAT does).
 func writeUnique(path string, fill func(*os.File) error, link func(oldname, newname string) error) (string, error) {
 	tmp, err := writeTemp(path, fill)
 	if err != nil {
@@ -193,7 +230,6 @@ func writeUnique(path string, fill func(*os.File) error, link func(oldname, newn
 		c := candidate(path, i)
 		err := link(tmp, c)
 		if err == nil {
-			syncDir(filepath.Dir(path))
 			return c, nil
 		}
 		if errors.Is(err, fs.ErrExist) {
@@ -220,7 +256,6 @@ func reserveAndRename(tmp, path string, from int) (string, error) {
 			_ = os.Remove(c)
 			return "", wrapErr("rename into", c, err)
 		}
-		syncDir(filepath.Dir(path))
 		return c, nil
 	}
 	return "", fmt.Errorf("output: no free name for %s after %d tries", path, maxUnique)

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -227,5 +228,40 @@ func TestCandidate(t *testing.T) {
 		if got := candidate(filepath.FromSlash(tt.path), tt.i); got != filepath.FromSlash(tt.want) {
 			t.Errorf("candidate(%q, %d) = %q, want %q", tt.path, tt.i, got, tt.want)
 		}
+	}
+}
+
+// Files written with WriteFileUniqueDeferred get unique names like
+// WriteFileUnique's, and their folder is noted once for the job's one
+// folder sync.
+func TestWriteFileUniqueDeferredNotesEachFolderOnce(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "sub")
+	var later Folders
+	p1, err := WriteFileUniqueDeferred(filepath.Join(dir, "a.png"), []byte("one"), &later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := WriteFileUniqueDeferred(filepath.Join(dir, "a.png"), []byte("two"), &later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteFileUniqueDeferred(filepath.Join(sub, "b.png"), []byte("three"), &later); err != nil {
+		t.Fatal(err)
+	}
+	if p1 != filepath.Join(dir, "a.png") || p2 != filepath.Join(dir, "a-1.png") {
+		t.Fatalf("paths %s, %s: the second must not overwrite the first", p1, p2)
+	}
+	for p, want := range map[string]string{p1: "one", p2: "two"} {
+		if got, err := os.ReadFile(p); err != nil || string(got) != want {
+			t.Fatalf("%s = %q, %v; want %q", p, got, err, want)
+		}
+	}
+	if want := []string{dir, sub}; !slices.Equal(later.dirs, want) {
+		t.Fatalf("folders to sync = %v, want %v", later.dirs, want)
+	}
+	later.Sync()
+	if len(later.dirs) != 0 {
+		t.Fatalf("folders after Sync = %v, want none", later.dirs)
 	}
 }

@@ -121,6 +121,9 @@ type job struct {
 	manifest   output.Manifest
 	result     Result
 	doneOnce   sync.Once // RequestsDone is said once
+	// folders are the image folders whose new names are synced once, at
+	// the end of the job (each image's data is synced as it is written).
+	folders output.Folders
 }
 
 // Run executes the job's StageExecutionPlan. Every image of a batch goes on
@@ -170,6 +173,7 @@ func (r *Runner) Run(ctx context.Context, spec *pipeline.JobSpec, onProgress fun
 	j.result.Resources = uses
 	log.Info("job started", "stages", plan.Names(), "seed", spec.Seed, "output", spec.OutputDir)
 	err = j.run(ctx)
+	j.folders.Sync() // the images' names are on disk before the manifest names them
 	j.manifest.FinishedAt = r.opts.Now()
 	if mpath, merr := output.WriteManifest(spec.OutputDir, &j.manifest); merr != nil {
 		log.Error("writing manifest failed", "err", merr)

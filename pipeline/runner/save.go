@@ -15,7 +15,8 @@ import (
 // save writes a stage's images under the job's folder: the WebUI's PNG with
 // its "parameters" infotext kept and a "stablenew" chunk added, or the
 // image re-encoded as JPEG with the infotext in EXIF. A name that exists is
-// never overwritten. It sets each image's path.
+// never overwritten. It sets each image's path. The folder is synced at the
+// end of the job (Run), once for all its images.
 func (j *job) save(st StageExecution, imgs []image) error {
 	for i := range imgs {
 		im := &imgs[i]
@@ -35,7 +36,7 @@ func (j *job) save(st StageExecution, imgs []image) error {
 		if err != nil {
 			return err
 		}
-		written, err := output.WriteFileUnique(path, data)
+		written, err := output.WriteFileUniqueDeferred(path, data, &j.folders)
 		if err != nil {
 			return err
 		}
