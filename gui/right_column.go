@@ -115,6 +115,8 @@ func (h *panelHub) afterShow(name string, fn func()) {
 // handler.
 func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 	h := hubOf(mw)
+	// The panels hear the queue until Fyne stops, not after.
+	mw.closeWhenFyneStops()
 	h.preview = newPreviewPanel(h)
 	h.controls = newRunControls(h)
 	h.queue = newQueuePanel(h)

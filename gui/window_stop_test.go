@@ -14,6 +14,31 @@ import (
 // fyne.Do runs on its caller, so the queue's last reports must not reach
 // the panels. Fyne's own thread check (threadChecker) fails the test.
 func TestQuitWhileRunningTouchesNoWidgetOffTheUIGoroutine(t *testing.T) {
+	stopWhileRunning(t, func(mw *MainWindow, d *threadChecker) {
+		mw.quit()
+		d.Stop()
+	})
+}
+
+// The same when Fyne stops on its own (it answers SIGTERM and Ctrl-C by
+// destroying the window; the window's close does not run): the hook Fyne
+// runs before Run returns closes the Bridge.
+func TestFyneStoppingWhileRunningTouchesNoWidgetOffTheUIGoroutine(t *testing.T) {
+	stopWhileRunning(t, func(mw *MainWindow, d *threadChecker) {
+		d.Stop()
+		stopped, ok := mw.App.Lifecycle().(interface{ OnStopped() func() })
+		if !ok || stopped.OnStopped() == nil {
+			t.Fatal("the window set no OnStopped hook")
+		}
+		stopped.OnStopped()()
+	})
+}
+
+// stopWhileRunning opens the window over the demo WebUI with a long job
+// running, stops as stop says, and has the queue report more (a pause,
+// then the job put back as the services close) while the thread checker
+// watches every canvas refresh.
+func stopWhileRunning(t *testing.T, stop func(mw *MainWindow, d *threadChecker)) {
 	a, d := newThreadChecker(t)
 	svc, err := app.Open(app.OpenOptions{DataDir: t.TempDir(), Demo: true, Logger: quietLog()})
 	if err != nil {
@@ -41,8 +66,7 @@ func TestQuitWhileRunningTouchesNoWidgetOffTheUIGoroutine(t *testing.T) {
 		return h.snap != nil && len(h.snap.Running) == 1
 	})
 
-	mw.quit()
-	d.Stop()
+	stop(mw, d)
 	// The queue still reports while it closes: here a pause, then the job
 	// put back.
 	flushed := h.pump.flushes.Load()
