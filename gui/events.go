@@ -234,6 +234,9 @@ func (h *panelHub) apply(b *uiBatch) {
 	if h.failures != nil {
 		h.failures.apply(b)
 	}
+	if h.learning != nil {
+		h.learning.apply(b)
+	}
 	if b.historyChanged() {
 		if h.history != nil {
 			h.history.reload()

@@ -42,6 +42,8 @@ func startDemoScript(h *panelHub) {
 	want := "sdxl_portraits"
 	switch script {
 	case demoQueueScript:
+	case demoLearningScript:
+		return // the Learning tab runs it (learning_demo_script.go)
 	case demoTourScript:
 		want = "sdxl_portraits,landscapes_matrix"
 		time.AfterFunc(tourQueueAt, func() { h.do("demo tour", func() { h.queue.tabs.Select(h.queue.tab) }) })

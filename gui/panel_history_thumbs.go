@@ -27,6 +27,8 @@ type thumbCache struct {
 	loading map[string]bool
 	waiting []string // paths to decode when a worker is free
 	busy    int
+	// side is the thumbnails' side in pixels (thumbSize unless set).
+	side int
 	// onLoaded is called (UI goroutine) when a thumbnail arrives.
 	onLoaded func(path string)
 }
@@ -37,7 +39,7 @@ type thumbEntry struct {
 }
 
 func newThumbCache(h *panelHub, onLoaded func(string)) *thumbCache {
-	return &thumbCache{h: h, entries: map[string]*list.Element{}, lru: list.New(), loading: map[string]bool{}, onLoaded: onLoaded}
+	return &thumbCache{h: h, entries: map[string]*list.Element{}, lru: list.New(), loading: map[string]bool{}, side: thumbSize, onLoaded: onLoaded}
 }
 
 // get returns the thumbnail of path, or nil while it loads (it starts
@@ -65,7 +67,7 @@ func (c *thumbCache) startWorkers() {
 		c.waiting = c.waiting[:len(c.waiting)-1]
 		c.busy++
 		go func() {
-			img := loadThumb(path)
+			img := loadThumb(path, c.side)
 			c.h.do("thumbnail", func() { c.store(path, img) })
 		}()
 	}
@@ -87,8 +89,9 @@ func (c *thumbCache) store(path string, img image.Image) {
 	}
 }
 
-// loadThumb decodes an image file and shrinks it; nil when it can't.
-func loadThumb(path string) image.Image {
+// loadThumb decodes an image file and shrinks it to fit side×side; nil
+// when it can't.
+func loadThumb(path string, side int) image.Image {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil
@@ -98,7 +101,7 @@ func loadThumb(path string) image.Image {
 	if err != nil {
 		return nil
 	}
-	return shrink(src, thumbSize)
+	return shrink(src, side)
 }
 
 // shrink scales img down (nearest neighbour) to fit side×side.

@@ -53,6 +53,8 @@ type planResult struct {
 	diskWarning string
 	// report is the preflight of the jobs against the WebUIs' lists.
 	report *resources.Report
+	// experiment is set when the plan is a Learning experiment draft.
+	experiment *controller.Experiment
 }
 
 // previewPanel shows the draft: every JobSpec the current setup plans to,
@@ -77,6 +79,11 @@ type previewPanel struct {
 	// to packs; hidden otherwise.
 	reprocessBar  *fyne.Container
 	reprocessText *widget.Label
+	// experiment is the Learning experiment draft the preview plans instead
+	// of the packs, or nil; experimentBar says so (learning_preview.go).
+	experiment     atomic.Pointer[controller.Experiment]
+	experimentBar  *fyne.Container
+	experimentText *widget.Label
 
 	debounce *Debouncer
 	// gen counts plan-input changes (UI goroutine); genSeen is its copy for
@@ -124,12 +131,13 @@ func newPreviewPanel(h *panelHub) *previewPanel {
 		),
 		p.reprocessText)
 	p.reprocessBar.Hide()
+	p.newExperimentBar()
 	return p
 }
 
 // build lays out the panel.
 func (p *previewPanel) build() fyne.CanvasObject {
-	top := container.NewVBox(p.reprocessBar, p.header, p.stages, p.state, p.errText, p.notes, p.resources.build())
+	top := container.NewVBox(p.reprocessBar, p.experimentBar, p.header, p.stages, p.state, p.errText, p.notes, p.resources.build())
 	split := container.NewVSplit(minHeight(p.list, 120), container.NewVScroll(p.details.build()))
 	split.Offset = 0.55
 	return container.NewBorder(top, nil, nil, nil, split)
@@ -224,11 +232,11 @@ func (p *previewPanel) plan(ctx context.Context, gen uint64) (res *planResult) {
 		}
 	}()
 	req.Source = pipeline.SourceAddToQueue
-	plan, err := p.h.mw.Services.Pipeline.Plan(ctx, req)
+	plan, exp, err := p.planJobs(ctx, req)
 	if ctx.Err() != nil {
 		return nil
 	}
-	res = &planResult{gen: gen, plan: plan, err: err, reprocess: req.Reprocess != nil}
+	res = &planResult{gen: gen, plan: plan, err: err, reprocess: req.Reprocess != nil, experiment: exp}
 	if err == nil {
 		res.rows = previewRows(plan.Jobs)
 		res.estimate, res.known = p.estimate(plan.Jobs)
@@ -276,6 +284,9 @@ func (p *previewPanel) showReprocess() {
 	if src == nil {
 		p.reprocessBar.Hide()
 		return
+	}
+	if p.experiment.Swap(nil) != nil {
+		p.experimentBar.Hide() // a reprocess draft replaces the experiment
 	}
 	stages := make([]string, len(src.Stages))
 	for i, s := range src.Stages {

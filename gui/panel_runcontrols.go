@@ -190,7 +190,13 @@ func (c *runControls) submitPlan(res *planResult, front bool) {
 	q := c.h.mw.Services.Queue
 	var warn error
 	c.h.goWork("queueing jobs", func(ctx context.Context) error {
-		if err := q.Submit(jobs, front); err != nil {
+		if res.experiment != nil {
+			plan := *res.plan
+			plan.Jobs = jobs
+			if err := c.h.mw.Services.SubmitExperiment(*res.experiment, &plan); err != nil {
+				return err
+			}
+		} else if err := q.Submit(jobs, front); err != nil {
 			return err
 		}
 		if front {
@@ -209,7 +215,18 @@ func (c *runControls) submitPlan(res *planResult, front bool) {
 			where = "at the front of the queue"
 		}
 		msg := fmt.Sprintf("Queued %s %s.", plural(len(jobs), "job", "jobs"), where)
-		if res.reprocess {
+		if res.experiment != nil {
+			// An experiment draft is queued once too; its grid is in the
+			// Learning tab.
+			c.h.preview.consume(res)
+			c.h.preview.dropExperiment()
+			if c.h.learning != nil {
+				c.h.learning.open(res.experiment.ID)
+				c.h.learning.reloadList()
+			}
+			msg = fmt.Sprintf("Queued experiment %s: %s %s. Its grid is in the Learning tab; the preview shows the prompt packs again.",
+				res.experiment.ID, plural(len(jobs), "job", "jobs"), where)
+		} else if res.reprocess {
 			// Queued once is what a reprocess wants: the draft ends and the
 			// preview plans the packs again.
 			c.h.preview.consume(res)

@@ -29,6 +29,8 @@ type panelHub struct {
 	logs     *logPanel
 	drops    *dropHandler
 	failures *failureWatch
+	// learning is the Learning tab, which hears the queue's events too.
+	learning *learningTab
 
 	pump *eventPump
 	// snap is the last queue snapshot the panels were given.

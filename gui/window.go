@@ -59,6 +59,7 @@ type MainWindow struct {
 	closers      []func()
 
 	tabs      *container.AppTabs
+	learning  *learningTab
 	sidebar   *sidebar
 	cards     *stageCards
 	promptTab *promptTab
@@ -137,13 +138,19 @@ func (mw *MainWindow) buildContent() fyne.CanvasObject {
 	left, middle := container.NewVScroll(mw.sidebar.build()), container.NewVScroll(mw.cards.build())
 	pipelineTab := container.New(columnsLayout{}, left, middle, right)
 	mw.promptTab = newPromptTab(mw)
+	mw.learning = newLearningTab(mw)
 	mw.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(tabPipeline, theme.GridIcon(), pipelineTab),
 		container.NewTabItemWithIcon(tabPrompt, theme.DocumentCreateIcon(), mw.promptTab.build()),
+		container.NewTabItemWithIcon(tabLearning, theme.MediaPhotoIcon(), mw.learning.build()),
 	)
-	if mw.State.View().Tab == tabPrompt {
+	switch mw.State.View().Tab {
+	case tabPrompt:
 		mw.tabs.SelectIndex(1)
+	case tabLearning:
+		mw.tabs.SelectIndex(2)
 	}
+	mw.learning.start()
 	mw.tabs.OnSelected = mw.onTabSelected
 	mw.wheelScrolls = append(mw.wheelScrolls, left, middle, mw.promptTab.rowsScroll)
 	bottom := container.NewVBox(NewLogPanel(mw), NewStatusBar(mw))
@@ -311,8 +318,11 @@ func (mw *MainWindow) onStateChange(what app.Change) {
 
 func (mw *MainWindow) onTabSelected(t *container.TabItem) {
 	name := tabPipeline
-	if mw.tabs.Items[1] == t {
+	switch t {
+	case mw.tabs.Items[1]:
 		name = tabPrompt // its title may carry the unsaved-changes dot
+	case mw.tabs.Items[2]:
+		name = tabLearning
 	}
 	mw.State.UpdateView(func(v *app.ViewState) { v.Tab = name })
 }

@@ -31,7 +31,8 @@ func TestWindowBuildsWithThreeColumns(t *testing.T) {
 	if got := mw.Window.Canvas().Size(); got != defaultWindowSize {
 		t.Errorf("size %v, want %v", got, defaultWindowSize)
 	}
-	if mw.tabs.Selected().Text != tabPipeline || len(mw.tabs.Items) != 2 || mw.tabs.Items[1].Text != tabPrompt {
+	if mw.tabs.Selected().Text != tabPipeline || len(mw.tabs.Items) != 3 || mw.tabs.Items[1].Text != tabPrompt ||
+		mw.tabs.Items[2].Text != tabLearning {
 		t.Errorf("tabs: selected %q of %d", mw.tabs.Selected().Text, len(mw.tabs.Items))
 	}
 	grid := mw.tabs.Items[0].Content.(*fyne.Container)
