@@ -61,6 +61,11 @@ func newLearnGrid(h *panelHub) *learnGrid {
 	g := &learnGrid{byPath: map[string]widget.TableCellID{}}
 	g.thumbs = newThumbCache(h, g.onThumb)
 	g.thumbs.side = gridThumb
+	// The data folder's thumbnail cache: experiment images are shrunk
+	// there as their jobs finish, so the grid decodes small files.
+	if svc := h.mw.Services; svc != nil {
+		g.thumbs.load = svc.Thumbnail
+	}
 	t := &learnTable{}
 	t.Length = g.length
 	t.CreateCell = newGridCell

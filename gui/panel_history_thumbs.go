@@ -29,6 +29,9 @@ type thumbCache struct {
 	busy    int
 	// side is the thumbnails' side in pixels (thumbSize unless set).
 	side int
+	// load, when set, reads a thumbnail in place of decoding the file
+	// (its result is shrunk to side).
+	load func(path string) (image.Image, error)
 	// onLoaded is called (UI goroutine) when a thumbnail arrives.
 	onLoaded func(path string)
 }
@@ -67,10 +70,22 @@ func (c *thumbCache) startWorkers() {
 		c.waiting = c.waiting[:len(c.waiting)-1]
 		c.busy++
 		go func() {
-			img := loadThumb(path, c.side)
+			img := c.decode(path)
 			c.h.do("thumbnail", func() { c.store(path, img) })
 		}()
 	}
+}
+
+// decode reads path's thumbnail (a worker goroutine); nil when it can't.
+func (c *thumbCache) decode(path string) image.Image {
+	if c.load == nil {
+		return loadThumb(path, c.side)
+	}
+	img, err := c.load(path)
+	if err != nil || img == nil {
+		return nil
+	}
+	return shrink(img, c.side)
 }
 
 // store keeps a decoded thumbnail (UI goroutine).
