@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -183,36 +184,39 @@ func TestLearningGridShowsStatesFailuresAndRequeuedJobs(t *testing.T) {
 // 100 cells × 4 seeds: the view grows in 20 reloads while the grid is
 // scrolled through, so every one of the 400 thumbnails is decoded (off the
 // UI goroutine) and arrives. No UI callback may take 16 ms (one frame at
-// 60 Hz). This machine is shared and its load makes the odd callback wait
-// for a core, so a run over the bound is tried again, up to three times;
-// a real regression (a refresh that measures text, say) fails every run.
-// Under the race detector, which slows code several times over, the bound
-// is raceFactor times wider.
+// 60 Hz). The test measures each callback's CPU time on the UI thread (the
+// test goroutine, locked to its thread; wall time where the system does not
+// tell thread time): this machine is shared, and under load wall time
+// mostly measures the wait for a core. BenchmarkLearningGridFill400 reports
+// wall time. Under the race detector, which slows code several times over,
+// the bound is raceFactor times wider.
 func TestLearningGridStaysResponsiveWhile400ThumbnailsArrive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes and decodes 400 images")
 	}
 	paths := writePNGs(t, 400, 256)
-	bound := 16 * time.Millisecond * raceFactor
-	for attempt := 1; ; attempt++ {
-		probe := fillGrid400(t, paths)
-		t.Logf("attempt %d: longest UI callback %q %.2f ms over %d callbacks (mean %.3f ms)", attempt,
-			probe.maxName, ms(probe.max), probe.calls, ms(probe.total)/float64(max(probe.calls, 1)))
-		if probe.calls < 400 {
-			t.Fatalf("only %d UI callbacks were timed; the 400 thumbnails were not", probe.calls)
-		}
-		if probe.max <= bound {
-			return
-		}
-		if attempt == 3 {
-			t.Fatalf("a UI callback (%q) took %.2f ms, over %v, in every attempt", probe.maxName, ms(probe.max), bound)
-		}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	clock := func() time.Duration { d, _ := threadCPU(); return d }
+	what := "thread CPU"
+	if _, ok := threadCPU(); !ok {
+		clock, what = nil, "wall"
+	}
+	probe := fillGrid400(t, paths, clock)
+	t.Logf("longest UI callback (%s time): %q %.2f ms over %d callbacks (mean %.3f ms)", what,
+		probe.maxName, ms(probe.max), probe.calls, ms(probe.total)/float64(max(probe.calls, 1)))
+	if probe.calls < 400 {
+		t.Fatalf("only %d UI callbacks were timed; the 400 thumbnails were not", probe.calls)
+	}
+	if bound := 16 * time.Millisecond * raceFactor; probe.max > bound {
+		t.Errorf("a UI callback (%q) took %.2f ms of %s time, over %v", probe.maxName, ms(probe.max), what, bound)
 	}
 }
 
 // fillGrid400 shows a 100 × 4 experiment filling with the images at paths
 // and returns how long the UI callbacks took.
-func fillGrid400(t testing.TB, paths []string) *uiProbe {
+// clock, when set, measures the callbacks in place of wall time.
+func fillGrid400(t testing.TB, paths []string, clock func() time.Duration) *uiProbe {
 	ph, lt := newGridHarness(t)
 	jobs := fakeExperiment(100, 4)
 	images := map[string]string{}
@@ -220,7 +224,7 @@ func fillGrid400(t testing.TB, paths []string) *uiProbe {
 	// then); what is measured is the filling that follows.
 	showFake(ph, lt, jobs, images)
 	probe := &uiProbe{}
-	ph.h.probe = probe.record
+	ph.h.probe, ph.h.probeClock = probe.record, clock
 	for step := 1; step <= 20; step++ {
 		for i := (step - 1) * 20; i < step*20; i++ {
 			jobs[i].Status, jobs[i].Images = queue.StatusCompleted, 1
@@ -251,7 +255,7 @@ func fillGrid400(t testing.TB, paths []string) *uiProbe {
 	if thumbs != 400 {
 		t.Fatalf("%d of 400 thumbnails decoded", thumbs)
 	}
-	ph.h.probe = nil
+	ph.h.probe, ph.h.probeClock = nil, nil
 	return probe
 }
 
@@ -263,12 +267,16 @@ func BenchmarkLearningGridFill400(b *testing.B) {
 	var worst time.Duration
 	var total time.Duration
 	calls := 0
+	worstName := ""
 	for b.Loop() {
-		p := fillGrid400(b, paths)
-		worst = max(worst, p.max)
+		p := fillGrid400(b, paths, nil)
+		if p.max > worst {
+			worst, worstName = p.max, p.maxName
+		}
 		total += p.total
 		calls += p.calls
 	}
+	b.Logf("longest UI callback: %q", worstName)
 	b.ReportMetric(ms(worst), "max-ui-ms")
 	b.ReportMetric(ms(total)/float64(max(calls, 1)), "mean-ui-ms")
 }

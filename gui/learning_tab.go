@@ -242,8 +242,13 @@ func (t *learningTab) show() {
 	if sel != nil {
 		selJob = sel.jobID
 	}
-	t.title.SetText(titleOf(t.items, v.id))
-	t.summary.SetText(v.summary())
+	// A label's SetText shapes its text again even when it is the same.
+	if title := titleOf(t.items, v.id); t.title.Text != title {
+		t.title.SetText(title)
+	}
+	if sum := v.summary(); t.summary.Text != sum {
+		t.summary.SetText(sum)
+	}
 	t.grid.setView(v, v.sortedCells(t.byRating.Checked))
 	if selJob != "" {
 		t.grid.selectJob(selJob)
