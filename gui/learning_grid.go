@@ -31,6 +31,17 @@ type learnTable struct {
 	onRate func(stars int)
 }
 
+// Tapped selects the image under the pointer and gives the grid the
+// keyboard. widget.Table focuses itself through the canvas of its inner
+// *Table, which the canvas does not know when the table is extended, so
+// the keys would go nowhere.
+func (t *learnTable) Tapped(e *fyne.PointEvent) {
+	t.Table.Tapped(e)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(t); c != nil && c.Focused() != fyne.Focusable(t) {
+		c.Focus(t)
+	}
+}
+
 // TypedRune rates the selected image with 1–5.
 func (t *learnTable) TypedRune(r rune) {
 	if r >= '1' && r <= '5' && t.onRate != nil {

@@ -191,10 +191,23 @@ func TestLearningExperimentRunsFillsRatesSortsAndAppliesBest(t *testing.T) {
 	lt.grid.table.Select(widget.TableCellID{Row: last, Col: 1})
 	lt.detail.note.SetText("crisp")
 	test.Tap(lt.detail.rates[3])
-	// A poor first cell.
-	lt.grid.table.Select(widget.TableCellID{Row: 0, Col: 0})
-	lt.grid.table.TypedRune('1')
-	lt.grid.table.TypedRune('9') // not a rating: ignored
+	// A poor first cell, by click and key as a user does it: the click
+	// selects the image and gives the grid the keyboard.
+	header := newGridHeader().MinSize()
+	lt.grid.table.ScrollToTop()
+	lt.grid.table.ScrollToLeading()
+	test.TapAt(lt.grid.table, fyne.NewPos(gridHeaderWidth+20, header.Height+20))
+	if _, s := lt.grid.current(); s == nil || s.jobID != lt.grid.rows[0].shots[0].jobID {
+		t.Fatal("clicking the first image did not select it")
+	}
+	// Keys go where the window's focus is, as the driver sends them.
+	focused := ph.mw.Window.Canvas().Focused()
+	if focused != fyne.Focusable(lt.grid.table) {
+		t.Fatalf("after the click the keys go to %T, not the grid", focused)
+	}
+	for _, r := range "19" { // 9 is not a rating: ignored
+		focused.TypedRune(r)
+	}
 	ph.waitFor("the ratings read back", func() bool {
 		return lt.view.best == winner.index && lt.view.cells[winner.index].rated == 2
 	})
