@@ -130,7 +130,7 @@ func (b *learnBuilder) build() fyne.CanvasObject {
 	}
 	return container.NewVBox(
 		&widget.Label{Text: "New experiment", TextStyle: fyne.TextStyle{Bold: true}},
-		container.NewBorder(nil, nil, nil, b.row, b.pack),
+		container.NewGridWithColumns(2, b.pack, b.row),
 		b.prompt,
 		sweep("X", b.x),
 		sweep("Y", b.y),
