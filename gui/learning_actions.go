@@ -55,28 +55,24 @@ func (t *learningTab) onApplyBest() {
 	t.say("The stage cards now have "+valuesText(values)+"; they override the packs until you reset them.", widget.SuccessImportance)
 }
 
-// onSaveBest saves the stage cards with the winning values as a preset,
-// leaving the cards as they are.
+// onSaveBest saves the settings the experiment ran with, with the winning
+// values, as a preset (the stage cards stay as they are).
 func (t *learningTab) onSaveBest() {
 	values := t.bestValues()
 	if values == nil {
 		return
 	}
-	cfg, err := controller.ApplyCellValues(t.mw.State.Config(), values)
-	if err != nil {
-		t.say("Save best as preset: "+err.Error(), widget.DangerImportance)
-		return
-	}
-	t.mw.askName("Save best as preset", "Preset name", "learned-"+t.view.id, "Save", func(name string) {
-		lib := t.mw.Services.Library
+	id := t.view.id
+	t.mw.askName("Save best as preset", "Preset name", "learned-"+id, "Save", func(name string) {
+		svc := t.mw.Services
 		t.h.goWork("saving preset "+name, func(context.Context) error {
-			return lib.SavePreset(name, cfg)
+			return svc.SaveBestAsPreset(id, name)
 		}, func(err error) {
 			if err != nil {
 				t.mw.ShowError("Could not save preset "+name, err)
 				return
 			}
-			t.say(fmt.Sprintf("Saved preset %s: the stage cards with %s.", name, valuesText(values)), widget.SuccessImportance)
+			t.say(fmt.Sprintf("Saved preset %s: the settings experiment %s ran with, and %s.", name, id, valuesText(values)), widget.SuccessImportance)
 			t.mw.reloadLibrary()
 		})
 	})

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"stablenew/pipeline"
 	"stablenew/pipeline/queue"
 )
 
@@ -253,6 +254,17 @@ func TestLearningExperimentRunsFillsRatesSortsAndAppliesBest(t *testing.T) {
 	over := ph.mw.State.Overridden()
 	if !slices.Contains(over, "txt2img.cfg_scale") || !slices.Contains(over, "txt2img.steps") {
 		t.Errorf("overridden fields %v lack the applied ones", over)
+	}
+
+	// Best as preset: the experiment's settings with the winner's values.
+	test.Tap(lt.saveBest)
+	ph.tapButton("Save")
+	preset := "learned-" + lt.view.id
+	ph.waitFor("the preset", func() bool { return slices.Contains(ph.svc.Library.Presets(), preset) })
+	if patch, err := ph.svc.Library.LoadPreset(preset); err != nil {
+		t.Errorf("preset %s: %v", preset, err)
+	} else if pc, err := patch.ApplyTo(pipeline.Defaults()); err != nil || pc.Txt2Img.CFGScale != 9 || pc.Txt2Img.Steps != 3 {
+		t.Errorf("preset %s has cfg %v steps %d; the winner is cfg 9, steps 3", preset, pc.Txt2Img.CFGScale, pc.Txt2Img.Steps)
 	}
 
 	// The grid PNG and the export land in the chosen folder.
