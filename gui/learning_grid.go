@@ -64,6 +64,8 @@ type learnGrid struct {
 	byPath   map[string]widget.TableCellID
 	selected widget.TableCellID
 	hasSel   bool
+	// widths is how many columns have their width set.
+	widths int
 	// onSelect hears the selected shot (nil when none).
 	onSelect func(c *learnCell, s *learnShot)
 }
@@ -93,6 +95,15 @@ func newLearnGrid(h *panelHub) *learnGrid {
 // setView shows v (nil: nothing), with its cells in order.
 func (g *learnGrid) setView(v *expView, rows []*learnCell) {
 	g.view, g.rows = v, rows
+	// A column is a thumbnail wide: without this the table would make
+	// every column as wide as the row headers (it sizes both from one
+	// header template) and scroll sideways for two seeds at 1024 px.
+	if v != nil {
+		for k := g.widths; k < len(v.seeds); k++ {
+			g.table.SetColumnWidth(k, gridThumb+2*theme.Padding())
+		}
+		g.widths = max(g.widths, len(v.seeds))
+	}
 	clear(g.byPath)
 	for r, c := range rows {
 		for k, s := range c.shots {
