@@ -93,7 +93,7 @@ func runGUI(args []string) int {
 		if s, ok := <-sig; ok {
 			log.Info("quitting on a signal", "signal", s.String())
 			signal.Stop(sig)
-			fyne.Do(a.Quit)
+			fyne.Do(mw.Quit)
 		}
 	}()
 	a.Run()

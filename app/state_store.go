@@ -37,6 +37,12 @@ type ViewState struct {
 	Tab          string  `json:"tab"`
 	WindowWidth  float32 `json:"window_width"`
 	WindowHeight float32 `json:"window_height"`
+	// WindowX and WindowY are the window's top-left corner on the desktop
+	// in screen pixels, when WindowPlaced says they were read (X11 and
+	// Windows; Fyne itself can neither read nor set a window's position).
+	WindowX      int  `json:"window_x,omitempty"`
+	WindowY      int  `json:"window_y,omitempty"`
+	WindowPlaced bool `json:"window_placed,omitempty"`
 	// LogOpen is whether the log panel is expanded.
 	LogOpen bool `json:"log_open"`
 	// PromptDivider is where the Prompt tab's divider between the rows and

@@ -24,6 +24,7 @@
 //	}
 //	func New(svc *app.Services, st *app.State, a fyne.App) *MainWindow
 //	func (mw *MainWindow) Show()                 // shows the window and starts the services
+//	func (mw *MainWindow) Quit()                 // closes at once, remembering size and position (signals)
 //	func (mw *MainWindow) RefreshResources()     // F5: WebUI lists and packs, in the background
 //	func (mw *MainWindow) Resources() *resources.Lists // first ready backend's lists, or nil; no I/O
 //	func (mw *MainWindow) OnBackendChange(fn func(b *app.Backend, s app.ConnectionState, err error))

@@ -122,6 +122,7 @@ func newMainWindow(svc *app.Services, st *app.State, a fyne.App, bridge *Bridge)
 	mw.Window.Resize(mw.initialSize())
 	mw.Window.SetMaster()
 	mw.Window.SetCloseIntercept(mw.onClose)
+	a.Lifecycle().SetOnExitedForeground(mw.rememberPlace)
 	mw.installShortcuts()
 
 	st.OnChange(mw.onStateChange)
@@ -188,10 +189,13 @@ func (mw *MainWindow) initialSize() fyne.Size {
 	return defaultWindowSize
 }
 
-// Show shows the window and starts the services (connection monitors and
+// Show shows the window where it was last (see moveWindow) and starts the services (connection monitors and
 // queue workers) once.
 func (mw *MainWindow) Show() {
 	mw.Window.Show()
+	if v := mw.State.View(); v.WindowPlaced {
+		moveWindow(mw.Window, v.WindowX, v.WindowY)
+	}
 	mw.start()
 }
 

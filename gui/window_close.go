@@ -92,15 +92,38 @@ func (mw *MainWindow) askClose(s closeStakes) {
 	d.Show()
 }
 
-// quit remembers the window's size and dividers and closes the window (the
-// queue puts a running job back when the services close).
+// Quit closes the window at once, as the close dialog's Quit does: the
+// window's size, position and dividers are remembered and a running job
+// goes back to the front of the queue when the services close (a signal;
+// UI goroutine).
+func (mw *MainWindow) Quit() { mw.quit() }
+
+// quit remembers the window's size, position and dividers and closes the
+// window (the queue puts a running job back when the services close).
 func (mw *MainWindow) quit() {
+	mw.rememberPlace()
+	mw.close()
+}
+
+// rememberPlace records the window's size, position and dividers in the
+// view state (UI goroutine). It runs at quit and whenever the window loses
+// the focus: Fyne answers SIGTERM and Ctrl-C by destroying the window
+// before anything of ours runs, so the place must already be known.
+func (mw *MainWindow) rememberPlace() {
+	if mw.closed {
+		return
+	}
 	size := mw.Window.Canvas().Size()
+	x, y, placed := windowPosition(mw.Window)
 	mw.State.UpdateView(func(v *app.ViewState) {
-		v.WindowWidth, v.WindowHeight = size.Width, size.Height
+		if size.Width > 0 && size.Height > 0 {
+			v.WindowWidth, v.WindowHeight = size.Width, size.Height
+		}
+		if placed {
+			v.WindowX, v.WindowY, v.WindowPlaced = x, y, true
+		}
 		mw.saveDividers(v)
 	})
-	mw.close()
 }
 
 // saveDividers records where the window's dividers are.
