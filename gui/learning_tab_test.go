@@ -261,6 +261,9 @@ func TestLearningExperimentRunsFillsRatesSortsAndAppliesBest(t *testing.T) {
 	ph.tapButton("Save")
 	preset := "learned-" + lt.view.id
 	ph.waitFor("the preset", func() bool { return slices.Contains(ph.svc.Library.Presets(), preset) })
+	// The message comes after the file is written; wait for it, or it
+	// could overwrite the grid's message below.
+	ph.waitFor("the preset message", func() bool { return strings.HasPrefix(lt.message.Text, "Saved preset") })
 	if patch, err := ph.svc.Library.LoadPreset(preset); err != nil {
 		t.Errorf("preset %s: %v", preset, err)
 	} else if pc, err := patch.ApplyTo(pipeline.Defaults()); err != nil || pc.Txt2Img.CFGScale != 9 || pc.Txt2Img.Steps != 3 {
@@ -271,12 +274,16 @@ func TestLearningExperimentRunsFillsRatesSortsAndAppliesBest(t *testing.T) {
 	dir := t.TempDir()
 	id := lt.view.id
 	lt.saveGridTo(dir)
-	ph.waitFor("the grid", func() bool { return !strings.HasPrefix(lt.message.Text, "Writing") })
+	ph.waitFor("the grid", func() bool {
+		return strings.HasPrefix(lt.message.Text, "Wrote") || strings.HasPrefix(lt.message.Text, "The grid was not")
+	})
 	if !strings.HasPrefix(lt.message.Text, "Wrote") {
 		t.Errorf("grid: %q", lt.message.Text)
 	}
 	lt.exportTo(dir)
-	ph.waitFor("the export", func() bool { return !strings.HasPrefix(lt.message.Text, "Wrote") })
+	ph.waitFor("the export", func() bool {
+		return strings.HasPrefix(lt.message.Text, "Exported") || strings.HasPrefix(lt.message.Text, "Nothing exported")
+	})
 	if !strings.HasPrefix(lt.message.Text, "Exported") {
 		t.Errorf("export: %q", lt.message.Text)
 	}
