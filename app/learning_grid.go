@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"stablenew/controller"
 	"stablenew/pipeline/grid"
@@ -60,8 +61,15 @@ func (s *Services) Thumbnail(path string) (image.Image, error) {
 
 // cacheExperimentThumbs makes the thumbnails of experiment jobs' images as
 // the jobs finish, so that grids draw from small files, until ctx ends.
+// It first keeps the cache under grid.ThumbCacheLimit.
 func (s *Services) cacheExperimentThumbs(ctx context.Context, events <-chan queue.Event) {
 	th := s.thumbs()
+	if res, err := th.Prune(grid.ThumbCacheLimit, time.Now()); err != nil {
+		s.Log.Warn("could not prune the thumbnail cache", "dir", th.Dir, "err", err)
+	} else if res.Removed > 0 {
+		s.Log.Info("pruned the thumbnail cache", "dir", th.Dir, "removed", res.Removed,
+			"freed_mb", res.Freed>>20, "kept", res.Kept, "size_mb", res.Size>>20)
+	}
 	for {
 		select {
 		case <-ctx.Done():

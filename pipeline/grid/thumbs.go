@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"stablenew/pipeline/output"
 )
@@ -21,8 +22,9 @@ const ThumbSize = DefaultTileSize
 // Thumbs keeps small copies of images in a folder, so a sheet of 400 tiles
 // reads 400 small files instead of decoding 400 renders. A thumbnail is
 // named after the image's path, size and modification time: an image
-// written again gets a new one. Safe for concurrent use (files are written
-// atomically under a unique name).
+// written again gets a new one; Prune keeps the folder's size in bounds.
+// Safe for concurrent use (files are written atomically under a unique
+// name).
 type Thumbs struct {
 	Dir string
 }
@@ -49,8 +51,13 @@ func (t *Thumbs) Load(path string) (image.Image, error) {
 	key := t.key(path, st)
 	if f, err := os.Open(key); err == nil {
 		img, derr := png.Decode(f)
+		var kst os.FileInfo
+		if derr == nil {
+			kst, derr = f.Stat()
+		}
 		f.Close()
 		if derr == nil {
+			touch(key, kst, time.Now())
 			return img, nil
 		}
 	}
