@@ -98,7 +98,7 @@ WITH RECURSIVE ej(job_id, position, cell, seed, depth) AS (
 	SELECT job_id, position, cell, seed, 0 FROM experiment_jobs WHERE experiment_id = ?
 	UNION ALL
 	SELECT j.job_id, ej.position, ej.cell, ej.seed, ej.depth + 1 FROM jobs j JOIN ej ON j.requeued_from = ej.job_id
-	WHERE ej.depth < 100
+	WHERE j.requeued_from != '' AND ej.depth < 100
 )
 SELECT ej.job_id, ej.cell, ej.seed, coalesce(j.status, ''), coalesce(j.outputs, '[]'), coalesce(j.error, ''),
 	coalesce(r.stars, 0), coalesce(r.note, '')

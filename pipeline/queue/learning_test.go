@@ -195,3 +195,27 @@ func BenchmarkExperimentView512(b *testing.B) {
 		}
 	}
 }
+
+// The walk over requeued copies looks jobs up by the index of schema step
+// 8, not by reading every job at each step.
+func TestExperimentJobsUseTheRequeuedIndex(t *testing.T) {
+	t.Parallel()
+	s := open(t, testPath(t), Options{})
+	rows, err := s.st.r.Query(`EXPLAIN QUERY PLAN `+experimentJobsQuery, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if !strings.Contains(strings.Join(plan, "\n"), "jobs_requeued_from") {
+		t.Errorf("the query does not use jobs_requeued_from:\n%s", strings.Join(plan, "\n"))
+	}
+}

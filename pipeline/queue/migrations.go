@@ -121,6 +121,10 @@ CREATE TABLE IF NOT EXISTS ratings (
 	note     TEXT    NOT NULL DEFAULT '',
 	rated_at INTEGER NOT NULL
 );`},
+	// An experiment's view follows requeued copies of its jobs by this
+	// column; without an index every step of that walk read all jobs.
+	{8, "index of requeued jobs", `
+CREATE INDEX IF NOT EXISTS jobs_requeued_from ON jobs(requeued_from) WHERE requeued_from != '';`},
 }
 
 // schemaVersion is the newest schema this build knows.
