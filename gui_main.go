@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -83,6 +84,11 @@ func runGUI(args []string) int {
 
 	mw := gui.New(svc, st, a)
 	mw.Show()
+	// Opening the queue and the first loads after the window shows (the
+	// queue list, the history page, the packs) peak well above what stays
+	// in use, and Go hands freed pages back to the system only slowly:
+	// give them back at once when those loads are done.
+	mw.Bridge.OnIdle(debug.FreeOSMemory)
 	// SIGTERM, SIGHUP (a logout, systemctl stop) and Ctrl-C in the terminal
 	// quit like the window's close button: the state is saved and a running
 	// job goes back to the front of the queue. A second signal ends the

@@ -27,6 +27,8 @@ type Bridge struct {
 	queued   []func() // queued bridge only
 	inFlight int      // Go calls whose done has not run yet
 	changed  chan struct{}
+	// idle are the functions OnIdle holds until no Go call is in flight.
+	idle []func()
 	// closed is set by Close: nothing more reaches the widgets. Once Fyne
 	// has stopped, fyne.Do runs a function at once on the caller's
 	// goroutine, so a delivery after the window closed would touch widgets
@@ -108,7 +110,29 @@ func (b *Bridge) finish() {
 	b.mu.Lock()
 	b.inFlight--
 	b.signalLocked()
+	var idle []func()
+	if b.inFlight == 0 {
+		idle, b.idle = b.idle, nil
+	}
 	b.mu.Unlock()
+	for _, fn := range idle {
+		go fn()
+	}
+}
+
+// OnIdle runs fn once on a goroutine of its own as soon as no Go call is in
+// flight: at once when none is, else when the last one's done has run. Work
+// started by a done callback counts before that callback's Go call ends, so
+// a chain of loads is waited for as a whole.
+func (b *Bridge) OnIdle(fn func()) {
+	b.mu.Lock()
+	if b.inFlight > 0 {
+		b.idle = append(b.idle, fn)
+		b.mu.Unlock()
+		return
+	}
+	b.mu.Unlock()
+	go fn()
 }
 
 // signalLocked wakes Settle; b.mu is held.

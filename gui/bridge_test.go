@@ -152,3 +152,41 @@ func TestBridgeDeliversNothingAfterClose(t *testing.T) {
 		t.Fatalf("%d deliveries ran after Close, want 0", ran)
 	}
 }
+
+// OnIdle waits for a whole chain of loads (work started by a done callback
+// included), and runs at once when nothing is in flight.
+func TestBridgeOnIdleWaitsForChainedWork(t *testing.T) {
+	b := NewQueuedBridge(quietLog())
+	defer b.Close()
+	var second atomic.Bool
+	idle := make(chan bool, 1)
+	b.Go("first", func(context.Context) error { return nil }, func(error) {
+		b.Go("second", func(context.Context) error { return nil }, func(error) { second.Store(true) })
+	})
+	b.OnIdle(func() { idle <- second.Load() })
+	b.Drain() // the first done runs and starts the second
+	select {
+	case <-idle:
+		t.Fatal("OnIdle ran while the second load was in flight")
+	default:
+	}
+	if err := b.Settle(settleTimeout); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ok := <-idle:
+		if !ok {
+			t.Error("OnIdle ran before the second load's done")
+		}
+	case <-time.After(settleTimeout):
+		t.Fatal("OnIdle never ran")
+	}
+
+	now := make(chan struct{})
+	b.OnIdle(func() { close(now) })
+	select {
+	case <-now:
+	case <-time.After(settleTimeout):
+		t.Fatal("OnIdle with nothing in flight never ran")
+	}
+}
