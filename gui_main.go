@@ -70,7 +70,8 @@ func runGUI(args []string) int {
 		}
 	}
 	// Fyne logs through the standard logger, which slog.SetDefault sent to
-	// the log panel; drop its harmless empty-preferences read there.
+	// the log panel; drop its harmless empty-preferences read at quit there
+	// (prefsEOFFilter says why it cannot be avoided).
 	stdlog.SetOutput(&prefsEOFFilter{w: stdlog.Writer()})
 	a := fyneapp.NewWithID(appID)
 	svc, err := app.Open(opts)
