@@ -51,6 +51,12 @@ type ViewState struct {
 	// RightDivider is where the right column's divider between the run
 	// panels and the Preview/Queue/History tabs sits (0 for the default).
 	RightDivider float64 `json:"right_divider,omitempty"`
+	// RunPanelsHeight is the height the run panels keep above the right
+	// column's divider, whatever the window's height (0 for the default).
+	RunPanelsHeight float32 `json:"run_panels_height,omitempty"`
+	// QueueHistoryDivider is where the divider between Queue and History
+	// sits when a tall window shows them stacked (0 for the default).
+	QueueHistoryDivider float64 `json:"queue_history_divider,omitempty"`
 	// Collapsed lists the sidebar sections the user folded.
 	Collapsed []string `json:"collapsed,omitempty"`
 }

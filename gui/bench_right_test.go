@@ -64,7 +64,7 @@ func BenchmarkPreviewRebuild1000(b *testing.B) {
 func BenchmarkQueueScroll10000(b *testing.B) {
 	ph := newPanelHarness(b, harnessOptions{rows: 10000})
 	ph.mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) { c.Randomizer.MaxVariants = 20000 })
-	ph.h.queue.tabs.Select(ph.h.queue.tab)
+	ph.h.showPanel(ph.h.queue.tab)
 	probe := &uiProbe{}
 	ph.h.probe = probe.record
 	ph.selectPack()
@@ -126,7 +126,7 @@ func BenchmarkHistory10000(b *testing.B) {
 			Error: errText, Outputs: []string{fmt.Sprintf("/nonexistent/out_%05d.png", i)}}
 	}
 	h := ph.h.history
-	h.tabs.Select(h.tab)
+	ph.h.showPanel(h.tab)
 	ph.mw.Window.Resize(fyne.NewSize(700, 1000))
 	var build, show time.Duration
 	b.ResetTimer()

@@ -82,9 +82,8 @@ func (f *failureWatch) show() {
 		suffix = fmt.Sprintf(" (%d failed)", f.unseen)
 		label = fmt.Sprintf("%d failed", f.unseen)
 	}
-	if h := f.h; h.queue != nil && h.history != nil && h.queue.tab != nil {
-		h.queue.tab.Text, h.history.tab.Text = "Queue"+suffix, "History"+suffix
-		h.queue.tabs.Refresh()
+	if p := f.h.panels; p != nil {
+		p.setTitles(suffix)
 	}
 	f.button.SetText(label)
 	setVisible(f.button, f.unseen > 0)
@@ -107,14 +106,22 @@ func (f *failureWatch) onShow() {
 	h := f.h
 	if h.history != nil {
 		h.history.showFailed()
-		h.history.tabs.Select(h.history.tab)
+		h.showPanel(h.history.tab)
 	}
 	f.seen()
 }
 
+// showPanel brings the tab of a right-column panel to the front (item is
+// the panel's own tab; Queue and History share one on a tall window).
+func (h *panelHub) showPanel(item *container.TabItem) {
+	if h.panels != nil {
+		h.panels.show(item)
+	}
+}
+
 // onTabSelected marks failures seen when History is shown.
 func (h *panelHub) onTabSelected(t *container.TabItem) {
-	if h.history != nil && t == h.history.tab && h.failures != nil {
+	if h.panels != nil && h.panels.showsHistory(t) && h.failures != nil {
 		h.failures.seen()
 	}
 }

@@ -46,7 +46,7 @@ func startDemoScript(h *panelHub) {
 		return // the Learning tab runs it (learning_demo_script.go)
 	case demoTourScript:
 		want = "sdxl_portraits,landscapes_matrix"
-		time.AfterFunc(tourQueueAt, func() { h.do("demo tour", func() { h.queue.tabs.Select(h.queue.tab) }) })
+		time.AfterFunc(tourQueueAt, func() { h.do("demo tour", func() { h.showPanel(h.queue.tab) }) })
 		time.AfterFunc(tourHistoryAt, func() { h.do("demo tour", h.tourHistory) })
 		time.AfterFunc(tourReprocessAt, func() { h.do("demo tour", h.tourReprocess) })
 		time.AfterFunc(tourDraftAt, func() { h.do("demo tour", h.tourDraft) })
@@ -101,7 +101,7 @@ func demoPacks(all []packs.PackInfo, want []string) []string {
 // tourHistory shows the History tab, selects the newest job and opens the
 // log panel (demo tour).
 func (h *panelHub) tourHistory() {
-	h.history.tabs.Select(h.history.tab)
+	h.showPanel(h.history.tab)
 	if len(h.history.rows) > 0 {
 		h.history.list.Select(0)
 	}
@@ -133,6 +133,6 @@ func (h *panelHub) tourDraft() {
 // tourLoad loads the selected history job's stage settings into the stage
 // cards, which shows what changed (demo tour).
 func (h *panelHub) tourLoad() {
-	h.history.tabs.Select(h.history.tab)
+	h.showPanel(h.history.tab)
 	h.history.onLoadSettings()
 }

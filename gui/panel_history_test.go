@@ -18,7 +18,7 @@ func historyOf(t *testing.T, rows int) *panelHarness {
 	t.Helper()
 	ph := runOne(t, rows, 4)
 	h := ph.h.history
-	h.tabs.Select(h.tab)
+	ph.h.showPanel(h.tab)
 	ph.waitFor("the jobs in history", func() bool { return len(h.rows) == rows })
 	return ph
 }
@@ -126,7 +126,7 @@ func TestHistoryRetryFailed(t *testing.T) {
 	ph.selectPack()
 	ph.mw.RunNow()
 	h := ph.h.history
-	h.tabs.Select(h.tab)
+	ph.h.showPanel(h.tab)
 	ph.waitFor("two failed jobs", func() bool {
 		return len(h.rows) == 2 && h.rows[0].rec.Status == queue.StatusFailed && h.rows[1].rec.Status == queue.StatusFailed
 	})

@@ -15,7 +15,7 @@ func queueOf(t *testing.T, rows int) (*panelHarness, []string) {
 	t.Helper()
 	ph := newPanelHarness(t, harnessOptions{rows: rows})
 	ph.selectPack()
-	ph.h.queue.tabs.Select(ph.h.queue.tab)
+	ph.h.showPanel(ph.h.queue.tab)
 	ph.mw.AddToQueue()
 	ph.waitFor("the queue panel", func() bool { return len(ph.h.queue.items) == rows })
 	return ph, ph.panelIDs()

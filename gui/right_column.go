@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -29,6 +28,8 @@ type panelHub struct {
 	logs     *logPanel
 	drops    *dropHandler
 	failures *failureWatch
+	// panels holds the Preview, Queue and History tabs.
+	panels *rightPanels
 	// learning is the Learning tab, which hears the queue's events too.
 	learning *learningTab
 
@@ -120,7 +121,8 @@ func (h *panelHub) afterShow(name string, fn func()) {
 
 // NewRightColumn builds the right column: run controls and the running job
 // on top, then Preview, Queue and History as tabs below a divider the user
-// can move (its place is saved with the window).
+// can move (its place is saved with the window); a tall window stacks
+// Queue and History in one tab (rightPanels).
 // It also starts the queue-event pump and installs the window's drop
 // handler.
 func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
@@ -134,17 +136,14 @@ func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 	h.history = newHistoryPanel(h)
 	h.drops = newDropHandler(h)
 
-	tabs := container.NewAppTabs(
-		// The Preview scrolls as a whole only when the divider leaves it less
-		// than its minimum height (a scroll lays out content that fits
-		// exactly as without it): its notes must not push the run panels off
-		// a short window. Queue and History keep their minimum, so that their
-		// buttons always show.
-		container.NewTabItemWithIcon("Preview", theme.VisibilityIcon(), container.NewVScroll(h.preview.build())),
-		container.NewTabItemWithIcon("Queue", theme.ListIcon(), h.queue.build()),
-		container.NewTabItemWithIcon("History", theme.HistoryIcon(), h.history.build()),
-	)
-	h.preview.tab, h.queue.tab, h.history.tab = tabs.Items[0], tabs.Items[1], tabs.Items[2]
+	// The Preview scrolls as a whole only when the divider leaves it less
+	// than its minimum height (a scroll lays out content that fits exactly
+	// as without it): its notes must not push the run panels off a short
+	// window. Queue and History keep their minimum, so that their buttons
+	// always show.
+	h.panels = newRightPanels(h, container.NewVScroll(h.preview.build()), h.queue.build(), h.history.build())
+	tabs := h.panels.tabs
+	h.preview.tab, h.queue.tab, h.history.tab = h.panels.preview, h.panels.queue, h.panels.history
 	h.preview.tabs, h.queue.tabs, h.history.tabs = tabs, tabs, tabs
 	tabs.OnSelected = h.onTabSelected
 	h.failureWatch()
@@ -159,19 +158,16 @@ func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 	h.startPump()
 	startDemoScript(h)
 	// The run panels scroll on their own above a divider, so that the
-	// tabs below keep the height the user gave them on a short screen.
-	split := container.NewVSplit(container.NewVScroll(top), tabs)
-	split.Offset = defaultRightDivider
-	if o := mw.State.View().RightDivider; o > 0 && o < 1 {
-		split.Offset = o
+	// tabs below keep the height the user gave them on a short screen; the
+	// run panels keep their height when the window grows.
+	split := container.NewVSplit(container.NewVScroll(top), h.panels.object())
+	keep := &runPanelsKeeper{split: split, height: defaultRunPanelsHeight}
+	if v := mw.State.View(); v.RunPanelsHeight > 0 {
+		keep.height = v.RunPanelsHeight
 	}
-	mw.rightSplit = split
-	return split
+	mw.rightSplit, mw.runPanels = split, keep
+	return container.New(keep, split)
 }
-
-// defaultRightDivider is the share of the right column's height the run
-// panels get above the Preview/Queue/History tabs.
-const defaultRightDivider = 0.45
 
 // AddToQueue queues exactly the jobs the preview shows (Ctrl+Enter). When
 // the preview is still rebuilding it waits for that rebuild, without

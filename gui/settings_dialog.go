@@ -3,6 +3,8 @@ package gui
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -113,7 +115,60 @@ func (d *settingsDialog) show() {
 		container.NewVScroll(r.build()))
 	d.dlg = dialog.NewCustomWithoutButtons("Settings", withTooltipLayer(content), d.mw.Window)
 	d.dlg.Resize(fyne.NewSize(640, 600))
+	// While open, closing the window asks about its unsaved changes.
+	d.mw.settingsOpen = d
+	d.dlg.SetOnClosed(func() {
+		if d.mw.settingsOpen == d {
+			d.mw.settingsOpen = nil
+		}
+	})
 	d.dlg.Show()
+}
+
+// changed names the settings whose fields differ from the saved ones, in
+// the dialog's order (nil when nothing changed).
+func (d *settingsDialog) changed() []string {
+	s, _ := d.settings()
+	o := d.orig
+	var names []string
+	add := func(name string, differs bool) {
+		if differs {
+			names = append(names, name)
+		}
+	}
+	add("WebUI URLs", !slices.Equal(s.WebUIURLs, o.WebUIURLs))
+	add("API auth", s.APIAuth != o.APIAuth)
+	add("Launcher", s.LauncherCommand != o.LauncherCommand || s.LauncherDir != o.LauncherDir || s.LauncherAutostart != o.LauncherAutostart)
+	add("Output folder", s.OutputRoot != o.OutputRoot)
+	add("Theme", s.Theme != themeName(o.Theme))
+	add("Queue", s.CheckpointAffinity != o.CheckpointAffinity)
+	add("Watchdog", strings.TrimSpace(d.watchdog.Text) != strconv.Itoa(o.WatchdogSeconds))
+	add("Name mappings", !reflect.DeepEqual(s.ResourceMappings, o.ResourceMappings) &&
+		!(len(s.ResourceMappings) == 0 && len(o.ResourceMappings) == 0))
+	return names
+}
+
+// saveThen saves the dialog's settings and, once they are on disk, closes
+// the dialog and runs then (the close dialog's Save and quit: the next
+// start applies them). Invalid fields keep the dialog open with the reason,
+// and then does not run.
+func (d *settingsDialog) saveThen(then func()) {
+	s, err := d.settings()
+	if err != nil {
+		setNote(d.problem, err.Error())
+		return
+	}
+	dir := d.mw.Services.DataDir
+	d.mw.Bridge.Go("saving the settings", func(context.Context) error {
+		return app.SaveSettings(dir, s)
+	}, func(err error) {
+		if err != nil {
+			setNote(d.problem, err.Error())
+			return
+		}
+		d.dlg.Hide()
+		then()
+	})
 }
 
 // settings reads the dialog's fields.

@@ -65,6 +65,10 @@ type MainWindow struct {
 	promptTab *promptTab
 	// rightSplit divides the right column's run panels from its tabs.
 	rightSplit *container.Split
+	// settingsOpen is the Settings dialog while it is open.
+	settingsOpen *settingsDialog
+	// runPanels keeps the run panels' height above that divider.
+	runPanels *runPanelsKeeper
 	// wheelScrolls are the scrolling columns a wheel event over a field
 	// scrolls (wheel.go).
 	wheelScrolls []*container.Scroll

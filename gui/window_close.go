@@ -19,9 +19,17 @@ type closeStakes struct {
 	// unsaved names the pack whose Prompt-tab edits are not saved ("" for
 	// none; "the new pack" for one never saved).
 	unsaved string
+	// settings names the changed fields of the open Settings dialog.
+	settings []string
 }
 
-func (s closeStakes) none() bool { return s.running == 0 && s.pending == 0 && s.unsaved == "" }
+func (s closeStakes) none() bool {
+	return s.running == 0 && s.pending == 0 && !s.edits()
+}
+
+// edits reports whether quitting now loses edits (which Save and quit
+// saves).
+func (s closeStakes) edits() bool { return s.unsaved != "" || len(s.settings) > 0 }
 
 // text says what is at stake, one line per kind.
 func (s closeStakes) text() string {
@@ -39,6 +47,10 @@ func (s closeStakes) text() string {
 	if s.unsaved != "" {
 		lines = append(lines, "The Prompt tab has unsaved changes to "+s.unsaved+": quitting without saving loses them.")
 	}
+	if len(s.settings) > 0 {
+		lines = append(lines, "The Settings dialog has unsaved changes ("+strings.Join(s.settings, ", ")+
+			"): quitting without saving loses them; saved, they apply when StableNew starts next.")
+	}
 	return strings.Join(lines, "\n\n")
 }
 
@@ -51,11 +63,14 @@ func (mw *MainWindow) stakes() closeStakes {
 	if t := mw.promptTab; t != nil && t.dirty {
 		s.unsaved = nameOrNew(t.current)
 	}
+	if d := mw.settingsOpen; d != nil {
+		s.settings = d.changed()
+	}
 	return s
 }
 
 // onClose is the window's close button: with jobs queued or running, or
-// unsaved edits, it asks first (quit, keep running, save); otherwise it
+// unsaved edits (Prompt tab, Settings dialog), it asks first (quit, keep running, save); otherwise it
 // quits.
 func (mw *MainWindow) onClose() {
 	s := mw.stakes()
@@ -72,7 +87,7 @@ func (mw *MainWindow) askClose(s closeStakes) {
 	var d *dialog.CustomDialog
 	keep := &widget.Button{Text: "Keep running", OnTapped: func() { d.Hide() }}
 	quitText := "Quit"
-	if s.unsaved != "" {
+	if s.edits() {
 		quitText = "Quit without saving"
 	}
 	quit := &widget.Button{Text: quitText, Importance: widget.DangerImportance, OnTapped: func() {
@@ -80,16 +95,32 @@ func (mw *MainWindow) askClose(s closeStakes) {
 		mw.quit()
 	}}
 	buttons := []fyne.CanvasObject{layout.NewSpacer(), keep, quit}
-	if s.unsaved != "" {
+	if s.edits() {
 		save := &widget.Button{Text: "Save and quit", Importance: widget.HighImportance, OnTapped: func() {
 			d.Hide()
-			mw.promptTab.saveThen(mw.quit)
+			mw.saveEditsThen(s, mw.quit)
 		}}
 		buttons = append(buttons, save)
 	}
 	d = dialog.NewCustomWithoutButtons("Quit StableNew?", container.NewVBox(msg, container.NewHBox(buttons...)), mw.Window)
 	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
+}
+
+// saveEditsThen saves the edits s names (the Settings dialog's, then the
+// Prompt tab's) and runs then once all are saved. A save that fails or is
+// refused keeps its dialog or tab open with the reason, and then does not
+// run.
+func (mw *MainWindow) saveEditsThen(s closeStakes, then func()) {
+	next := then
+	if s.unsaved != "" {
+		next = func() { mw.promptTab.saveThen(then) }
+	}
+	if d := mw.settingsOpen; len(s.settings) > 0 && d != nil {
+		d.saveThen(next)
+		return
+	}
+	next()
 }
 
 // Quit closes the window at once, as the close dialog's Quit does: the
@@ -133,5 +164,11 @@ func (mw *MainWindow) saveDividers(v *app.ViewState) {
 	}
 	if s := mw.rightSplit; s != nil {
 		v.RightDivider = s.Offset
+	}
+	if k := mw.runPanels; k != nil {
+		v.RunPanelsHeight = k.current()
+	}
+	if p := hubOf(mw).panels; p != nil {
+		v.QueueHistoryDivider = p.split.Offset
 	}
 }

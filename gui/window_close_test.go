@@ -8,6 +8,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"stablenew/app"
 )
 
 // queueInWindow selects a pack in the full window, queues its jobs (the
@@ -111,5 +113,72 @@ func TestCloseWithNothingAtStakeQuitsAtOnce(t *testing.T) {
 	}
 	if v := mw.State.View(); v.RightDivider != 0.5 {
 		t.Errorf("right divider saved as %v", v.RightDivider)
+	}
+}
+
+// TestCloseWithSettingsOpenNamesTheirChanges: with the Settings dialog
+// open and changed, the close dialog names the changed settings; Keep
+// running keeps them in the dialog, an invalid field stops Save and quit
+// with its reason, and Save and quit saves them, then quits.
+func TestCloseWithSettingsOpenNamesTheirChanges(t *testing.T) {
+	mw := newTestWindow(t)
+	mw.onSettings()
+	settle(t, mw)
+	dlg := topDialog(t, mw)
+	// Unchanged, the open dialog is nothing at stake.
+	if s := mw.stakes(); !s.none() {
+		t.Fatalf("an unchanged Settings dialog is at stake: %+v", s)
+	}
+	urls := find(t, dlg, "URL entry", func(e *appEntry) bool { return e.MultiLine })
+	urls.SetText("http://127.0.0.1:7860\nhttp://gpu2:7861")
+	watchdog := find(t, dlg, "watchdog entry", func(e *appEntry) bool { return e.Text == "0" || e.Text == "90" || e.Text == "120" })
+	watchdog.SetText("abc")
+
+	mw.onClose()
+	text := dialogText(t, mw)
+	if !strings.Contains(text, "The Settings dialog has unsaved changes (WebUI URLs, Watchdog)") {
+		t.Fatalf("close dialog says %q", text)
+	}
+	findButton(t, topDialog(t, mw), "Quit without saving")
+	test.Tap(findButton(t, topDialog(t, mw), "Keep running"))
+	settle(t, mw)
+	if mw.closed || mw.Window.Canvas().Overlays().Top() != dlg || urls.Text != "http://127.0.0.1:7860\nhttp://gpu2:7861" {
+		t.Fatal("Keep running did not go back to the Settings dialog with its edits")
+	}
+
+	// An invalid field: Save and quit says why in the Settings dialog and
+	// does not quit.
+	mw.onClose()
+	test.Tap(findButton(t, topDialog(t, mw), "Save and quit"))
+	settle(t, mw)
+	if mw.closed || mw.Window.Canvas().Overlays().Top() != dlg || !strings.Contains(dialogText(t, mw), "watchdog: enter whole seconds") {
+		t.Fatalf("Save and quit with an invalid field: closed %v, dialog says %q", mw.closed, dialogText(t, mw))
+	}
+
+	watchdog.SetText("75")
+	mw.onClose()
+	test.Tap(findButton(t, topDialog(t, mw), "Save and quit"))
+	settle(t, mw)
+	if !mw.closed {
+		t.Fatal("Save and quit did not quit")
+	}
+	s, err := app.LoadSettings(mw.Services.DataDir)
+	if err != nil || len(s.WebUIURLs) != 2 || s.WatchdogSeconds != 75 {
+		t.Errorf("saved %+v, %v", s, err)
+	}
+}
+
+// TestClosedSettingsDialogIsNotAtStake: Cancel forgets its edits, so
+// closing the window afterwards asks nothing.
+func TestClosedSettingsDialogIsNotAtStake(t *testing.T) {
+	mw := newTestWindow(t)
+	mw.onSettings()
+	settle(t, mw)
+	dlg := topDialog(t, mw)
+	find(t, dlg, "URL entry", func(e *appEntry) bool { return e.MultiLine }).SetText("http://gpu3:7860")
+	test.Tap(findButton(t, dlg, "Cancel"))
+	settle(t, mw)
+	if s := mw.stakes(); !s.none() {
+		t.Errorf("after Cancel: %+v", s)
 	}
 }

@@ -81,7 +81,7 @@ func TestWindowFits1024x700WithNothingCutOff(t *testing.T) {
 	if h.running.buttons.Visible() || h.running.bar.Visible() {
 		t.Error("the running job's buttons and progress show while no job runs")
 	}
-	h.history.tabs.Select(h.history.tab)
+	h.showPanel(h.history.tab)
 	settle(t, mw)
 	for _, b := range []*widget.Button{h.history.open, h.history.retryAll, h.history.prune} {
 		if !onScreen(mw, b) {
