@@ -121,6 +121,9 @@ func (h *panelHub) showPanel(item *container.TabItem) {
 
 // onTabSelected marks failures seen when History is shown.
 func (h *panelHub) onTabSelected(t *container.TabItem) {
+	if h.panels != nil {
+		h.panels.selected(t)
+	}
 	if h.panels != nil && h.panels.showsHistory(t) && h.failures != nil {
 		h.failures.seen()
 	}

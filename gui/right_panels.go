@@ -21,6 +21,9 @@ type rightPanels struct {
 	preview, queue, history, both *container.TabItem
 	split                         *container.Split
 	stacked                       bool
+	// last is the Queue's or the History's tab, whichever was shown last:
+	// the stacked tab becomes it again when they are unstacked.
+	last *container.TabItem
 	// bar is the tab bar's height (with its padding), measured while the
 	// panels were tabs.
 	bar float32
@@ -32,6 +35,7 @@ func newRightPanels(h *panelHub, preview, queue, history fyne.CanvasObject) *rig
 	r := &rightPanels{h: h}
 	r.preview = container.NewTabItemWithIcon("Preview", theme.VisibilityIcon(), preview)
 	r.queue = container.NewTabItemWithIcon("Queue", theme.ListIcon(), queue)
+	r.last = r.queue
 	r.history = container.NewTabItemWithIcon("History", theme.HistoryIcon(), history)
 	r.tabs = container.NewAppTabs(r.preview, r.queue, r.history)
 	r.split = container.NewVSplit(queue, history)
@@ -98,7 +102,7 @@ func (r *rightPanels) stackedMinHeight() float32 {
 
 // setStacked switches between the stacked form and three tabs, keeping
 // what is shown: Queue or History selected becomes the stacked tab, and
-// the stacked tab becomes Queue.
+// the stacked tab becomes whichever of them was shown last.
 func (r *rightPanels) setStacked(stacked bool) {
 	sel := r.tabs.Selected()
 	r.barHeight() // measured while still tabs
@@ -116,7 +120,7 @@ func (r *rightPanels) setStacked(stacked bool) {
 	} else {
 		r.tabs.SetItems([]*container.TabItem{r.preview, r.queue, r.history})
 		if sel == r.both {
-			r.tabs.Select(r.queue)
+			r.tabs.Select(r.last)
 		}
 	}
 	if r.h.failures != nil {
@@ -128,10 +132,18 @@ func (r *rightPanels) setStacked(stacked bool) {
 // queue's or the history's own tab, which is the stacked tab for the last
 // two when they are stacked.
 func (r *rightPanels) show(item *container.TabItem) {
+	r.selected(item)
 	if r.stacked && (item == r.queue || item == r.history) {
 		item = r.both
 	}
 	r.tabs.Select(item)
+}
+
+// selected notes a tab the user or the app brought to the front.
+func (r *rightPanels) selected(item *container.TabItem) {
+	if item == r.queue || item == r.history {
+		r.last = item
+	}
 }
 
 // showsHistory reports whether item, a selected tab, shows the History.

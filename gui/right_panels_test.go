@@ -47,19 +47,22 @@ func TestTallWindowStacksQueueAndHistory(t *testing.T) {
 	// Shorter: tabs again, History still the one shown, nothing cut off.
 	mw.Window.Resize(minWindowSize)
 	settle(t, mw)
-	if p.stacked || len(p.tabs.Items) != 3 || p.tabs.Selected() != p.queue {
+	if p.stacked || len(p.tabs.Items) != 3 || p.tabs.Selected() != p.history {
+		t.Fatalf("at 1024×700: stacked %v, %d tabs, %q selected", p.stacked, len(p.tabs.Items), p.tabs.Selected().Text)
+	}
+	for _, b := range buttons()[3:] {
+		if !onScreen(mw, b) {
+			t.Errorf("at 1024×700 History's %q is cut off", b.Text)
+		}
+	}
+	h.showPanel(h.queue.tab)
+	settle(t, mw)
+	if p.tabs.Selected() != p.queue {
 		t.Fatalf("at 1024×700: stacked %v, %d tabs, %q selected", p.stacked, len(p.tabs.Items), p.tabs.Selected().Text)
 	}
 	for _, b := range buttons()[:3] {
 		if !onScreen(mw, b) {
 			t.Errorf("at 1024×700 the Queue's %q is cut off", b.Text)
-		}
-	}
-	h.showPanel(h.history.tab)
-	settle(t, mw)
-	for _, b := range buttons()[3:] {
-		if !onScreen(mw, b) {
-			t.Errorf("at 1024×700 History's %q is cut off", b.Text)
 		}
 	}
 	if got := mw.rightSplit.Leading.Size().Height; got < runHeight-4 || got > runHeight+1 {
