@@ -182,3 +182,31 @@ func TestClosedSettingsDialogIsNotAtStake(t *testing.T) {
 		t.Errorf("after Cancel: %+v", s)
 	}
 }
+
+// TestDividersComeBackInTheNextWindow: the Prompt tab's divider and the
+// right column's are where they were left when the next window opens.
+func TestDividersComeBackInTheNextWindow(t *testing.T) {
+	mw := newTestWindow(t)
+	mw.tabs.SelectIndex(1) // the Prompt tab
+	settle(t, mw)
+	mw.promptTab.split.SetOffset(0.62)
+	mw.tabs.SelectIndex(0)
+	mw.rightSplit.SetOffset(0.3)
+	settle(t, mw)
+	runHeight := mw.rightSplit.Leading.Size().Height
+	mw.onClose()
+	settle(t, mw)
+
+	again := newMainWindow(mw.Services, mw.State, mw.App, NewQueuedBridge(mw.Log))
+	t.Cleanup(func() { again.close() })
+	again.Window.Resize(defaultWindowSize)
+	settle(t, again)
+	if got := again.rightSplit.Leading.Size().Height; got < runHeight-1 || got > runHeight+1 {
+		t.Errorf("run panels %v tall in the next window, were %v", got, runHeight)
+	}
+	again.tabs.SelectIndex(1)
+	settle(t, again)
+	if got := again.promptTab.split.Offset; got != 0.62 {
+		t.Errorf("Prompt tab divider %v in the next window, want 0.62", got)
+	}
+}
