@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -21,10 +22,13 @@ type closeStakes struct {
 	unsaved string
 	// settings names the changed fields of the open Settings dialog.
 	settings []string
+	// draft names the reprocess draft the Preview holds, not queued ("" for
+	// none): it is not kept across a restart.
+	draft string
 }
 
 func (s closeStakes) none() bool {
-	return s.running == 0 && s.pending == 0 && !s.edits()
+	return s.running == 0 && s.pending == 0 && !s.edits() && s.draft == ""
 }
 
 // edits reports whether quitting now loses edits (which Save and quit
@@ -47,6 +51,10 @@ func (s closeStakes) text() string {
 	if s.unsaved != "" {
 		lines = append(lines, "The Prompt tab has unsaved changes to "+s.unsaved+": quitting without saving loses them.")
 	}
+	if s.draft != "" {
+		lines = append(lines, "The Preview holds a reprocess draft ("+s.draft+") that is not queued: quitting drops it "+
+			"(the images stay on disk; Add to Queue keeps its jobs).")
+	}
 	if len(s.settings) > 0 {
 		lines = append(lines, "The Settings dialog has unsaved changes ("+strings.Join(s.settings, ", ")+
 			"): quitting without saving loses them; saved, they apply when StableNew starts next.")
@@ -65,6 +73,12 @@ func (mw *MainWindow) stakes() closeStakes {
 	}
 	if d := mw.settingsOpen; d != nil {
 		s.settings = d.changed()
+	}
+	if r := mw.State.Reprocess(); r != nil && len(r.Inputs) > 0 {
+		s.draft = "from " + filepath.Base(r.Inputs[0])
+		if n := len(r.Inputs) - 1; n > 0 {
+			s.draft += fmt.Sprintf(" and %d more", n)
+		}
 	}
 	return s
 }

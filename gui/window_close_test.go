@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"stablenew/app"
+	"stablenew/controller"
+	"stablenew/pipeline"
 )
 
 // queueInWindow selects a pack in the full window, queues its jobs (the
@@ -208,5 +210,27 @@ func TestDividersComeBackInTheNextWindow(t *testing.T) {
 	settle(t, again)
 	if got := again.promptTab.split.Offset; got != 0.62 {
 		t.Errorf("Prompt tab divider %v in the next window, want 0.62", got)
+	}
+}
+
+// TestCloseWithAReprocessDraftSaysItIsDropped: a reprocess draft is not
+// kept across a restart, so closing asks first and names it.
+func TestCloseWithAReprocessDraftSaysItIsDropped(t *testing.T) {
+	mw := newTestWindow(t)
+	mw.State.SetReprocess(&controller.ReprocessSource{Inputs: []string{"/photos/cat.png", "/photos/dog.png"},
+		Stages: []pipeline.StageType{pipeline.StageUpscale}})
+	mw.onClose()
+	if text := dialogText(t, mw); !strings.Contains(text, "reprocess draft (from cat.png and 1 more) that is not queued") {
+		t.Fatalf("close dialog says %q", text)
+	}
+	test.Tap(findButton(t, topDialog(t, mw), "Keep running"))
+	settle(t, mw)
+	if mw.closed {
+		t.Fatal("Keep running closed the window")
+	}
+	mw.State.SetReprocess(nil)
+	mw.onClose()
+	if !mw.closed {
+		t.Fatal("with the draft ended, closing must not ask")
 	}
 }

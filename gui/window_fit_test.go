@@ -131,3 +131,42 @@ func TestMessagesNeverMoveTheLayout(t *testing.T) {
 		t.Errorf("the block reason moved the layout: %v → %v", before, got)
 	}
 }
+
+// TestPipelineAndPromptTabsFitBothScreens: at 1024×700 and at 1920×1080
+// the Pipeline tab's columns stay inside the window with the run buttons
+// on screen, and the Prompt tab's buttons and first row show whole.
+func TestPipelineAndPromptTabsFitBothScreens(t *testing.T) {
+	mw := newTestWindow(t)
+	h := hubOf(mw)
+	for _, size := range []fyne.Size{minWindowSize, fyne.NewSize(1920, 1080)} {
+		mw.tabs.SelectIndex(0)
+		mw.Window.Resize(size)
+		settle(t, mw)
+		grid := mw.tabs.Items[0].Content.(*fyne.Container)
+		for i, col := range grid.Objects {
+			if col.Size().Width < col.MinSize().Width || !onScreen(mw, col) {
+				t.Errorf("%v: column %d (%v at %v) is cut off", size, i, col.Size(), col.Position())
+			}
+		}
+		for _, b := range []*widget.Button{h.controls.add, h.controls.runNow} {
+			if !onScreen(mw, b) {
+				t.Errorf("%v: %q is cut off", size, b.Text)
+			}
+		}
+
+		mw.tabs.SelectIndex(1)
+		settle(t, mw)
+		pt := mw.promptTab
+		pt.packs.SetSelected("landscapes_matrix")
+		settle(t, mw)
+		content := mw.tabs.Items[1].Content
+		for _, text := range []string{"New", "Save", "Save as…", "Add row"} {
+			if b := findButton(t, content, text); !onScreen(mw, b) {
+				t.Errorf("%v: the Prompt tab's %q is cut off", size, text)
+			}
+		}
+		if len(pt.rows) == 0 || !onScreen(mw, pt.rows[0].positive) || !onScreen(mw, pt.draft) {
+			t.Errorf("%v: the Prompt tab's first row or its draft check is cut off", size)
+		}
+	}
+}
