@@ -74,7 +74,15 @@ func runGUI(args []string) int {
 	// (prefsEOFFilter says why it cannot be avoided).
 	stdlog.SetOutput(&prefsEOFFilter{w: stdlog.Writer()})
 	a := fyneapp.NewWithID(appID)
+	// Fyne's fonts load while the services open (the queue's list of
+	// queued jobs), before either is needed.
+	fonts := make(chan struct{})
+	go func() {
+		defer close(fonts)
+		gui.LoadFonts()
+	}()
 	svc, err := app.Open(opts)
+	<-fonts
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stablenew:", err)
 		showStartupError(a, err)

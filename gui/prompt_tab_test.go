@@ -38,7 +38,8 @@ func TestPromptTabEditsCountsAndSaves(t *testing.T) {
 		t.Error("not dirty after editing")
 	}
 
-	// Add a row, then save under a new id.
+	// Add a row, then save under a new id, in the tab (built on first view).
+	mw.tabs.SelectIndex(1)
 	test.Tap(findButton(t, mw.tabs.Items[1].Content, "Add row"))
 	last := pt.rows[len(pt.rows)-1]
 	test.Type(last.positive, "lighthouse at dusk, __weather__ sky")

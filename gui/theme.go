@@ -67,3 +67,14 @@ func (t *stableTheme) Size(name fyne.ThemeSizeName) float32 {
 	}
 	return t.Theme.Size(name)
 }
+
+// LoadFonts loads the font faces of the text styles the first window draws
+// (regular, bold for headings, monospace for the log), which Fyne otherwise
+// loads while it lays the window out. It may run on any goroutine before
+// the window is built, beside the opening of the services; it only fills
+// Fyne's font cache.
+func LoadFonts() {
+	for _, s := range []fyne.TextStyle{{}, {Bold: true}, {Monospace: true}} {
+		fyne.MeasureText("StableNew", theme.TextSize(), s)
+	}
+}

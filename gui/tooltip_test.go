@@ -355,7 +355,8 @@ func TestMainWindowTooltips(t *testing.T) {
 	}
 
 	// Every icon-only button has a tooltip, also those of prompt rows and
-	// LoRAs added later.
+	// LoRAs added later (the Prompt tab's rows once it is built, on first view).
+	mw.tabs.SelectIndex(1)
 	mw.promptTab.onAddRow()
 	mw.State.UpdateConfig(func(c *pipeline.PipelineConfig) {
 		c.LoRAs = append(c.LoRAs, pipeline.LoRAStrength{Name: "detail", Strength: 1, Enabled: true})

@@ -146,18 +146,19 @@ func (mw *MainWindow) buildContent() fyne.CanvasObject {
 	mw.learning = newLearningTab(mw)
 	mw.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(tabPipeline, theme.GridIcon(), pipelineTab),
-		container.NewTabItemWithIcon(tabPrompt, theme.DocumentCreateIcon(), mw.promptTab.build()),
-		container.NewTabItemWithIcon(tabLearning, theme.MediaPhotoIcon(), mw.learning.build()),
+		lazyTab(tabPrompt, theme.DocumentCreateIcon(), mw.buildPromptTab),
+		lazyTab(tabLearning, theme.MediaPhotoIcon(), mw.learning.build),
 	)
+	mw.wheelScrolls = append(mw.wheelScrolls, left, middle)
 	switch mw.State.View().Tab {
 	case tabPrompt:
 		mw.tabs.SelectIndex(1)
 	case tabLearning:
 		mw.tabs.SelectIndex(2)
 	}
+	mw.buildTab(mw.tabs.SelectedIndex())
 	mw.learning.start()
 	mw.tabs.OnSelected = mw.onTabSelected
-	mw.wheelScrolls = append(mw.wheelScrolls, left, middle, mw.promptTab.rowsScroll)
 	bottom := container.NewVBox(NewLogPanel(mw), NewStatusBar(mw))
 	return withTooltipLayer(container.NewBorder(mw.buildHeader(), bottom, nil, nil, mw.tabs))
 }
@@ -325,6 +326,7 @@ func (mw *MainWindow) onStateChange(what app.Change) {
 }
 
 func (mw *MainWindow) onTabSelected(t *container.TabItem) {
+	mw.buildTab(mw.tabs.SelectedIndex())
 	name := tabPipeline
 	switch t {
 	case mw.tabs.Items[1]:
