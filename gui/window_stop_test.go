@@ -6,6 +6,7 @@ import (
 
 	"stablenew/app"
 	"stablenew/pipeline"
+	"stablenew/pipeline/queue"
 )
 
 // Quitting while a job runs (the close dialog's Quit on the UI goroutine,
@@ -40,7 +41,8 @@ func TestFyneStoppingWhileRunningTouchesNoWidgetOffTheUIGoroutine(t *testing.T) 
 // watches every canvas refresh.
 func stopWhileRunning(t *testing.T, stop func(mw *MainWindow, d *threadChecker)) {
 	a, d := newThreadChecker(t)
-	svc, err := app.Open(app.OpenOptions{DataDir: t.TempDir(), Demo: true, Logger: quietLog()})
+	dataDir := t.TempDir()
+	svc, err := app.Open(app.OpenOptions{DataDir: dataDir, Demo: true, Logger: quietLog()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,5 +89,15 @@ func stopWhileRunning(t *testing.T, stop func(mw *MainWindow, d *threadChecker))
 	}
 	if err := svc.Close(); err != nil {
 		t.Error(err)
+	}
+	// The running job went back to the queue: the next start runs it.
+	again, err := app.Open(app.OpenOptions{DataDir: dataDir, Demo: true, Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	items, err := again.Queue.List()
+	if err != nil || len(items) != 1 || items[0].JobID != "long" || items[0].Status != queue.StatusQueued {
+		t.Errorf("after quitting, the queue holds %+v (%v); want the running job queued again", items, err)
 	}
 }
