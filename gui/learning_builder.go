@@ -78,6 +78,12 @@ type learnBuilder struct {
 	planning bool
 	again    bool
 	last     *learnPlanned
+	// queued is the form's typed text when it was built or last queued:
+	// text that differs from it is an experiment not queued yet.
+	queued [6]string
+	// previewed is the typed text of the experiment last shown in the
+	// Preview, which Add to Queue there queues.
+	previewed [6]string
 }
 
 func newLearnBuilder(t *learningTab) *learnBuilder {
@@ -98,8 +104,19 @@ func newLearnBuilder(t *learningTab) *learnBuilder {
 	b.preview = &widget.Button{Text: "Preview", Icon: theme.VisibilityIcon(), OnTapped: b.onPreview}
 	b.queue = &widget.Button{Text: "Queue experiment", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance,
 		OnTapped: b.onQueue}
+	b.queued = b.typed()
 	return b
 }
+
+// typed is the text the user types into the form (the pack and row are
+// picked for them, so they are not counted).
+func (b *learnBuilder) typed() [6]string {
+	return [6]string{b.prompt.Text, b.x.field.Text, b.x.values.Text, b.y.field.Text, b.y.values.Text, b.seeds.Text}
+}
+
+// unqueued reports whether the form holds typed changes not queued yet
+// (closing the window asks about them: they are not kept).
+func (b *learnBuilder) unqueued() bool { return b.typed() != b.queued }
 
 func (b *learnBuilder) newSweepRow(field, values string) *sweepRow {
 	r := &sweepRow{field: &widget.Entry{Text: field, PlaceHolder: "setting: section.key or lora:NAME"},
@@ -384,9 +401,14 @@ func (b *learnBuilder) onPreview() {
 	if res == nil {
 		return
 	}
+	b.previewed = b.typed()
 	b.t.h.preview.showExperiment(res.draft.exp)
 	b.t.mw.showPreview()
 }
+
+// previewQueued notes that the Preview queued the experiment the form last
+// showed there.
+func (b *learnBuilder) previewQueued() { b.queued = b.previewed }
 
 // onQueue queues the planned experiment and opens it in the grid. The
 // plan's ids are taken then: the form plans again with new ones.
@@ -397,6 +419,7 @@ func (b *learnBuilder) onQueue() {
 	}
 	b.queue.Disable()
 	exp, plan, jobs := res.draft.exp, res.plan, res.plan.Jobs
+	typed := b.typed()
 	svc := b.t.mw.Services
 	b.t.h.goWork("queueing the experiment", func(context.Context) error {
 		return svc.SubmitExperiment(exp, plan)
@@ -406,6 +429,7 @@ func (b *learnBuilder) onQueue() {
 			b.changed()
 			return
 		}
+		b.queued = typed
 		b.t.say(fmt.Sprintf("Queued experiment %s: %s. Its grid fills as the images arrive.", exp.ID,
 			plural(len(jobs), "job", "jobs")), widget.SuccessImportance)
 		b.t.open(exp.ID)

@@ -137,6 +137,9 @@ func TestLearningPreviewShowsTheExperimentAndAddToQueueQueuesIt(t *testing.T) {
 	if res.experiment != nil || ph.h.preview.experimentBar.Visible() {
 		t.Error("the preview still shows the experiment after it was queued")
 	}
+	if b.unqueued() {
+		t.Error("the experiment queued from the Preview is still at stake when closing")
+	}
 }
 
 // TestLearningExperimentRunsFillsRatesSortsAndAppliesBest is the Learning
@@ -150,10 +153,16 @@ func TestLearningExperimentRunsFillsRatesSortsAndAppliesBest(t *testing.T) {
 	setSweep(b.y, "txt2img.steps", "2,3")
 	b.seeds.SetText("2")
 	waitBuilder(ph, b)
+	if !b.unqueued() {
+		t.Error("a typed experiment not queued yet is not at stake when closing")
+	}
 	test.Tap(b.queue)
 	ph.waitFor("the queued experiment's grid", func() bool { return lt.view != nil && len(lt.view.cells) == 6 })
 	if n := len(ph.queued()); n != 12 {
 		t.Fatalf("%d jobs queued, want 12", n)
+	}
+	if b.unqueued() {
+		t.Error("the queued experiment is still at stake when closing")
 	}
 	if lt.view.completed != 0 || lt.view.pending != 12 {
 		t.Fatalf("before running: %s", lt.view.summary())

@@ -221,6 +221,7 @@ func (c *runControls) submitPlan(res *planResult, front bool) {
 			c.h.preview.consume(res)
 			c.h.preview.dropExperiment()
 			if c.h.learning != nil {
+				c.h.learning.builder.previewQueued()
 				c.h.learning.open(res.experiment.ID)
 				c.h.learning.reloadList()
 			}

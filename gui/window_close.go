@@ -25,10 +25,13 @@ type closeStakes struct {
 	// draft names the reprocess draft the Preview holds, not queued ("" for
 	// none): it is not kept across a restart.
 	draft string
+	// experiment is set when the Learning tab's form holds typed changes
+	// not queued (not kept across a restart either).
+	experiment bool
 }
 
 func (s closeStakes) none() bool {
-	return s.running == 0 && s.pending == 0 && !s.edits() && s.draft == ""
+	return s.running == 0 && s.pending == 0 && !s.edits() && s.draft == "" && !s.experiment
 }
 
 // edits reports whether quitting now loses edits (which Save and quit
@@ -55,6 +58,10 @@ func (s closeStakes) text() string {
 		lines = append(lines, "The Preview holds a reprocess draft ("+s.draft+") that is not queued: quitting drops it "+
 			"(the images stay on disk; Add to Queue keeps its jobs).")
 	}
+	if s.experiment {
+		lines = append(lines, "The Learning tab's new experiment is not queued: quitting drops what you typed "+
+			"(Queue experiment keeps it).")
+	}
 	if len(s.settings) > 0 {
 		lines = append(lines, "The Settings dialog has unsaved changes ("+strings.Join(s.settings, ", ")+
 			"): quitting without saving loses them; saved, they apply when StableNew starts next.")
@@ -73,6 +80,9 @@ func (mw *MainWindow) stakes() closeStakes {
 	}
 	if d := mw.settingsOpen; d != nil {
 		s.settings = d.changed()
+	}
+	if l := mw.learning; l != nil && l.builder != nil {
+		s.experiment = l.builder.unqueued()
 	}
 	if r := mw.State.Reprocess(); r != nil && len(r.Inputs) > 0 {
 		s.draft = "from " + filepath.Base(r.Inputs[0])

@@ -234,3 +234,26 @@ func TestCloseWithAReprocessDraftSaysItIsDropped(t *testing.T) {
 		t.Fatal("with the draft ended, closing must not ask")
 	}
 }
+
+// TestCloseWithAnUnqueuedExperimentSaysItIsDropped: what the user typed
+// into the Learning tab's form is not kept, so closing asks first.
+func TestCloseWithAnUnqueuedExperimentSaysItIsDropped(t *testing.T) {
+	mw := newTestWindow(t)
+	if s := mw.stakes(); !s.none() {
+		t.Fatalf("the untouched Learning form is at stake: %+v", s)
+	}
+	b := mw.learning.builder
+	b.y.field.SetText("txt2img.steps")
+	b.y.values.SetText("20,30")
+	mw.onClose()
+	if text := dialogText(t, mw); !strings.Contains(text, "The Learning tab's new experiment is not queued") {
+		t.Fatalf("close dialog says %q", text)
+	}
+	test.Tap(findButton(t, topDialog(t, mw), "Keep running"))
+	settle(t, mw)
+	b.y.field.SetText(noSweep)
+	b.y.values.SetText("")
+	if s := mw.stakes(); !s.none() {
+		t.Errorf("with the form as it was: %+v", s)
+	}
+}
