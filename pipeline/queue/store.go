@@ -181,8 +181,9 @@ func readOnlyDSN(path string) string {
 // each into SQLite's own page cache. Through a map (it was 256 MB), every
 // page a query had touched stayed mapped into the app, counted in its
 // resident memory (13 MB after opening a queue of 10,000 jobs); read
-// calls leave them in the system's file cache instead. Listing 10,000
-// queued jobs (BenchmarkList10k) takes 12 ms instead of 10.
+// calls leave them in the system's file cache instead. Submit10k,
+// List10k, IdleGap and ExperimentView512 measured the same either way,
+// within their noise.
 const mmap = "&_pragma=mmap_size(0)"
 
 // writerTuning: 16 KiB pages hold several 3 KB job specs each (fewer pages
