@@ -52,10 +52,26 @@ func loadSnapshot(q *queue.Service) *queueSnapshot {
 		}
 	}
 	s.Queued = s.Items[len(s.Running):]
+	s.readState(q)
+	return s
+}
+
+// readState reads what changes without any job changing: pause, auto-run,
+// the backends and the ETA.
+func (s *queueSnapshot) readState(q *queue.Service) {
 	s.Paused, s.AutoRun = q.Paused(), q.AutoRun()
 	s.Backends = q.Backends()
 	s.ETA, s.Finish, s.Known = q.QueueETA()
-	return s
+}
+
+// refreshed is a copy of s with the queue's state read again and the same
+// jobs (shared: snapshots are read-only), for a batch in which no job
+// changed. Listing a queue of 10,000 jobs copies 3.4 MB.
+func (s *queueSnapshot) refreshed(q *queue.Service) *queueSnapshot {
+	n := *s
+	n.Taken = time.Now()
+	n.readState(q)
+	return &n
 }
 
 // uiBatch is what the pump hands to the UI in one callback: the state
@@ -70,11 +86,14 @@ type uiBatch struct {
 	snapshot   *queueSnapshot
 	// reload is set when the snapshot must be read again.
 	reload bool
-	tick   bool
+	// refresh is set when only the queue's state must be read again (a
+	// backend's state, pause or resume: no job changed).
+	refresh bool
+	tick    bool
 }
 
 func (b *uiBatch) empty() bool {
-	return len(b.events) == 0 && len(b.progress) == 0 && b.preview == nil && !b.reload && !b.tick
+	return len(b.events) == 0 && len(b.progress) == 0 && b.preview == nil && !b.reload && !b.refresh && !b.tick
 }
 
 // historyChanged reports whether a job entered history in this batch, or
@@ -107,6 +126,9 @@ type eventPump struct {
 	pendingJob  string
 	// flushes counts the batches flushed (tests wait on it).
 	flushes atomic.Int64
+	// last is the pump's latest snapshot, whose jobs a batch that changed
+	// none reuses.
+	last *queueSnapshot
 }
 
 func newEventPump(h *panelHub) *eventPump {
@@ -174,6 +196,10 @@ func (p *eventPump) add(b *uiBatch, e queue.Event) {
 		pi.Preview = nil
 		b.progress[e.JobID] = &pi
 		return
+	case queue.BackendChanged, queue.Paused, queue.Resumed:
+		b.events = append(b.events, e)
+		b.refresh = true
+		return
 	case queue.JobStarted:
 		p.running[e.JobID] = true
 	case queue.JobFinished, queue.JobFailed, queue.JobCancelled, queue.JobRequeued:
@@ -196,12 +222,18 @@ func (p *eventPump) flush(b *uiBatch) {
 		}
 		p.pendingPrev, p.lastPreview = nil, time.Now()
 	}
-	if b.reload || b.tick {
+	switch {
+	case b.reload || p.last == nil && (b.refresh || b.tick):
 		b.snapshot = loadSnapshot(p.q)
 		p.running = map[string]bool{}
 		for _, it := range b.snapshot.Running {
 			p.running[it.JobID] = true
 		}
+	case b.refresh || b.tick:
+		b.snapshot = p.last.refreshed(p.q)
+	}
+	if b.snapshot != nil {
+		p.last = b.snapshot
 	}
 	if b.empty() {
 		return

@@ -199,3 +199,33 @@ func TestPauseResumeToggle(t *testing.T) {
 	test.Tap(ph.h.controls.autoRun)
 	ph.waitFor("auto-run on", func() bool { return ph.svc.Queue.AutoRun() })
 }
+
+// A batch in which no job changed (pause, resume, a backend's state) reads
+// the queue's state again but keeps the list of jobs; a change of a job
+// lists the queue again.
+func TestPauseKeepsTheListedJobs(t *testing.T) {
+	ph, ids := queueOf(t, 3)
+	if err := ph.svc.Queue.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	ph.waitFor("the paused snapshot", func() bool { return ph.h.snap != nil && ph.h.snap.Paused })
+	first := ph.h.snap
+	if err := ph.svc.Queue.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	ph.waitFor("the resumed snapshot", func() bool { return !ph.h.snap.Paused })
+	if len(ph.h.snap.Items) != 3 || &ph.h.snap.Items[0] != &first.Items[0] {
+		t.Errorf("resuming listed the queue again (%d jobs)", len(ph.h.snap.Items))
+	}
+	if strings.Contains(ph.h.queue.eta.Text, "once resumed") || len(ph.h.queue.items) != 3 {
+		t.Errorf("after resume: ETA %q, %d jobs shown", ph.h.queue.eta.Text, len(ph.h.queue.items))
+	}
+	resumed := ph.h.snap
+	if _, err := ph.svc.Queue.Remove(ids[:1]); err != nil {
+		t.Fatal(err)
+	}
+	ph.waitFor("the queue without the removed job", func() bool { return len(ph.h.queue.items) == 2 })
+	if len(ph.h.snap.Items) != 2 || &ph.h.snap.Items[0] == &resumed.Items[0] {
+		t.Error("removing a job did not list the queue again")
+	}
+}
