@@ -54,7 +54,7 @@ func (f *failureWatch) apply(b *uiBatch) {
 			f.runEnded++
 		}
 	}
-	if s := b.snapshot; s != nil && s.Err == nil && len(s.Items) == 0 && f.runEnded > 0 {
+	if s := b.snapshot; s != nil && s.Err == nil && s.empty() && f.runEnded > 0 {
 		if f.runFailed > 0 {
 			f.finishedWithFailures(f.runFailed, f.runEnded)
 		}

@@ -35,7 +35,9 @@ type queuePanel struct {
 
 	up, down, top, bottom, moveTo, remove, clear *widget.Button
 
-	items []queue.QueueItem // queued jobs, in run order
+	// items are the queued jobs, in run order: the queue's own summaries,
+	// shared with it (read-only).
+	items []*queue.QueueItem
 	// selected holds the selected job ids; anchor is the last clicked row.
 	selected map[string]bool
 	anchor   int
@@ -83,7 +85,7 @@ func (p *queuePanel) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	if id < 0 || id >= len(p.items) {
 		return
 	}
-	it := &p.items[id]
+	it := p.items[id]
 	title := jobTitle(it.PackID, it.InputImage, it.PromptIndex, it.VariantIndex, it.VariantTotal, it.BatchIndex, it.BatchTotal, it.Seed, it.Model)
 	if it.Attempts > 0 && it.Error != "" {
 		title += " · retry after: " + it.Error
@@ -125,7 +127,7 @@ func (p *queuePanel) setSnapshot(s *queueSnapshot) {
 
 // setETA shows the whole queue's remaining time and finish time.
 func (p *queuePanel) setETA(s *queueSnapshot) {
-	if len(s.Items) == 0 {
+	if s.empty() {
 		p.eta.SetText("")
 		return
 	}

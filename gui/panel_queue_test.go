@@ -214,8 +214,8 @@ func TestPauseKeepsTheListedJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	ph.waitFor("the resumed snapshot", func() bool { return !ph.h.snap.Paused })
-	if len(ph.h.snap.Items) != 3 || &ph.h.snap.Items[0] != &first.Items[0] {
-		t.Errorf("resuming listed the queue again (%d jobs)", len(ph.h.snap.Items))
+	if len(ph.h.snap.Queued) != 3 || &ph.h.snap.Queued[0] != &first.Queued[0] {
+		t.Errorf("resuming listed the queue again (%d jobs)", len(ph.h.snap.Queued))
 	}
 	if strings.Contains(ph.h.queue.eta.Text, "once resumed") || len(ph.h.queue.items) != 3 {
 		t.Errorf("after resume: ETA %q, %d jobs shown", ph.h.queue.eta.Text, len(ph.h.queue.items))
@@ -225,7 +225,7 @@ func TestPauseKeepsTheListedJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	ph.waitFor("the queue without the removed job", func() bool { return len(ph.h.queue.items) == 2 })
-	if len(ph.h.snap.Items) != 2 || &ph.h.snap.Items[0] == &resumed.Items[0] {
+	if len(ph.h.snap.Queued) != 2 || &ph.h.snap.Queued[0] == &resumed.Queued[0] {
 		t.Error("removing a job did not list the queue again")
 	}
 }

@@ -285,7 +285,7 @@ func queueSummary(s *queueSnapshot) string {
 	if s.Err != nil {
 		return "Queue unreadable: " + s.Err.Error()
 	}
-	if len(s.Items) == 0 {
+	if s.empty() {
 		return "Queue empty"
 	}
 	parts := []string{fmt.Sprintf("%d queued", len(s.Queued))}

@@ -44,6 +44,49 @@ func (s *Service) List() ([]QueueItem, error) {
 	return items, nil
 }
 
+// ListShared returns the queue as List does, without copying every queued
+// summary: the running jobs are copies with their progress and ETA, the
+// queued jobs (in run order) are the queue's own summaries, shared and
+// read-only: the caller must not change them. A queued item's Position is
+// not set; it is its index in queued + 1. For a queue of 10,000 jobs List
+// copies 3.4 MB, ListShared 80 KB of pointers.
+func (s *Service) ListShared() (running []QueueItem, queued []*QueueItem, err error) {
+	if s.mirror == nil { // read-only: the list is read from the database anyway
+		items, err := s.List()
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range items {
+			if items[i].Status == StatusRunning {
+				running = append(running, items[i])
+			} else {
+				queued = append(queued, &items[i])
+			}
+		}
+		return running, queued, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sorted := s.mirror.snapshotListed()
+	now := s.clock.Now()
+	queued = make([]*QueueItem, 0, len(sorted))
+	for _, it := range sorted {
+		if it.Status != StatusRunning {
+			queued = append(queued, &it.QueueItem)
+			continue
+		}
+		r := it.QueueItem
+		if run := s.runs[r.JobID]; run != nil {
+			run.pmu.Lock()
+			r.Progress = run.progress.Fraction
+			run.pmu.Unlock()
+			r.ETA, _ = run.remaining(now)
+		}
+		running = append(running, r)
+	}
+	return running, queued, nil
+}
+
 // listFromDB reads the queue from the database, in List order.
 func (s *Service) listFromDB() ([]QueueItem, error) {
 	tx, err := s.st.r.Begin() // one snapshot for both queries
