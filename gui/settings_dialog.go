@@ -153,11 +153,19 @@ func (d *settingsDialog) changed() []string {
 // start applies them). Invalid fields keep the dialog open with the reason,
 // and then does not run.
 func (d *settingsDialog) saveThen(then func()) {
+	d.save(func(app.Settings) { then() })
+}
+
+// save checks the dialog's fields and writes them in the background; once
+// they are on disk it closes the dialog and hands them to done. A problem
+// (an invalid field, a failed write) shows in the dialog, which stays open.
+func (d *settingsDialog) save(done func(app.Settings)) {
 	s, err := d.settings()
 	if err != nil {
 		setNote(d.problem, err.Error())
 		return
 	}
+	setNote(d.problem, "")
 	dir := d.mw.Services.DataDir
 	d.mw.Bridge.Go("saving the settings", func(context.Context) error {
 		return app.SaveSettings(dir, s)
@@ -167,7 +175,7 @@ func (d *settingsDialog) saveThen(then func()) {
 			return
 		}
 		d.dlg.Hide()
-		then()
+		done(s)
 	})
 }
 
@@ -196,25 +204,8 @@ func (d *settingsDialog) settings() (app.Settings, error) {
 	return s, s.Validate()
 }
 
-func (d *settingsDialog) onSave() {
-	s, err := d.settings()
-	if err != nil {
-		setNote(d.problem, err.Error())
-		return
-	}
-	setNote(d.problem, "")
-	dir := d.mw.Services.DataDir
-	d.mw.Bridge.Go("saving the settings", func(context.Context) error {
-		return app.SaveSettings(dir, s)
-	}, func(err error) {
-		if err != nil {
-			setNote(d.problem, err.Error())
-			return
-		}
-		d.dlg.Hide()
-		d.apply(s)
-	})
-}
+// onSave is the dialog's Save: the settings are written, then applied.
+func (d *settingsDialog) onSave() { d.save(d.apply) }
 
 // apply uses the saved settings s: theme and output folder at once, the
 // rest through applySettings in the background; then it says what waits

@@ -1,9 +1,30 @@
 package queue
 
 import (
+	"database/sql"
 	"strings"
 	"testing"
 )
+
+// queryPlan returns the detail lines of SQLite's plan for query.
+func queryPlan(t *testing.T, db *sql.DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.Query("EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	return plan
+}
 
 // A page of history reads only its own jobs' specs: SQLite walks the
 // finished_at index and stops after the page, with no sort of every
@@ -22,21 +43,7 @@ func TestHistoryPageWalksAnIndex(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := db.Query("EXPLAIN QUERY PLAN "+query, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		text := strings.Join(plan, "; ")
+		text := strings.Join(queryPlan(t, db, query, args...), "; ")
 		if strings.Contains(text, "TEMP B-TREE FOR ORDER BY") || !strings.Contains(text, "USING INDEX jobs_history") {
 			t.Errorf("%+v: plan %q sorts every finished job instead of walking a history index", f, text)
 		}

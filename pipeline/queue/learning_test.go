@@ -201,20 +201,7 @@ func BenchmarkExperimentView512(b *testing.B) {
 func TestExperimentJobsUseTheRequeuedIndex(t *testing.T) {
 	t.Parallel()
 	s := open(t, testPath(t), Options{})
-	rows, err := s.st.r.Query(`EXPLAIN QUERY PLAN `+experimentJobsQuery, "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
+	plan := queryPlan(t, s.st.r, experimentJobsQuery, "x")
 	if !strings.Contains(strings.Join(plan, "\n"), "jobs_requeued_from") {
 		t.Errorf("the query does not use jobs_requeued_from:\n%s", strings.Join(plan, "\n"))
 	}
