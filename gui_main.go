@@ -74,24 +74,33 @@ func runGUI(args []string) int {
 	// (prefsEOFFilter says why it cannot be avoided).
 	stdlog.SetOutput(&prefsEOFFilter{w: stdlog.Writer()})
 	a := fyneapp.NewWithID(appID)
-	// Fyne's fonts load while the services open (the queue's list of
-	// queued jobs), before either is needed.
-	fonts := make(chan struct{})
+	// Fyne's fonts load and the services open (the queue's database) on
+	// goroutines of their own while this one starts the window system:
+	// GLFW must run on the main goroutine, and its start-up is a tenth of a
+	// second that nothing else needs.
+	fonts, opened := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(fonts)
 		gui.LoadFonts()
 	}()
-	svc, err := app.Open(opts)
+	var svc *app.Services
+	var err error
+	go func() {
+		defer close(opened)
+		svc, err = app.Open(opts)
+	}()
+	win := a.NewWindow("StableNew")
+	<-opened
 	<-fonts
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stablenew:", err)
-		showStartupError(a, err)
+		showStartupError(a, win, err)
 		return 1
 	}
 	st := svc.OpenState()
 	st.EnableAutosave(stateAutosave)
 
-	mw := gui.New(svc, st, a)
+	mw := gui.New(svc, st, a, win)
 	mw.Show()
 	// Opening the queue and the first loads after the window shows (the
 	// queue list, the history page, the packs) peak well above what stays
@@ -135,8 +144,8 @@ func runGUI(args []string) int {
 
 // showStartupError shows why StableNew could not start, for a user who
 // double-clicked it and sees no terminal.
-func showStartupError(a fyne.App, err error) {
-	w := a.NewWindow("StableNew could not start")
+func showStartupError(a fyne.App, w fyne.Window, err error) {
+	w.SetTitle("StableNew could not start")
 	msg := &widget.Label{Text: err.Error() + "\n\nFix the problem (or start with --data-dir to use another data folder) and open StableNew again.",
 		Wrapping: fyne.TextWrapWord, Selectable: true}
 	quit := widget.NewButton("Quit", a.Quit)

@@ -37,7 +37,7 @@ func newRightPanels(h *panelHub, preview, queue, history fyne.CanvasObject) *rig
 	r.queue = container.NewTabItemWithIcon("Queue", theme.ListIcon(), queue)
 	r.last = r.queue
 	r.history = container.NewTabItemWithIcon("History", theme.HistoryIcon(), history)
-	r.tabs = container.NewAppTabs(r.preview, r.queue, r.history)
+	r.tabs = newAppTabs(r.preview, r.queue, r.history)
 	r.split = container.NewVSplit(queue, history)
 	r.split.Offset = defaultQueueHistoryDivider
 	if o := h.mw.State.View().QueueHistoryDivider; o > 0 && o < 1 {

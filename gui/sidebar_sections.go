@@ -39,7 +39,7 @@ func (s *sidebar) section(obj fyne.CanvasObject) fyne.CanvasObject {
 	s.showSection(sec, !slices.Contains(s.mw.State.View().Collapsed, sec.title))
 	// A new card, not card.SetContent: that makes the card's renderer and
 	// lays it out before the window is built (about a fifth of building it).
-	return widget.NewCard("", "", container.NewVBox(sec.header, body))
+	return newCard("", "", container.NewVBox(sec.header, body))
 }
 
 // toggle folds or unfolds a section and remembers it.

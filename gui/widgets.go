@@ -97,7 +97,11 @@ func showStatus(l *widget.Label, text string) { setNote(l, text) }
 
 // newCard returns a titled card.
 func newCard(title, subtitle string, content fyne.CanvasObject) *widget.Card {
-	return widget.NewCard(title, subtitle, content)
+	holder := container.NewStack()
+	c := widget.NewCard(title, subtitle, holder)
+	c.MinSize() // makes the renderer, over the empty holder
+	holder.Objects = []fyne.CanvasObject{content}
+	return c
 }
 
 // formRows collects label/field pairs for a two-column form layout. With a

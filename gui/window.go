@@ -89,14 +89,21 @@ type libraryView struct {
 	PackListsErr  error
 }
 
-// New builds the main window over the services and the state. It reads no
-// files itself: packs and presets load in the background.
-func New(svc *app.Services, st *app.State, a fyne.App) *MainWindow {
-	return newMainWindow(svc, st, a, nil)
+// New builds the main window over the services and the state, in win
+// (made with a.NewWindow; nil makes one). It reads no files itself: packs
+// and presets load in the background.
+func New(svc *app.Services, st *app.State, a fyne.App, win fyne.Window) *MainWindow {
+	return buildMainWindow(svc, st, a, win, nil)
 }
 
-// newMainWindow is New with a given bridge (tests pass a queued one).
+// newMainWindow is New in a new window with a given bridge (tests pass a
+// queued one).
 func newMainWindow(svc *app.Services, st *app.State, a fyne.App, bridge *Bridge) *MainWindow {
+	return buildMainWindow(svc, st, a, nil, bridge)
+}
+
+// buildMainWindow is New with a given bridge (nil: a new one).
+func buildMainWindow(svc *app.Services, st *app.State, a fyne.App, win fyne.Window, bridge *Bridge) *MainWindow {
 	log := svc.Log
 	if log == nil {
 		log = slog.Default()
@@ -115,14 +122,18 @@ func newMainWindow(svc *app.Services, st *app.State, a fyne.App, bridge *Bridge)
 		backendStates: map[*app.Backend]app.ConnectionState{},
 	}
 	a.Settings().SetTheme(newTheme(svc.Settings.Theme))
-	mw.Window = a.NewWindow("StableNew")
+	if win == nil {
+		win = a.NewWindow("StableNew")
+	}
+	mw.Window = win
 	mw.form = newConfigForm(st, mw.keys)
 	mw.form.tip = mw.withTooltip
 	mw.keys.wheel = mw.scrollColumn
 	st.SetScheduler(bridge.Do)
 	st.SetDefaultOutputRoot(svc.Settings.OutputRoot)
 
-	mw.Window.SetContent(mw.buildContent())
+	c := mw.buildContent()
+	mw.Window.SetContent(c)
 	mw.Window.Resize(mw.initialSize())
 	mw.Window.SetMaster()
 	mw.Window.SetCloseIntercept(mw.onClose)
@@ -144,7 +155,7 @@ func (mw *MainWindow) buildContent() fyne.CanvasObject {
 	pipelineTab := container.New(columnsLayout{}, left, middle, right)
 	mw.promptTab = newPromptTab(mw)
 	mw.learning = newLearningTab(mw)
-	mw.tabs = container.NewAppTabs(
+	mw.tabs = newAppTabs(
 		container.NewTabItemWithIcon(tabPipeline, theme.GridIcon(), pipelineTab),
 		lazyTab(tabPrompt, theme.DocumentCreateIcon(), mw.buildPromptTab),
 		lazyTab(tabLearning, theme.MediaPhotoIcon(), mw.learning.build),
@@ -160,7 +171,8 @@ func (mw *MainWindow) buildContent() fyne.CanvasObject {
 	mw.learning.start()
 	mw.tabs.OnSelected = mw.onTabSelected
 	bottom := container.NewVBox(NewLogPanel(mw), NewStatusBar(mw))
-	return withTooltipLayer(container.NewBorder(mw.buildHeader(), bottom, nil, nil, mw.tabs))
+	hdr := mw.buildHeader()
+	return withTooltipLayer(container.NewBorder(hdr, bottom, nil, nil, mw.tabs))
 }
 
 // buildHeader is the row of window-wide buttons above the tabs, with
@@ -204,16 +216,21 @@ func (mw *MainWindow) Show() {
 	mw.start()
 }
 
-// start runs the services, with backend changes coming to the UI goroutine.
+// start runs the services, with backend changes coming to the UI
+// goroutine. They start on a goroutine of their own: the queue reads its
+// jobs into memory then (see queue.Open), a tenth of a second for 10,000.
 func (mw *MainWindow) start() {
 	if mw.started {
 		return
 	}
 	mw.started = true
-	if err := mw.Services.Start(mw.onBackendEvent); err != nil {
-		mw.Log.Error("starting the services failed", "err", err)
-		mw.ShowError("Could not start", err)
-	}
+	mw.Bridge.Go("starting the services", func(context.Context) error {
+		return mw.Services.Start(mw.onBackendEvent)
+	}, func(err error) {
+		if err != nil {
+			mw.ShowError("Could not start", err)
+		}
+	})
 }
 
 // onBackendEvent hears a connection change on a monitor goroutine.

@@ -47,7 +47,7 @@ func stopWhileRunning(t *testing.T, stop func(mw *MainWindow, d *threadChecker))
 		t.Fatal(err)
 	}
 	st := svc.OpenState()
-	mw := New(svc, st, a)
+	mw := New(svc, st, a, nil)
 	mw.Show()
 	h := hubOf(mw)
 	t.Cleanup(func() { forgetHub(mw) })

@@ -45,3 +45,22 @@ func (mw *MainWindow) buildPromptTab() fyne.CanvasObject {
 	mw.wheelScrolls = append(mw.wheelScrolls, mw.promptTab.rowsScroll)
 	return c
 }
+
+// newAppTabs is container.NewAppTabs with its renderer made before the
+// tabs' contents are in. Fyne's tabs refresh the content of every tab when
+// their renderer is made, which lays the whole window out once more than
+// showing it does (about a tenth of the first window's start-up). The
+// renderer reads the items' contents when it lays them out, so they are
+// put back as they were.
+func newAppTabs(items ...*container.TabItem) *container.AppTabs {
+	contents := make([]fyne.CanvasObject, len(items))
+	for i, it := range items {
+		contents[i], it.Content = it.Content, container.NewStack()
+	}
+	t := container.NewAppTabs(items...)
+	t.MinSize() // makes the renderer, over the empty stand-ins
+	for i, it := range items {
+		it.Content = contents[i]
+	}
+	return t
+}

@@ -254,7 +254,7 @@ func (s *Service) QueueETA() (total time.Duration, finish time.Time, known bool)
 		s.log.Warn("queue ETA: cannot read the queue", "err", err)
 		return 0, now, false
 	}
-	s.mu.Lock()
+	s.lock()
 	var busy []time.Duration
 	for _, r := range s.runs {
 		rem, ok := r.remaining(now)
@@ -299,7 +299,7 @@ func (s *Service) queuedEstimates() ([]time.Duration, bool, error) {
 	}
 	type memoKey struct{ model, bucket, work string }
 	var keys []memoKey
-	s.mu.Lock()
+	s.lock()
 	if s.mirror != nil {
 		for _, it := range s.mirror.snapshotListed() {
 			if it.Status == StatusQueued {
@@ -352,7 +352,7 @@ func (s *Service) queuedEstimates() ([]time.Duration, bool, error) {
 // JobETA is the remaining time of a running job, or false when the job is
 // not running.
 func (s *Service) JobETA(id string) (time.Duration, bool) {
-	s.mu.Lock()
+	s.lock()
 	r := s.runs[id]
 	s.mu.Unlock()
 	if r == nil {

@@ -22,9 +22,12 @@ func (s *Service) List() ([]QueueItem, error) {
 			return nil, err
 		}
 	}
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	if s.mirror != nil {
+		if !s.listed && s.listErr != nil {
+			return nil, s.listErr
+		}
 		items = s.mirror.snapshot()
 	}
 	pos := 0
@@ -65,8 +68,11 @@ func (s *Service) ListShared() (running []QueueItem, queued []*QueueItem, err er
 		}
 		return running, queued, nil
 	}
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
+	if !s.listed && s.listErr != nil {
+		return nil, nil, s.listErr
+	}
 	sorted := s.mirror.snapshotListed()
 	now := s.clock.Now()
 	queued = make([]*QueueItem, 0, len(sorted))

@@ -1,10 +1,12 @@
 package queue
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -12,7 +14,7 @@ import (
 // holding the service's lock so no change is half applied.
 func mirrorMatchesStore(t *testing.T, s *Service, step string) {
 	t.Helper()
-	s.mu.Lock()
+	s.lock()
 	fromDB, err := s.listFromDB()
 	mem := s.mirror.snapshot()
 	s.mu.Unlock()
@@ -127,4 +129,45 @@ func TestMirrorFollowsEveryChange(t *testing.T) {
 	if list, _ := s.List(); len(list) != 20 {
 		t.Fatalf("reopened queue has %d jobs, want 20", len(list))
 	}
+}
+
+// Open leaves reading the queue into memory to the first call that needs
+// it; a failed read is List's error, and the next call reads it again.
+func TestOpenReadsTheQueueOnFirstUse(t *testing.T) {
+	path := testPath(t)
+	s := open(t, path, Options{})
+	s.Pause()
+	submit(t, s, false, ids("r", 3)...)
+	s.Close()
+
+	s = open(t, path, Options{})
+	s.mu.Lock()
+	listed := s.listed
+	s.mu.Unlock()
+	if listed {
+		t.Fatal("Open read the queue into memory; the first call that needs it should")
+	}
+	// Another connection hides the table: the first read fails.
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`ALTER TABLE jobs RENAME TO jobs_hidden`); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := s.List(); err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("List with the table gone = %d jobs, %v; want an error naming %s", len(list), err, path)
+	}
+	if _, _, err := s.ListShared(); err == nil {
+		t.Fatal("ListShared with the table gone: no error")
+	}
+	if _, err := db.Exec(`ALTER TABLE jobs_hidden RENAME TO jobs`); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.List()
+	if err != nil || len(list) != 3 {
+		t.Fatalf("List once the table is back = %d jobs, %v; want 3", len(list), err)
+	}
+	mirrorMatchesStore(t, s, "after the retry")
 }

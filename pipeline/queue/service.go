@@ -40,6 +40,10 @@ type Service struct {
 	mirror    *mirror        // the queue in memory; nil when read-only
 	stats     RunSummary     // outcomes since Open
 	wg        sync.WaitGroup // worker goroutines
+	// listed is set once the mirror holds the queue (see lock); listErr is
+	// why the last attempt failed.
+	listed  bool
+	listErr error
 
 	// changes is closed and replaced whenever anything changes, for
 	// RunUntilEmpty and tests that wait for a state.
@@ -118,17 +122,34 @@ func Open(path string, opts Options) (*Service, error) {
 		if err := s.recover(); err != nil {
 			return fail("recover the queue in", err)
 		}
-		if err := s.loadMirror(); err != nil {
-			return fail("read the queue from", err)
-		}
+		// The list itself is read by the first call that needs it (see
+		// lock), so that Open returns at once: a window over 10,000
+		// queued jobs shows first, and they load beside it.
+		s.mirror = newMirror()
 		s.stopWatch, s.watchDone = make(chan struct{}), make(chan struct{})
 		go s.watch(s.stopWatch, s.watchDone)
 	}
 	return s, nil
 }
 
-// loadMirror reads the queue into memory (under s.mu once the service
-// runs).
+// lock takes s.mu. The first time (and again after a failed attempt) it
+// then reads the queue into memory: Open leaves that to the first call that
+// needs the queue. Should it fail, List and ListShared return the error
+// and the next call tries again.
+func (s *Service) lock() {
+	s.mu.Lock()
+	if s.listed || s.mirror == nil || s.closed {
+		return
+	}
+	if s.listErr = s.loadMirror(); s.listErr != nil {
+		s.listErr = fmt.Errorf("read the queue from %s: %w", s.st.path, s.listErr)
+		s.log.Error("could not read the queue", "err", s.listErr)
+		return
+	}
+	s.listed = true
+}
+
+// loadMirror reads the queue into memory (under s.mu).
 func (s *Service) loadMirror() error {
 	tx, err := s.st.r.Begin()
 	if err != nil {
@@ -246,7 +267,7 @@ func (s *Service) lockWritable() error {
 	if err := s.writable(); err != nil {
 		return err
 	}
-	s.mu.Lock()
+	s.lock()
 	if s.closed {
 		s.mu.Unlock()
 		return ErrClosed
@@ -287,7 +308,7 @@ func saveSetting(tx *sql.Tx, key string, on bool) error {
 
 // Paused reports whether the queue is paused (persisted).
 func (s *Service) Paused() bool {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	return s.paused
 }
@@ -295,7 +316,7 @@ func (s *Service) Paused() bool {
 // AutoRun reports whether submitted jobs start by themselves (persisted;
 // on for a new database).
 func (s *Service) AutoRun() bool {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	return s.autoRun
 }
@@ -320,7 +341,7 @@ func (s *Service) SetAutoRun(on bool) error {
 // Stats counts the jobs that completed, failed, were cancelled or were put
 // back in the queue since Open.
 func (s *Service) Stats() RunSummary {
-	s.mu.Lock()
+	s.lock()
 	defer s.mu.Unlock()
 	return s.stats
 }

@@ -71,8 +71,11 @@ func (s *Service) reload() error {
 	if err := s.loadSettings(); err != nil {
 		return err
 	}
-	if err := s.loadMirror(); err != nil {
-		return err
+	if s.mirror != nil {
+		if err := s.loadMirror(); err != nil {
+			return err
+		}
+		s.listed, s.listErr = true, nil
 	}
 	switch {
 	case s.paused && !paused:
