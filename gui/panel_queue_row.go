@@ -34,7 +34,9 @@ func newQueueRow(p *queuePanel) *queueRow {
 	r := &queueRow{p: p, index: -1}
 	r.bg = canvas.NewRectangle(nil)
 	r.check = widget.NewCheck("", r.onChecked)
-	r.num = &widget.Label{Text: "10000.", TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing}
+	// The theme's digits all have one width, so numbers align without the
+	// monospace font (which then loads only if the Details log opens).
+	r.num = &widget.Label{Text: "10000.", Alignment: fyne.TextAlignTrailing}
 	r.title = &widget.Label{Text: "title", TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 	r.prompt = &widget.Label{Text: "prompt", Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
 	r.ExtendBaseWidget(r)

@@ -69,12 +69,13 @@ func (t *stableTheme) Size(name fyne.ThemeSizeName) float32 {
 }
 
 // LoadFonts loads the font faces of the text styles the first window draws
-// (regular, bold for headings, monospace for the log), which Fyne otherwise
-// loads while it lays the window out. It may run on any goroutine before
-// the window is built, beside the opening of the services; it only fills
-// Fyne's font cache.
+// (regular, and bold for headings), which Fyne otherwise loads while it
+// lays the window out. It may run on any goroutine before the window is
+// built, beside the opening of the services; it only fills Fyne's font
+// cache. The monospace face (2.5 MB parsed) loads when the Details log
+// first shows.
 func LoadFonts() {
-	for _, s := range []fyne.TextStyle{{}, {Bold: true}, {Monospace: true}} {
+	for _, s := range []fyne.TextStyle{{}, {Bold: true}} {
 		fyne.MeasureText("StableNew", theme.TextSize(), s)
 	}
 }
