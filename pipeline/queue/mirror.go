@@ -9,9 +9,9 @@ import (
 // that List answers in a millisecond for 10,000 jobs instead of reading
 // them all. The database stays the truth: the first call that needs the
 // mirror loads it (see Service.lock), and every change is committed first
-// and then applied here under the service's lock, from the values the transaction itself wrote. A service
-// opened read-only has no mirror (another process changes the database)
-// and lists from the database. A stored item's QueueItem never changes (a
+// and then applied here under the service's lock, from the values the
+// transaction itself wrote. A service opened read-only has no mirror
+// (another process changes the database) and lists from the database. A stored item's QueueItem never changes (a
 // change stores a new item; only pos is set in place), so ListShared hands
 // them out to readers without a lock.
 type mirror struct {
