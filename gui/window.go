@@ -132,8 +132,7 @@ func buildMainWindow(svc *app.Services, st *app.State, a fyne.App, win fyne.Wind
 	st.SetScheduler(bridge.Do)
 	st.SetDefaultOutputRoot(svc.Settings.OutputRoot)
 
-	c := mw.buildContent()
-	mw.Window.SetContent(c)
+	mw.Window.SetContent(mw.buildContent())
 	mw.Window.Resize(mw.initialSize())
 	mw.Window.SetMaster()
 	mw.Window.SetCloseIntercept(mw.onClose)
@@ -171,8 +170,7 @@ func (mw *MainWindow) buildContent() fyne.CanvasObject {
 	mw.learning.start()
 	mw.tabs.OnSelected = mw.onTabSelected
 	bottom := container.NewVBox(NewLogPanel(mw), NewStatusBar(mw))
-	hdr := mw.buildHeader()
-	return withTooltipLayer(container.NewBorder(hdr, bottom, nil, nil, mw.tabs))
+	return withTooltipLayer(container.NewBorder(mw.buildHeader(), bottom, nil, nil, mw.tabs))
 }
 
 // buildHeader is the row of window-wide buttons above the tabs, with
