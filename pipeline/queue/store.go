@@ -186,6 +186,14 @@ func readOnlyDSN(path string) string {
 // within their noise.
 const mmap = "&_pragma=mmap_size(0)"
 
+// readerCache is each reading connection's page cache (SQLite's default
+// is 2 MB, held for good by each of the four): reads walk an index once
+// (a page of history, the queue's list, a count), so a small cache reads
+// as fast, the rest coming from the system's file cache, and the app
+// keeps 2–3 MB less (ExperimentView512 and PruneHistory50k measured the
+// same).
+const readerCache = "&_pragma=cache_size(-256)"
+
 // writerTuning: 16 KiB pages hold several 3 KB job specs each (fewer pages
 // and WAL frames per submit); measured against 4, 8 and 32 KiB and larger
 // caches, which cost more in fresh page allocations than they save.
@@ -207,7 +215,7 @@ func (st *store) openPools(readOnly bool) error {
 		if err := st.w.Ping(); err != nil {
 			return classify(st.path, err)
 		}
-		st.r, err = sql.Open("sqlite", st.path+"?_busy_timeout=10000&_foreign_keys=1&_query_only=1"+mmap)
+		st.r, err = sql.Open("sqlite", st.path+"?_busy_timeout=10000&_foreign_keys=1&_query_only=1"+mmap+readerCache)
 	} else {
 		st.r, err = sql.Open("sqlite", readOnlyDSN(st.path))
 	}

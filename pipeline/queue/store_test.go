@@ -347,3 +347,28 @@ func TestUnsyncedWriteIsOnlyThatTransaction(t *testing.T) {
 		t.Fatalf("synchronous = %d after a failed unsynced write, want FULL", m)
 	}
 }
+
+// The reading connections keep small page caches and no memory map; the
+// writer keeps SQLite's default cache (see readerCache, mmap).
+func TestReadersKeepSmallPageCaches(t *testing.T) {
+	s := newService(t, Options{})
+	pragma := func(db *sql.DB, name string) int64 {
+		t.Helper()
+		var v int64
+		if err := db.QueryRow(`PRAGMA ` + name).Scan(&v); err != nil {
+			t.Fatalf("PRAGMA %s: %v", name, err)
+		}
+		return v
+	}
+	if got := pragma(s.st.r, "cache_size"); got != -256 {
+		t.Errorf("reader cache_size = %d, want -256 (KiB)", got)
+	}
+	if got := pragma(s.st.w, "cache_size"); got != -2000 {
+		t.Errorf("writer cache_size = %d, want SQLite's default -2000", got)
+	}
+	for name, db := range map[string]*sql.DB{"reader": s.st.r, "writer": s.st.w} {
+		if got := pragma(db, "mmap_size"); got != 0 {
+			t.Errorf("%s mmap_size = %d, want 0", name, got)
+		}
+	}
+}
