@@ -6,11 +6,9 @@ import (
 	stdlog "log"
 	"log/slog"
 	"os"
-	"os/signal"
 	"runtime"
 	"runtime/debug"
 	"strings"
-	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -62,6 +60,8 @@ func runGUI(args []string) int {
 		fmt.Fprintln(os.Stderr, noDisplayMessage)
 		return 1
 	}
+	signals := hearQuitSignals(log)
+	defer signals.stop()
 	if path, err := fynePreferencesPath(runtime.GOOS, appID, os.UserHomeDir, os.UserConfigDir); err == nil {
 		if moved, err := repairPreferences(path); err != nil {
 			log.Warn("could not repair the window preferences", "file", path, "err", err)
@@ -94,6 +94,7 @@ func runGUI(args []string) int {
 	<-fonts
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stablenew:", err)
+		signals.onQuit(func() { fyne.Do(a.Quit) })
 		showStartupError(a, win, err)
 		return 1
 	}
@@ -107,21 +108,9 @@ func runGUI(args []string) int {
 	// in use, and Go hands freed pages back to the system only slowly:
 	// give them back at once when those loads are done.
 	mw.Bridge.OnIdle(debug.FreeOSMemory)
-	// SIGTERM, SIGHUP (a logout, systemctl stop) and Ctrl-C in the terminal
-	// quit like the window's close button: the state is saved and a running
-	// job goes back to the front of the queue. A second signal ends the
-	// process at once.
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	go func() {
-		if s, ok := <-sig; ok {
-			log.Info("quitting on a signal", "signal", s.String())
-			signal.Stop(sig)
-			fyne.Do(mw.Quit)
-		}
-	}()
+	signals.onQuit(func() { fyne.Do(mw.Quit) })
 	a.Run()
-	signal.Stop(sig)
+	signals.stop()
 
 	code := 0
 	if err := st.Close(); err != nil {
