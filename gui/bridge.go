@@ -180,18 +180,25 @@ func (b *Bridge) Settle(timeout time.Duration) error {
 	for {
 		b.Drain()
 		b.mu.Lock()
-		idle := b.inFlight == 0 && len(b.queued) == 0
+		n, queued := b.inFlight, len(b.queued)
 		wake := b.changed
 		b.mu.Unlock()
-		if idle {
+		if n == 0 && queued == 0 {
 			return nil
+		}
+		if queued > 0 {
+			// Delivered between Drain and the lock: its signal came
+			// before wake was read, so drain again instead of waiting.
+			select {
+			case <-deadline.C:
+				return fmt.Errorf("bridge not idle after %v: %d task(s) in flight", timeout, n)
+			default:
+				continue
+			}
 		}
 		select {
 		case <-wake:
 		case <-deadline.C:
-			b.mu.Lock()
-			n := b.inFlight
-			b.mu.Unlock()
 			return fmt.Errorf("bridge not idle after %v: %d task(s) in flight", timeout, n)
 		}
 	}
