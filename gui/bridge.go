@@ -186,19 +186,23 @@ func (b *Bridge) Settle(timeout time.Duration) error {
 		if n == 0 && queued == 0 {
 			return nil
 		}
+		expired := false
 		if queued > 0 {
 			// Delivered between Drain and the lock: its signal came
 			// before wake was read, so drain again instead of waiting.
 			select {
 			case <-deadline.C:
-				return fmt.Errorf("bridge not idle after %v: %d task(s) in flight", timeout, n)
+				expired = true
 			default:
-				continue
+			}
+		} else {
+			select {
+			case <-wake:
+			case <-deadline.C:
+				expired = true
 			}
 		}
-		select {
-		case <-wake:
-		case <-deadline.C:
+		if expired {
 			return fmt.Errorf("bridge not idle after %v: %d task(s) in flight", timeout, n)
 		}
 	}

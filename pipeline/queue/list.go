@@ -25,7 +25,7 @@ func (s *Service) List() ([]QueueItem, error) {
 	s.lock()
 	defer s.mu.Unlock()
 	if s.mirror != nil {
-		if !s.listed && s.listErr != nil {
+		if s.listErr != nil {
 			return nil, s.listErr
 		}
 		items = s.mirror.snapshot()
@@ -70,7 +70,7 @@ func (s *Service) ListShared() (running []QueueItem, queued []*QueueItem, err er
 	}
 	s.lock()
 	defer s.mu.Unlock()
-	if !s.listed && s.listErr != nil {
+	if s.listErr != nil {
 		return nil, nil, s.listErr
 	}
 	sorted := s.mirror.snapshotListed()

@@ -11,9 +11,10 @@ import (
 // mirror loads it (see Service.lock), and every change is committed first
 // and then applied here under the service's lock, from the values the
 // transaction itself wrote. A service opened read-only has no mirror
-// (another process changes the database) and lists from the database. A stored item's QueueItem never changes (a
-// change stores a new item; only pos is set in place), so ListShared hands
-// them out to readers without a lock.
+// (another process changes the database) and lists from the database. A
+// stored item's QueueItem never changes (a change stores a new item; only
+// pos is set in place), so ListShared hands them out to readers without a
+// lock.
 type mirror struct {
 	items  map[string]*listedItem
 	sorted []*listedItem // nil when it must be rebuilt

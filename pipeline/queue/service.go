@@ -41,7 +41,7 @@ type Service struct {
 	stats     RunSummary     // outcomes since Open
 	wg        sync.WaitGroup // worker goroutines
 	// listed is set once the mirror holds the queue (see lock); listErr is
-	// why the last attempt failed.
+	// why the last attempt failed (nil once one succeeds).
 	listed  bool
 	listErr error
 
@@ -165,11 +165,7 @@ func (s *Service) loadMirror() error {
 	if err != nil {
 		return err
 	}
-	if s.mirror == nil {
-		s.mirror = newMirror() // at Open; later reloads refill it (List reads the pointer unlocked)
-	} else {
-		s.mirror.items, s.mirror.sorted = map[string]*listedItem{}, nil
-	}
+	s.mirror.items, s.mirror.sorted = map[string]*listedItem{}, nil // Open made it (List reads the pointer unlocked)
 	s.mirror.apply(mirrorChange{put: items})
 	return nil
 }
