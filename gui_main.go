@@ -23,6 +23,11 @@ import (
 // stateAutosave is how soon after an edit the GUI state is written.
 const stateAutosave = 2 * time.Second
 
+// freeAfterPaint is how long after the first loads StableNew gives the
+// garbage of the frames that showed them back to the system: a frame is
+// drawn within a few hundredths of a second, even on a busy machine.
+const freeAfterPaint = time.Second
+
 // urlList collects --webui values (repeatable, or comma-separated).
 type urlList []string
 
@@ -106,8 +111,13 @@ func runGUI(args []string) int {
 	// Opening the queue and the first loads after the window shows (the
 	// queue list, the history page, the packs) peak well above what stays
 	// in use, and Go hands freed pages back to the system only slowly:
-	// give them back at once when those loads are done.
-	mw.Bridge.OnIdle(debug.FreeOSMemory)
+	// give them back at once when those loads are done, and again once the
+	// frames that show them are drawn (Fyne draws every text into an image
+	// of its own before it uploads it: about 3 MB of garbage).
+	mw.Bridge.OnIdle(func() {
+		debug.FreeOSMemory()
+		time.AfterFunc(freeAfterPaint, debug.FreeOSMemory)
+	})
 	signals.onQuit(func() { fyne.Do(mw.Quit) })
 	a.Run()
 	signals.stop()

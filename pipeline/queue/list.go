@@ -3,6 +3,7 @@ package queue
 import (
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"stablenew/pipeline"
 )
@@ -122,16 +123,23 @@ func (s *Service) listFromDB() ([]QueueItem, error) {
 	items := make([]QueueItem, len(listed))
 	for i := range listed {
 		items[i] = listed[i].QueueItem
+		items[i].Stages = slices.Clone(items[i].Stages) // shared between items
 	}
 	return items, nil
 }
 
-// scanListed reads rows of listColumns.
+// scanListed reads rows of listColumns. The strings many jobs repeat (the
+// status, pack, prompt, model, stages, ETA keys) are shared between the
+// items read in one call: a queue of 10,000 jobs from a few prompts then
+// holds each prompt once, not 10,000 times. Items are read-only summaries,
+// so sharing is safe; List copies the stages it hands out.
 func scanListed(rows *sql.Rows, items []listedItem) ([]listedItem, error) {
 	var (
 		status, runMode, source, stages string
 		created, queued                 int64
 		started                         sql.NullInt64
+		pool                            = stringPool{}
+		stageLists                      = map[string][]pipeline.StageType{}
 	)
 	for rows.Next() {
 		var it listedItem
@@ -141,16 +149,39 @@ func scanListed(rows *sql.Rows, items []listedItem) ([]listedItem, error) {
 			&it.pos, &it.modelKey, &it.work, &it.InputImage); err != nil {
 			return nil, err
 		}
-		it.Status = Status(status)
-		it.RunMode = pipeline.RunMode(runMode)
-		it.Source = pipeline.RunSource(source)
-		it.Stages = splitStages(stages)
+		it.Status = Status(pool.get(status))
+		it.RunMode = pipeline.RunMode(pool.get(runMode))
+		it.Source = pipeline.RunSource(pool.get(source))
+		it.PackID, it.Prompt, it.Model = pool.get(it.PackID), pool.get(it.Prompt), pool.get(it.Model)
+		it.modelKey, it.work = pool.get(it.modelKey), pool.get(it.work)
+		it.Backend, it.Error, it.InputImage = pool.get(it.Backend), pool.get(it.Error), pool.get(it.InputImage)
+		list, ok := stageLists[stages]
+		if !ok {
+			list = splitStages(stages)
+			stageLists[pool.get(stages)] = list
+		}
+		it.Stages = list
 		it.CreatedAt = fromDB(created)
 		it.QueuedAt = fromDB(queued)
 		it.StartedAt = fromDBNull(started)
 		items = append(items, it)
 	}
 	return items, rows.Err()
+}
+
+// stringPool hands out one copy of each distinct string it is given.
+type stringPool map[string]string
+
+// get returns the pool's copy of s, adding s when it is new.
+func (p stringPool) get(s string) string {
+	if s == "" {
+		return ""
+	}
+	if c, ok := p[s]; ok {
+		return c
+	}
+	p[s] = s
+	return s
 }
 
 // Counts is how many jobs are in each state.

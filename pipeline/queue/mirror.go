@@ -2,6 +2,7 @@ package queue
 
 import (
 	"database/sql"
+	"slices"
 	"sort"
 )
 
@@ -76,6 +77,7 @@ func (m *mirror) snapshot() []QueueItem {
 	out := make([]QueueItem, len(sorted))
 	for i, it := range sorted {
 		out[i] = it.QueueItem
+		out[i].Stages = slices.Clone(it.Stages) // shared between items
 	}
 	return out
 }

@@ -8,6 +8,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
+
+	"stablenew/pipeline"
 )
 
 // mirrorMatchesStore compares the in-memory queue with the database,
@@ -170,4 +173,56 @@ func TestOpenReadsTheQueueOnFirstUse(t *testing.T) {
 		t.Fatalf("List once the table is back = %d jobs, %v; want 3", len(list), err)
 	}
 	mirrorMatchesStore(t, s, "after the retry")
+}
+
+// TestLoadedQueueSharesRepeatedStrings: the jobs of a queue read from the
+// database hold one copy of what they repeat (10,000 jobs of one prompt
+// hold it once), and List still hands out stages of each job's own.
+func TestLoadedQueueSharesRepeatedStrings(t *testing.T) {
+	path := testPath(t)
+	s := open(t, path, Options{})
+	s.Pause()
+	var batch []pipeline.JobSpec
+	for _, id := range ids("r", 3) {
+		batch = append(batch, testJob(id, func(j *pipeline.JobSpec) {
+			c := *j.Config
+			c.Prompt.Positive = "a knight in shining armour"
+			j.Config = &c
+		}))
+	}
+	if err := s.Submit(batch, false); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s = open(t, path, Options{})
+	_, queued, err := s.ListShared()
+	if err != nil || len(queued) != 3 {
+		t.Fatalf("ListShared = %d jobs, %v; want 3", len(queued), err)
+	}
+	a, b := queued[0], queued[2]
+	if a.Prompt == "" || a.Prompt != b.Prompt || len(a.Stages) == 0 {
+		t.Fatalf("jobs differ: %q %v, %q %v; the test wants one prompt", a.Prompt, a.Stages, b.Prompt, b.Stages)
+	}
+	for name, pair := range map[string][2]string{
+		"prompt": {a.Prompt, b.Prompt}, "model": {a.Model, b.Model}, "pack": {a.PackID, b.PackID},
+		"status": {string(a.Status), string(b.Status)},
+	} {
+		if unsafe.StringData(pair[0]) != unsafe.StringData(pair[1]) {
+			t.Errorf("the loaded jobs hold two copies of their %s %q", name, pair[0])
+		}
+	}
+	if &a.Stages[0] != &b.Stages[0] {
+		t.Error("the loaded jobs hold two copies of their stages")
+	}
+
+	list, err := s.List()
+	if err != nil || len(list) != 3 {
+		t.Fatalf("List = %d jobs, %v", len(list), err)
+	}
+	want := list[1].Stages[0]
+	list[0].Stages[0] = "changed by the caller"
+	if list[1].Stages[0] != want || queued[1].Stages[0] != want {
+		t.Fatalf("changing one listed job's stages changed another's: %v, %v", list[1].Stages, queued[1].Stages)
+	}
 }
