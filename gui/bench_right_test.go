@@ -78,7 +78,7 @@ func BenchmarkQueueScroll10000(b *testing.B) {
 	q := ph.h.queue
 	var snap *queueSnapshot
 	t0 := time.Now()
-	snap = loadSnapshot(ph.svc.Queue)
+	snap = loadSnapshot(ph.svc.Queue, true)
 	load := time.Since(t0)
 	t0 = time.Now()
 	q.setSnapshot(snap)

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"bytes"
-	"context"
 	"image"
 	_ "image/jpeg" // live previews may be JPEG
 	_ "image/png"
@@ -29,10 +28,14 @@ type queueSnapshot struct {
 	Running []queue.QueueItem
 	// Queued are the queued jobs in run order: the queue's own summaries,
 	// shared with it and between snapshots (read-only; Position unset).
-	Queued   []*queue.QueueItem
-	Paused   bool
-	AutoRun  bool
-	Backends []queue.BackendStatus
+	// They are read only once the Queue panel has shown (Listed):
+	// until then the window holds none of them, only QueuedCount.
+	Queued      []*queue.QueueItem
+	Listed      bool
+	QueuedCount int
+	Paused      bool
+	AutoRun     bool
+	Backends    []queue.BackendStatus
 	// ETA is the whole queue's remaining GPU time; Finish when the last
 	// job should end; Known is false when it rests on built-in figures.
 	ETA    time.Duration
@@ -42,17 +45,23 @@ type queueSnapshot struct {
 	Err    error
 }
 
-// loadSnapshot reads the queue. It does database work: never call it on the
-// UI goroutine.
-func loadSnapshot(q *queue.Service) *queueSnapshot {
-	s := &queueSnapshot{Taken: time.Now()}
-	s.Running, s.Queued, s.Err = q.ListShared()
+// loadSnapshot reads the queue: the queued jobs themselves when list is
+// set, else only how many there are. It does database work: never call it
+// on the UI goroutine.
+func loadSnapshot(q *queue.Service, list bool) *queueSnapshot {
+	s := &queueSnapshot{Taken: time.Now(), Listed: list}
+	if list {
+		s.Running, s.Queued, s.Err = q.ListShared()
+		s.QueuedCount = len(s.Queued)
+	} else {
+		s.Running, s.QueuedCount, s.Err = q.ListRunning()
+	}
 	s.readState(q)
 	return s
 }
 
 // empty reports whether no job is running or queued.
-func (s *queueSnapshot) empty() bool { return len(s.Running) == 0 && len(s.Queued) == 0 }
+func (s *queueSnapshot) empty() bool { return len(s.Running) == 0 && s.QueuedCount == 0 }
 
 // readState reads what changes without any job changing: pause, auto-run,
 // the backends and the ETA.
@@ -127,10 +136,24 @@ type eventPump struct {
 	// last is the pump's latest snapshot, whose jobs a batch that changed
 	// none reuses.
 	last *queueSnapshot
+	// reloads asks the pump to read the queue again. Every read of the
+	// queue goes through the pump, so the panels get snapshots in the
+	// order they were read: an earlier read never lands after a later one.
+	reloads chan struct{}
 }
 
 func newEventPump(h *panelHub) *eventPump {
-	return &eventPump{h: h, q: h.mw.Services.Queue, running: map[string]bool{}}
+	return &eventPump{h: h, q: h.mw.Services.Queue, running: map[string]bool{}, reloads: make(chan struct{}, 1)}
+}
+
+// reload makes the pump read the queue and hand it to the panels soon,
+// without waiting for a change (the first view of the queue, or the first
+// with the queued jobs). It may be called before start and never blocks.
+func (p *eventPump) reload() {
+	select {
+	case p.reloads <- struct{}{}:
+	default: // a reload is already asked for
+	}
 }
 
 // start subscribes and runs the pump until the queue closes.
@@ -155,6 +178,12 @@ func (p *eventPump) run() {
 				return
 			}
 			p.add(batch, e)
+			if !pending {
+				timer.Reset(max(0, uiInterval-time.Since(last)))
+				pending = true
+			}
+		case <-p.reloads:
+			batch.reload = true
 			if !pending {
 				timer.Reset(max(0, uiInterval-time.Since(last)))
 				pending = true
@@ -222,7 +251,7 @@ func (p *eventPump) flush(b *uiBatch) {
 	}
 	switch {
 	case b.reload || p.last == nil && (b.refresh || b.tick):
-		b.snapshot = loadSnapshot(p.q)
+		b.snapshot = loadSnapshot(p.q, p.h.queueListed.Load())
 		p.running = map[string]bool{}
 		for _, it := range b.snapshot.Running {
 			p.running[it.JobID] = true
@@ -277,13 +306,12 @@ func (h *panelHub) apply(b *uiBatch) {
 	}
 }
 
-// refreshQueue reads the queue now, as Bridge work, and shows it (the
-// first view of the queue; later ones come from the pump).
-func (h *panelHub) refreshQueue() {
-	q := h.mw.Services.Queue
-	var snap *queueSnapshot
-	h.goWork("reading the queue", func(context.Context) error {
-		snap = loadSnapshot(q)
-		return snap.Err
-	}, func(error) { h.apply(&uiBatch{snapshot: snap, reload: true}) })
+// listQueue makes the queue's snapshots carry the queued jobs from now on,
+// and reads them at once: the Queue panel shows for the first time. Until
+// then the window holds only how many jobs are queued (10,000 queued jobs
+// are about 5 MB in memory).
+func (h *panelHub) listQueue() {
+	if !h.queueListed.Swap(true) && h.pump != nil {
+		h.pump.reload()
+	}
 }

@@ -123,6 +123,9 @@ func (h *panelHub) showPanel(item *container.TabItem) {
 func (h *panelHub) onTabSelected(t *container.TabItem) {
 	if h.panels != nil {
 		h.panels.selected(t)
+		if h.panels.showsQueue(t) {
+			h.listQueue()
+		}
 	}
 	if h.panels != nil && h.panels.showsHistory(t) && h.failures != nil {
 		h.failures.seen()

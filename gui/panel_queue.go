@@ -94,8 +94,12 @@ func (p *queuePanel) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 }
 
 // setSnapshot shows a new state of the queue, keeping the selection of
-// jobs still queued.
+// jobs still queued. A snapshot without the queued jobs (read before the
+// panel first showed) changes nothing.
 func (p *queuePanel) setSnapshot(s *queueSnapshot) {
+	if !s.Listed {
+		return
+	}
 	p.items = s.Queued
 	// Keep only the selected jobs still queued (no index of every job:
 	// this runs on the UI goroutine for queues of 10,000).

@@ -67,6 +67,46 @@ func TestQueuePanelListsNumberedRows(t *testing.T) {
 	_ = ids
 }
 
+// TestWindowHoldsNoQueuedJobsUntilTheQueueShows: while the Queue panel has
+// not shown, the window knows how many jobs are queued (run controls,
+// status bar) but holds none of them; showing the panel (its own tab, or
+// the stacked Queue & History tab) lists them.
+func TestWindowHoldsNoQueuedJobsUntilTheQueueShows(t *testing.T) {
+	for _, stacked := range []bool{false, true} {
+		t.Run(map[bool]string{false: "tabs", true: "stacked"}[stacked], func(t *testing.T) {
+			ph := newPanelHarness(t, harnessOptions{rows: 4})
+			ph.h.panels.setStacked(stacked)
+			ph.selectPack()
+			ph.mw.AddToQueue()
+			ph.waitFor("4 jobs pending", func() bool { return ph.h.controls.status.Text == "4 job(s) pending" })
+			if s := ph.h.snap; s == nil || s.Listed || s.Queued != nil || s.QueuedCount != 4 {
+				t.Fatalf("snapshot before the queue shows: %+v; want 4 queued jobs counted, none held", s)
+			}
+			if len(ph.h.queue.items) != 0 {
+				t.Fatalf("the hidden queue panel holds %d jobs", len(ph.h.queue.items))
+			}
+			ph.h.panels.tabs.Select(ph.h.panels.tabs.Items[1]) // as a click on the tab
+			ph.waitFor("the queue panel", func() bool { return len(ph.h.queue.items) == 4 })
+			if ph.h.queue.title.Text != "Queue (4 jobs)" || !ph.h.snap.Listed {
+				t.Errorf("after the queue showed: title %q, listed %v", ph.h.queue.title.Text, ph.h.snap.Listed)
+			}
+			// Later snapshots keep the jobs: a new one is listed at once.
+			ph.mw.AddToQueue()
+			ph.waitFor("8 jobs listed", func() bool { return len(ph.h.queue.items) == 8 })
+		})
+	}
+	// History shown, then the window grows tall enough to stack Queue and
+	// History in one tab: the Queue shows without a click.
+	ph := newPanelHarness(t, harnessOptions{rows: 2})
+	ph.h.panels.setStacked(false)
+	ph.selectPack()
+	ph.mw.AddToQueue()
+	ph.waitFor("2 jobs pending", func() bool { return ph.h.controls.status.Text == "2 job(s) pending" })
+	ph.h.panels.tabs.Select(ph.h.panels.history)
+	ph.h.panels.setStacked(true)
+	ph.waitFor("the stacked queue panel", func() bool { return len(ph.h.queue.items) == 2 })
+}
+
 func TestQueueButtonsMoveTheSelection(t *testing.T) {
 	ph, ids := queueOf(t, 6)
 	q := ph.h.queue

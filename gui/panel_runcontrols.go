@@ -366,7 +366,7 @@ func (c *runControls) setSnapshot(s *queueSnapshot) {
 // queueStatusText is "Queue: Idle", "N job(s) pending", "Paused (N
 // pending)" or "Running job…".
 func queueStatusText(s *queueSnapshot) string {
-	n := len(s.Queued)
+	n := s.QueuedCount
 	switch {
 	case s.Paused:
 		return fmt.Sprintf("Paused (%d pending)", n)

@@ -98,6 +98,7 @@ func TestReprocessDraftIsPreviewedThenQueued(t *testing.T) {
 		}
 	}
 	// The queue panel names each job's image.
+	ph.h.showPanel(ph.h.queue.tab)
 	ph.waitFor("the queue panel", func() bool { return len(ph.h.queue.items) == 2 })
 	for i, it := range ph.h.queue.items {
 		title := jobTitle(it.PackID, it.InputImage, it.PromptIndex, it.VariantIndex, it.VariantTotal, it.BatchIndex, it.BatchTotal, it.Seed, it.Model)

@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -36,6 +37,9 @@ type panelHub struct {
 	pump *eventPump
 	// snap is the last queue snapshot the panels were given.
 	snap *queueSnapshot
+	// queueListed is set once the Queue panel has shown: snapshots carry
+	// the queued jobs from then on (see listQueue).
+	queueListed atomic.Bool
 
 	// probe, when set (benchmarks), hears how long each UI callback of the
 	// panels took: wall time, or the time probeClock tells when it is set
@@ -106,7 +110,7 @@ func (h *panelHub) startPump() {
 	h.pump = newEventPump(h)
 	h.afterShow("starting the queue view", func() {
 		h.pump.start()
-		h.refreshQueue()
+		h.pump.reload()
 	})
 }
 

@@ -146,6 +146,11 @@ func (r *rightPanels) selected(item *container.TabItem) {
 	}
 }
 
+// showsQueue reports whether item, a selected tab, shows the Queue.
+func (r *rightPanels) showsQueue(item *container.TabItem) bool {
+	return item == r.queue || (r.stacked && item == r.both)
+}
+
 // showsHistory reports whether item, a selected tab, shows the History.
 func (r *rightPanels) showsHistory(item *container.TabItem) bool {
 	return item == r.history || (r.stacked && item == r.both)

@@ -288,7 +288,7 @@ func queueSummary(s *queueSnapshot) string {
 	if s.empty() {
 		return "Queue empty"
 	}
-	parts := []string{fmt.Sprintf("%d queued", len(s.Queued))}
+	parts := []string{fmt.Sprintf("%d queued", s.QueuedCount)}
 	if n := len(s.Running); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d running", n))
 	}

@@ -73,7 +73,7 @@ func (s closeStakes) text() string {
 func (mw *MainWindow) stakes() closeStakes {
 	var s closeStakes
 	if snap := hubOf(mw).snap; snap != nil {
-		s.running, s.pending = len(snap.Running), len(snap.Queued)
+		s.running, s.pending = len(snap.Running), snap.QueuedCount
 	}
 	if t := mw.promptTab; t != nil && t.dirty {
 		s.unsaved = nameOrNew(t.current)

@@ -27,7 +27,7 @@ func queueInWindow(t *testing.T, mw *MainWindow, pack string) int {
 	})
 	n := len(h.preview.result.plan.Jobs)
 	mw.AddToQueue()
-	waitFor(t, mw, "the queued jobs", func() bool { return h.snap != nil && len(h.snap.Queued) == n })
+	waitFor(t, mw, "the queued jobs", func() bool { return h.snap != nil && h.snap.QueuedCount == n })
 	return n
 }
 

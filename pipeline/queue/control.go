@@ -159,7 +159,7 @@ func (s *Service) Skip(ctx context.Context, ids ...string) error {
 	if err := s.writable(); err != nil {
 		return err
 	}
-	s.lock()
+	s.mu.Lock()
 	targets, err := s.runningLocked(ids)
 	var execs []runner.Executor
 	for _, r := range targets {

@@ -254,7 +254,7 @@ func (s *Service) QueueETA() (total time.Duration, finish time.Time, known bool)
 		s.log.Warn("queue ETA: cannot read the queue", "err", err)
 		return 0, now, false
 	}
-	s.lock()
+	s.mu.Lock()
 	var busy []time.Duration
 	for _, r := range s.runs {
 		rem, ok := r.remaining(now)
@@ -299,8 +299,9 @@ func (s *Service) queuedEstimates() ([]time.Duration, bool, error) {
 	}
 	type memoKey struct{ model, bucket, work string }
 	var keys []memoKey
-	s.lock()
-	if s.mirror != nil {
+	s.mu.Lock()
+	inMemory := s.mirror != nil && s.mirror.loaded
+	if inMemory {
 		for _, it := range s.mirror.snapshotListed() {
 			if it.Status == StatusQueued {
 				keys = append(keys, memoKey{it.modelKey, resolutionBucket(it.Width, it.Height), it.work})
@@ -308,7 +309,7 @@ func (s *Service) queuedEstimates() ([]time.Duration, bool, error) {
 		}
 	}
 	s.mu.Unlock()
-	if s.mirror == nil { // read-only: read the queue from the database
+	if !inMemory { // read-only, or not read in yet: read the database
 		rows, err := s.st.r.Query(`SELECT model_key, width, height, work FROM jobs
 			WHERE status = 'queued' ORDER BY position`)
 		if err != nil {
@@ -352,7 +353,7 @@ func (s *Service) queuedEstimates() ([]time.Duration, bool, error) {
 // JobETA is the remaining time of a running job, or false when the job is
 // not running.
 func (s *Service) JobETA(id string) (time.Duration, bool) {
-	s.lock()
+	s.mu.Lock()
 	r := s.runs[id]
 	s.mu.Unlock()
 	if r == nil {

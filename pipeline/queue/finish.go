@@ -20,7 +20,7 @@ func (s *Service) finish(ctx context.Context, r *run, res *runner.Result, runErr
 	r.pmu.Unlock()
 	log := s.log.With("job_id", r.id, "backend", r.w.name)
 
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	var change mirrorChange
 	// write commits one transition and reads the job back for the mirror.

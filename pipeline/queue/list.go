@@ -23,7 +23,7 @@ func (s *Service) List() ([]QueueItem, error) {
 			return nil, err
 		}
 	}
-	s.lock()
+	s.lockListed()
 	defer s.mu.Unlock()
 	if s.mirror != nil {
 		if s.listErr != nil {
@@ -69,7 +69,7 @@ func (s *Service) ListShared() (running []QueueItem, queued []*QueueItem, err er
 		}
 		return running, queued, nil
 	}
-	s.lock()
+	s.lockListed()
 	defer s.mu.Unlock()
 	if s.listErr != nil {
 		return nil, nil, s.listErr
@@ -92,6 +92,74 @@ func (s *Service) ListShared() (running []QueueItem, queued []*QueueItem, err er
 		running = append(running, r)
 	}
 	return running, queued, nil
+}
+
+// ListRunning returns the running jobs as List does (oldest start first,
+// with their progress and ETA) and how many jobs are queued, without the
+// queued jobs themselves: what a window shows while its queue list is
+// hidden. It reads the database unless the queue is already in memory, and
+// never reads the queue into memory.
+func (s *Service) ListRunning() (running []QueueItem, queued int, err error) {
+	s.mu.Lock()
+	inMemory := s.mirror != nil && s.mirror.loaded
+	if inMemory {
+		for _, it := range s.mirror.snapshotListed() {
+			if it.Status != StatusRunning {
+				queued++
+				continue
+			}
+			r := it.QueueItem
+			r.Stages = slices.Clone(r.Stages) // shared between items
+			running = append(running, r)
+		}
+	}
+	s.mu.Unlock()
+	if !inMemory {
+		if running, queued, err = s.runningFromDB(); err != nil {
+			return nil, 0, err
+		}
+	}
+	now := s.clock.Now()
+	s.mu.Lock()
+	for i := range running {
+		if r := s.runs[running[i].JobID]; r != nil {
+			r.pmu.Lock()
+			running[i].Progress = r.progress.Fraction
+			r.pmu.Unlock()
+			running[i].ETA, _ = r.remaining(now)
+		}
+	}
+	s.mu.Unlock()
+	return running, queued, nil
+}
+
+// runningFromDB reads the running jobs and counts the queued ones in one
+// snapshot of the database.
+func (s *Service) runningFromDB() ([]QueueItem, int, error) {
+	tx, err := s.st.r.Begin()
+	if err != nil {
+		return nil, 0, fmt.Errorf("list the running jobs: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	var n int
+	if err := tx.QueryRow(`SELECT count(*) FROM jobs WHERE status = 'queued'`).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("count the queued jobs: %w", err)
+	}
+	rows, err := tx.Query(`SELECT ` + listColumns + ` FROM jobs WHERE status = 'running' ORDER BY started_at, position`)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list the running jobs: %w", err)
+	}
+	defer rows.Close()
+	listed, err := scanListed(rows, nil)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list the running jobs: %w", err)
+	}
+	running := make([]QueueItem, len(listed))
+	for i := range listed {
+		running[i] = listed[i].QueueItem
+		running[i].Stages = slices.Clone(running[i].Stages) // shared between items
+	}
+	return running, n, nil
 }
 
 // listFromDB reads the queue from the database, in List order.

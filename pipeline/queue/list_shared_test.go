@@ -107,3 +107,65 @@ func TestListSharedReadOnly(t *testing.T) {
 	_, queued := sharedIDs(t, r)
 	equalIDs(t, "queued", jobIDs(queued), []string{"j1", "j2", "j3"})
 }
+
+// TestListRunningLeavesTheQueueOnDisk: ListRunning answers without reading
+// the queued jobs into memory, every change made before the first List is
+// in the list that List then reads, and once the queue is in memory
+// ListRunning answers from it the same.
+func TestListRunningLeavesTheQueueOnDisk(t *testing.T) {
+	t.Parallel()
+	path := testPath(t)
+	s := open(t, path, Options{})
+	submit(t, s, false, ids("j", 5)...)
+	s.Close()
+
+	s = open(t, path, Options{})
+	f := newFake("gpu0")
+	f.setHold(true)
+	db := rawDB(t, s.Path())
+	if err := s.Start(t.Context(), f); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s, "j1 running", statusIs(t, db, "j1", StatusRunning))
+	// Changes of every kind while the queue is still on disk only.
+	if err := s.Move([]string{"j5"}, MoveTop); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Remove([]string{"j3"}); err != nil {
+		t.Fatal(err)
+	}
+	submit(t, s, true, "k1")
+	if err := s.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	s.QueueETA()
+
+	check := func(step string) {
+		t.Helper()
+		running, queued, err := s.ListRunning()
+		if err != nil {
+			t.Fatalf("%s: ListRunning: %v", step, err)
+		}
+		if len(running) != 1 || running[0].JobID != "j1" || running[0].Status != StatusRunning || len(running[0].Stages) == 0 {
+			t.Fatalf("%s: running = %+v; want j1 with its stages", step, running)
+		}
+		if queued != 4 {
+			t.Fatalf("%s: %d queued; want 4 (k1, j5, j2, j4)", step, queued)
+		}
+	}
+	check("on disk")
+	s.mu.Lock()
+	loaded := s.mirror.loaded
+	s.mu.Unlock()
+	if loaded {
+		t.Fatal("ListRunning, QueueETA or a change read the queued jobs into memory; only List and ListShared should")
+	}
+
+	_, shared, err := s.ListShared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	equalIDs(t, "queued", jobIDs(shared), []string{"k1", "j5", "j2", "j4"})
+	mirrorMatchesStore(t, s, "first read")
+	check("in memory")
+}

@@ -9,7 +9,7 @@ import (
 // mirror holds the queue (queued and running jobs) in memory, in order, so
 // that List answers in a millisecond for 10,000 jobs instead of reading
 // them all. The database stays the truth: the first call that needs the
-// mirror loads it (see Service.lock), and every change is committed first
+// mirror loads it (see Service.lockListed), and every change is committed first
 // and then applied here under the service's lock, from the values the
 // transaction itself wrote. A service opened read-only has no mirror
 // (another process changes the database) and lists from the database. A
@@ -19,6 +19,9 @@ import (
 type mirror struct {
 	items  map[string]*listedItem
 	sorted []*listedItem // nil when it must be rebuilt
+	// loaded is set once the queue has been read in; until then changes
+	// are not applied (the first read finds them in the database).
+	loaded bool
 }
 
 // listedItem is a QueueItem with its raw position.
@@ -41,7 +44,7 @@ type mirrorChange struct {
 func newMirror() *mirror { return &mirror{items: map[string]*listedItem{}} }
 
 func (m *mirror) apply(c mirrorChange) {
-	if m == nil {
+	if m == nil || !m.loaded {
 		return
 	}
 	if c.dropQueued {

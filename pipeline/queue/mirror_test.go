@@ -17,7 +17,7 @@ import (
 // holding the service's lock so no change is half applied.
 func mirrorMatchesStore(t *testing.T, s *Service, step string) {
 	t.Helper()
-	s.lock()
+	s.lockListed()
 	fromDB, err := s.listFromDB()
 	mem := s.mirror.snapshot()
 	s.mu.Unlock()
@@ -145,7 +145,7 @@ func TestOpenReadsTheQueueOnFirstUse(t *testing.T) {
 
 	s = open(t, path, Options{})
 	s.mu.Lock()
-	listed := s.listed
+	listed := s.mirror.loaded
 	s.mu.Unlock()
 	if listed {
 		t.Fatal("Open read the queue into memory; the first call that needs it should")

@@ -53,7 +53,7 @@ func (w *worker) lockWebUI(ctx context.Context) (*fileLock, bool) {
 // on the WebUI named backend. The caller holds the WebUI's lock and runs no
 // job on it, so every job stored as running there is abandoned.
 func (s *Service) recoverBackend(backend string) {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return
@@ -88,7 +88,7 @@ func (s *Service) recoverBackend(backend string) {
 // it first, for nobody.
 func (w *worker) interruptAbandoned(ctx context.Context) {
 	s := w.s
-	s.lock()
+	s.mu.Lock()
 	need := s.abandoned[w.name]
 	delete(s.abandoned, w.name)
 	s.mu.Unlock()
@@ -109,7 +109,7 @@ func (w *worker) interruptAbandoned(ctx context.Context) {
 // process works (a StableNew died while this one runs), and notes them for
 // interruption. WebUIs this process works are skipped.
 func (s *Service) sweepAbandoned() error {
-	s.lock()
+	s.mu.Lock()
 	ours := map[string]bool{}
 	for w := range s.workers {
 		ours[w.name] = true

@@ -51,7 +51,7 @@ func (s *Service) RunUntilEmpty(ctx context.Context, executors ...runner.Executo
 // drained reports whether the queue has nothing left to start: no job is
 // running and none is queued, or the queue is paused.
 func (s *Service) drained() (bool, error) {
-	s.lock()
+	s.mu.Lock()
 	running, paused, closed, workers := len(s.runs), s.paused, s.closed, len(s.workers)
 	s.mu.Unlock()
 	if closed {

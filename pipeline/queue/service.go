@@ -40,9 +40,8 @@ type Service struct {
 	mirror    *mirror        // the queue in memory; nil when read-only
 	stats     RunSummary     // outcomes since Open
 	wg        sync.WaitGroup // worker goroutines
-	// listed is set once the mirror holds the queue (see lock); listErr is
-	// why the last attempt failed (nil once one succeeds).
-	listed  bool
+	// listErr is why the last attempt to read the queue into the mirror
+	// failed (nil once one succeeds; see lockListed).
 	listErr error
 
 	// changes is closed and replaced whenever anything changes, for
@@ -123,8 +122,7 @@ func Open(path string, opts Options) (*Service, error) {
 			return fail("recover the queue in", err)
 		}
 		// The list itself is read by the first call that needs it (see
-		// lock), so that Open returns at once: a window over 10,000
-		// queued jobs shows first, and they load beside it.
+		// lockListed), so that Open returns at once.
 		s.mirror = newMirror()
 		s.stopWatch, s.watchDone = make(chan struct{}), make(chan struct{})
 		go s.watch(s.stopWatch, s.watchDone)
@@ -132,21 +130,21 @@ func Open(path string, opts Options) (*Service, error) {
 	return s, nil
 }
 
-// lock takes s.mu. The first time (and again after a failed attempt) it
-// then reads the queue into memory: Open leaves that to the first call that
-// needs the queue. Should it fail, List and ListShared return the error
-// and the next call tries again.
-func (s *Service) lock() {
+// lockListed takes s.mu and makes sure the queue is in memory: the first
+// call that needs the queued jobs themselves (List, ListShared) reads them
+// (and again after a failed attempt). Open leaves that to them, and every
+// other call works without them, so that a window whose queue list is
+// hidden never holds 10,000 queued jobs. Should the read fail, List and
+// ListShared return the error and the next call tries again.
+func (s *Service) lockListed() {
 	s.mu.Lock()
-	if s.listed || s.mirror == nil || s.closed {
+	if s.mirror == nil || s.mirror.loaded || s.closed {
 		return
 	}
 	if s.listErr = s.loadMirror(); s.listErr != nil {
 		s.listErr = fmt.Errorf("read the queue from %s: %w", s.st.path, s.listErr)
 		s.log.Error("could not read the queue", "err", s.listErr)
-		return
 	}
-	s.listed = true
 }
 
 // loadMirror reads the queue into memory (under s.mu).
@@ -166,6 +164,7 @@ func (s *Service) loadMirror() error {
 		return err
 	}
 	s.mirror.items, s.mirror.sorted = map[string]*listedItem{}, nil // Open made it (List reads the pointer unlocked)
+	s.mirror.loaded = true
 	s.mirror.apply(mirrorChange{put: items})
 	return nil
 }
@@ -263,7 +262,7 @@ func (s *Service) lockWritable() error {
 	if err := s.writable(); err != nil {
 		return err
 	}
-	s.lock()
+	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return ErrClosed
@@ -304,7 +303,7 @@ func saveSetting(tx *sql.Tx, key string, on bool) error {
 
 // Paused reports whether the queue is paused (persisted).
 func (s *Service) Paused() bool {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.paused
 }
@@ -312,7 +311,7 @@ func (s *Service) Paused() bool {
 // AutoRun reports whether submitted jobs start by themselves (persisted;
 // on for a new database).
 func (s *Service) AutoRun() bool {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.autoRun
 }
@@ -337,7 +336,7 @@ func (s *Service) SetAutoRun(on bool) error {
 // Stats counts the jobs that completed, failed, were cancelled or were put
 // back in the queue since Open.
 func (s *Service) Stats() RunSummary {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.stats
 }

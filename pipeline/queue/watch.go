@@ -71,11 +71,11 @@ func (s *Service) reload() error {
 	if err := s.loadSettings(); err != nil {
 		return err
 	}
-	if s.mirror != nil {
+	if s.mirror != nil && s.mirror.loaded { // else the first List reads it
 		if err := s.loadMirror(); err != nil {
 			return err
 		}
-		s.listed, s.listErr = true, nil
+		s.listErr = nil
 	}
 	switch {
 	case s.paused && !paused:

@@ -139,14 +139,14 @@ func (s *Service) kickLocked() {
 }
 
 func (s *Service) kick() {
-	s.lock()
+	s.mu.Lock()
 	s.kickLocked()
 	s.mu.Unlock()
 }
 
 // Backends reports each attached worker's state.
 func (s *Service) Backends() []BackendStatus {
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]BackendStatus, 0, len(s.workers))
 	for w := range s.workers {
@@ -158,7 +158,7 @@ func (s *Service) Backends() []BackendStatus {
 
 func (w *worker) setState(state BackendState, msg string) {
 	s := w.s
-	s.lock()
+	s.mu.Lock()
 	changed := w.state != state || w.message != msg
 	w.state, w.message = state, msg
 	s.mu.Unlock()
@@ -170,7 +170,7 @@ func (w *worker) setState(state BackendState, msg string) {
 func (w *worker) loop(ctx context.Context) {
 	s := w.s
 	defer func() {
-		s.lock()
+		s.mu.Lock()
 		delete(s.workers, w)
 		s.mu.Unlock()
 		close(w.done)
@@ -239,7 +239,7 @@ func (s *Service) claim(ctx context.Context, w *worker) (*run, error) {
 	if s.affinity.Load() {
 		prefer = loaded
 	}
-	s.lock()
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer s.claimChecks.Add(1)
 	if s.closed || ctx.Err() != nil || s.paused || !(s.autoRun || s.armed) {
