@@ -6,12 +6,13 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/jpeg"
 	"image/png"
 	"strings"
 	"testing"
 
-	"github.com/gen2brain/webp"
+	"golang.org/x/image/webp"
 )
 
 func TestEncodePNGPassesThrough(t *testing.T) {
@@ -137,5 +138,36 @@ func TestEncodeWebPKeepsInfotextInEXIF(t *testing.T) {
 	}
 	if cfg.Width != 96 || cfg.Height != 64 {
 		t.Fatalf("decoded size %dx%d", cfg.Width, cfg.Height)
+	}
+}
+
+// TestEncodeWebPKeepsStraightAlpha: a half-transparent PNG keeps its
+// colours in WebP as an opaque one does, within what lossy WebP's YUV 4:2:0
+// moves them (up to about 12). libwebp takes straight alpha: premultiplied
+// pixels would come back at half brightness.
+func TestEncodeWebPKeepsStraightAlpha(t *testing.T) {
+	for _, c := range []color.NRGBA{{200, 100, 50, 128}, {200, 100, 50, 255}} {
+		img := image.NewNRGBA(image.Rect(0, 0, 64, 48))
+		draw.Draw(img, img.Rect, image.NewUniform(c), image.Point{}, draw.Src)
+		var in bytes.Buffer
+		if err := png.Encode(&in, img); err != nil {
+			t.Fatal(err)
+		}
+		out, err := Encode(in.Bytes(), "webp", 90, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := webp.Decode(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := got.Bounds(); b.Dx() != 64 || b.Dy() != 48 {
+			t.Fatalf("decoded size %v", b)
+		}
+		g := color.NRGBAModel.Convert(got.At(32, 24)).(color.NRGBA)
+		near := func(a, b uint8) bool { return int(a)-int(b) <= 16 && int(b)-int(a) <= 16 }
+		if !near(g.R, c.R) || !near(g.G, c.G) || !near(g.B, c.B) || !near(g.A, c.A) {
+			t.Errorf("%v came back as %v", c, g)
+		}
 	}
 }

@@ -6,8 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
-
-	"github.com/gen2brain/webp"
+	"image/draw"
 )
 
 // encodeWebP encodes img as lossy WebP and, when exif is not nil, stores it
@@ -15,14 +14,32 @@ import (
 // metadata needs the extended layout, a VP8X header chunk that announces
 // the EXIF chunk and gives the canvas size.
 func encodeWebP(img image.Image, quality int, exif []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := webp.Encode(&buf, img, webp.Options{Quality: quality, Method: webp.DefaultMethod}); err != nil {
+	data, err := libwebpEncode(webpPixels(img), quality)
+	if err != nil {
 		return nil, fmt.Errorf("output: encode WebP: %w", err)
 	}
 	if exif == nil {
-		return buf.Bytes(), nil
+		return data, nil
 	}
-	return addWebPEXIF(buf.Bytes(), img.Bounds().Dx(), img.Bounds().Dy(), exif)
+	return addWebPEXIF(data, img.Bounds().Dx(), img.Bounds().Dy(), exif)
+}
+
+// webpPixels returns img's pixels as libwebp takes them: 8-bit RGBA with
+// straight (not premultiplied) alpha, in an image.RGBA's layout. The images
+// PNG decodes to pass through without a copy: an NRGBA, and an opaque RGBA
+// (whose premultiplied colours are the straight ones).
+func webpPixels(img image.Image) *image.RGBA {
+	switch m := img.(type) {
+	case *image.NRGBA:
+		return &image.RGBA{Pix: m.Pix, Stride: m.Stride, Rect: m.Rect}
+	case *image.RGBA:
+		if m.Opaque() {
+			return m
+		}
+	}
+	n := image.NewNRGBA(img.Bounds())
+	draw.Draw(n, n.Rect, img, img.Bounds().Min, draw.Src)
+	return &image.RGBA{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
 }
 
 // addWebPEXIF turns a simple WebP into an extended one carrying exif. The
