@@ -39,10 +39,7 @@ func (s *Service) List() ([]QueueItem, error) {
 			pos++
 			it.Position = pos
 		} else if r := s.runs[it.JobID]; r != nil {
-			r.pmu.Lock()
-			it.Progress = r.progress.Fraction
-			r.pmu.Unlock()
-			it.ETA, _ = r.remaining(now)
+			r.describe(it, now)
 		}
 	}
 	return items, nil
@@ -84,10 +81,7 @@ func (s *Service) ListShared() (running []QueueItem, queued []*QueueItem, err er
 		}
 		r := it.QueueItem
 		if run := s.runs[r.JobID]; run != nil {
-			run.pmu.Lock()
-			r.Progress = run.progress.Fraction
-			run.pmu.Unlock()
-			r.ETA, _ = run.remaining(now)
+			run.describe(&r, now)
 		}
 		running = append(running, r)
 	}
@@ -123,10 +117,7 @@ func (s *Service) ListRunning() (running []QueueItem, queued int, err error) {
 	s.mu.Lock()
 	for i := range running {
 		if r := s.runs[running[i].JobID]; r != nil {
-			r.pmu.Lock()
-			running[i].Progress = r.progress.Fraction
-			r.pmu.Unlock()
-			running[i].ETA, _ = r.remaining(now)
+			r.describe(&running[i], now)
 		}
 	}
 	s.mu.Unlock()

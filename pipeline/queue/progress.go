@@ -50,6 +50,14 @@ func (s *Service) onProgress(r *run, p runner.Progress) {
 	s.publish(Event{Kind: JobProgress, JobID: r.id, Backend: r.w.name, Progress: &info})
 }
 
+// describe sets a running job's progress and remaining time on it.
+func (r *run) describe(it *QueueItem, now time.Time) {
+	r.pmu.Lock()
+	it.Progress = r.progress.Fraction
+	r.pmu.Unlock()
+	it.ETA, _ = r.remaining(now)
+}
+
 // remaining estimates a running job's remaining time: the WebUI's estimate
 // for the current request plus the predicted later stages, else the
 // elapsed time scaled by the fraction done, else the prediction less the
