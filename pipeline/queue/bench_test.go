@@ -214,3 +214,32 @@ func residentMB() float64 {
 	}
 	return 0
 }
+
+// BenchmarkQueueETA10k estimates a queue of 10,000 jobs after a change,
+// read from the database (a window whose Queue has not shown) and from
+// the queue in memory.
+func BenchmarkQueueETA10k(b *testing.B) {
+	for _, inMemory := range []bool{false, true} {
+		b.Run(map[bool]string{false: "on-disk", true: "in-memory"}[inMemory], func(b *testing.B) {
+			s, err := Open(DefaultPath(b.TempDir()), Options{Logger: quietLog})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.Submit(benchJobs("e", 10000), false); err != nil {
+				b.Fatal(err)
+			}
+			if inMemory {
+				if _, err := s.List(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				s.qgen.Add(1) // as a change of the queue does
+				if total, _, _ := s.QueueETA(); total <= 0 {
+					b.Fatalf("ETA %v", total)
+				}
+			}
+		})
+	}
+}
