@@ -168,6 +168,13 @@ func (p *eventPump) run() {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	pending := false
+	// flushSoon flushes the batch uiInterval after the last flush.
+	flushSoon := func() {
+		if !pending {
+			timer.Reset(max(0, uiInterval-time.Since(last)))
+			pending = true
+		}
+	}
 	ticker := time.NewTicker(tickInterval)
 	defer ticker.Stop()
 	for {
@@ -178,16 +185,10 @@ func (p *eventPump) run() {
 				return
 			}
 			p.add(batch, e)
-			if !pending {
-				timer.Reset(max(0, uiInterval-time.Since(last)))
-				pending = true
-			}
+			flushSoon()
 		case <-p.reloads:
 			batch.reload = true
-			if !pending {
-				timer.Reset(max(0, uiInterval-time.Since(last)))
-				pending = true
-			}
+			flushSoon()
 		case <-timer.C:
 			pending = false
 			p.flush(batch)

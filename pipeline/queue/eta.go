@@ -300,7 +300,7 @@ func (s *Service) queuedEstimates() ([]time.Duration, bool, error) {
 	type memoKey struct{ model, bucket, work string }
 	var keys []memoKey
 	s.mu.Lock()
-	inMemory := s.mirror != nil && s.mirror.loaded
+	inMemory := s.mirror.ready()
 	if inMemory {
 		for _, it := range s.mirror.snapshotListed() {
 			if it.Status == StatusQueued {

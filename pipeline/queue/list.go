@@ -3,7 +3,6 @@ package queue
 import (
 	"database/sql"
 	"fmt"
-	"slices"
 
 	"stablenew/pipeline"
 )
@@ -95,16 +94,14 @@ func (s *Service) ListShared() (running []QueueItem, queued []*QueueItem, err er
 // never reads the queue into memory.
 func (s *Service) ListRunning() (running []QueueItem, queued int, err error) {
 	s.mu.Lock()
-	inMemory := s.mirror != nil && s.mirror.loaded
+	inMemory := s.mirror.ready()
 	if inMemory {
 		for _, it := range s.mirror.snapshotListed() {
 			if it.Status != StatusRunning {
 				queued++
 				continue
 			}
-			r := it.QueueItem
-			r.Stages = slices.Clone(r.Stages) // shared between items
-			running = append(running, r)
+			running = append(running, it.handOut())
 		}
 	}
 	s.mu.Unlock()
@@ -147,8 +144,7 @@ func (s *Service) runningFromDB() ([]QueueItem, int, error) {
 	}
 	running := make([]QueueItem, len(listed))
 	for i := range listed {
-		running[i] = listed[i].QueueItem
-		running[i].Stages = slices.Clone(running[i].Stages) // shared between items
+		running[i] = listed[i].handOut()
 	}
 	return running, n, nil
 }
@@ -181,8 +177,7 @@ func (s *Service) listFromDB() ([]QueueItem, error) {
 	}
 	items := make([]QueueItem, len(listed))
 	for i := range listed {
-		items[i] = listed[i].QueueItem
-		items[i].Stages = slices.Clone(items[i].Stages) // shared between items
+		items[i] = listed[i].handOut()
 	}
 	return items, nil
 }

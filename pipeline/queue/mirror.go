@@ -9,9 +9,9 @@ import (
 // mirror holds the queue (queued and running jobs) in memory, in order, so
 // that List answers in a millisecond for 10,000 jobs instead of reading
 // them all. The database stays the truth: the first call that needs the
-// mirror loads it (see Service.lockListed), and every change is committed first
-// and then applied here under the service's lock, from the values the
-// transaction itself wrote. A service opened read-only has no mirror
+// mirror loads it (see Service.lockListed), and every change is committed
+// first and then applied here under the service's lock, from the values
+// the transaction itself wrote. A service opened read-only has no mirror
 // (another process changes the database) and lists from the database. A
 // stored item's QueueItem never changes (a change stores a new item; only
 // pos is set in place), so ListShared hands them out to readers without a
@@ -42,6 +42,18 @@ type mirrorChange struct {
 }
 
 func newMirror() *mirror { return &mirror{items: map[string]*listedItem{}} }
+
+// ready reports whether the queue is in memory (never for a read-only
+// service, which has no mirror).
+func (m *mirror) ready() bool { return m != nil && m.loaded }
+
+// handOut returns the item's QueueItem for a caller to keep: its stages,
+// which the items read in one go share, are its own.
+func (it *listedItem) handOut() QueueItem {
+	q := it.QueueItem
+	q.Stages = slices.Clone(q.Stages)
+	return q
+}
 
 func (m *mirror) apply(c mirrorChange) {
 	if m == nil || !m.loaded {
@@ -79,8 +91,7 @@ func (m *mirror) snapshot() []QueueItem {
 	sorted := m.snapshotListed()
 	out := make([]QueueItem, len(sorted))
 	for i, it := range sorted {
-		out[i] = it.QueueItem
-		out[i].Stages = slices.Clone(it.Stages) // shared between items
+		out[i] = it.handOut()
 	}
 	return out
 }

@@ -71,7 +71,7 @@ func (s *Service) reload() error {
 	if err := s.loadSettings(); err != nil {
 		return err
 	}
-	if s.mirror != nil && s.mirror.loaded { // else the first List reads it
+	if s.mirror.ready() { // else the first List reads it
 		if err := s.loadMirror(); err != nil {
 			return err
 		}
