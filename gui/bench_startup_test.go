@@ -17,11 +17,12 @@ import (
 // BenchmarkFirstWindow10kHistory measures the time to the first window over
 // a data folder whose queue holds 10,000 finished jobs: opening the
 // services (demo mode), building the main window the way the tests do and
-// settling the Bridge until the history panel shows its first page
-// (target < 1 s). Each iteration closes everything it opened; closing is
-// not timed. open-ms, window-ms and settle-ms split ns/op into app.Open,
-// building the window (the history page is read in the background from
-// here on) and settling the Bridge.
+// settling the Bridge (target < 1 s). The History panel is not shown, so
+// the window reads none of the history (the benchmark checks); showing it
+// reads its first page (BenchmarkHistory10000 measures the panel with 10,000 rows). Each iteration
+// closes everything it opened; closing is not timed. open-ms, window-ms
+// and settle-ms split ns/op into app.Open, building the window and
+// settling the Bridge.
 func BenchmarkFirstWindow10kHistory(b *testing.B) {
 	const finished = 10000
 	dir := b.TempDir()
@@ -46,8 +47,8 @@ func BenchmarkFirstWindow10kHistory(b *testing.B) {
 		t3 := time.Now()
 		b.StopTimer()
 		open, build, settle = open+t1.Sub(t0), build+t2.Sub(t1), settle+t3.Sub(t2)
-		if n := len(hubOf(mw).history.rows); n != historyPage {
-			b.Fatalf("history shows %d jobs, want a first page of %d", n, historyPage)
+		if h := hubOf(mw).history; h.listed || len(h.rows) != 0 {
+			b.Fatalf("the first window read %d jobs of the history, which it does not show", len(h.rows))
 		}
 		mw.close()
 		_ = mw.Bridge.Settle(settleTimeout)

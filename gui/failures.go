@@ -119,7 +119,8 @@ func (h *panelHub) showPanel(item *container.TabItem) {
 	}
 }
 
-// onTabSelected marks failures seen when History is shown.
+// onTabSelected lists the queue or the history the first time they show,
+// and marks failures seen when History shows.
 func (h *panelHub) onTabSelected(t *container.TabItem) {
 	if h.panels != nil {
 		h.panels.selected(t)
@@ -127,8 +128,13 @@ func (h *panelHub) onTabSelected(t *container.TabItem) {
 			h.listQueue()
 		}
 	}
-	if h.panels != nil && h.panels.showsHistory(t) && h.failures != nil {
-		h.failures.seen()
+	if h.panels != nil && h.panels.showsHistory(t) {
+		if h.history != nil {
+			h.history.shown()
+		}
+		if h.failures != nil {
+			h.failures.seen()
+		}
 	}
 }
 

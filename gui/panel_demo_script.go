@@ -101,6 +101,9 @@ func demoPacks(all []packs.PackInfo, want []string) []string {
 // tourHistory shows the History tab, selects the newest job and opens the
 // log panel (demo tour).
 func (h *panelHub) tourHistory() {
+	if !h.history.listed {
+		h.history.selectFirst = true // by the first read, which showing starts
+	}
 	h.showPanel(h.history.tab)
 	if len(h.history.rows) > 0 {
 		h.history.list.Select(0)

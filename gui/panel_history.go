@@ -67,6 +67,10 @@ type historyPanel struct {
 	openFolder func(dir string) error
 	// selectFirst selects the newest row once the next load is in.
 	selectFirst bool
+	// listed is set once History has shown. Until then the window reads
+	// no history (its first page of 200 jobs is about 1 MB in memory) and
+	// a change of the history is left for the first read to see.
+	listed bool
 }
 
 func newHistoryPanel(h *panelHub) *historyPanel {
@@ -126,8 +130,20 @@ func (p *historyPanel) filterOf() queue.HistoryFilter {
 	return f
 }
 
-// reload reads the history again in the background.
+// shown reads the history the first time History shows (UI goroutine).
+func (p *historyPanel) shown() {
+	if !p.listed {
+		p.listed = true
+		p.reload()
+	}
+}
+
+// reload reads the history again in the background, once History has
+// shown (see shown).
 func (p *historyPanel) reload() {
+	if !p.listed {
+		return
+	}
 	p.seq++
 	seq, f := p.seq, p.filterOf()
 	q := p.h.mw.Services.Queue

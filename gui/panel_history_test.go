@@ -146,3 +146,37 @@ func TestHistoryRetryFailed(t *testing.T) {
 		return len(h.rows) == 2 && h.rows[0].rec.Status == queue.StatusCompleted && h.rows[1].rec.Status == queue.StatusCompleted
 	})
 }
+
+// TestWindowReadsNoHistoryUntilHistoryShows: finished jobs stay in the
+// database while the History panel has not shown (the Preview is the
+// first tab); showing it (its own tab, or the stacked Queue & History
+// tab) reads them, and later changes are read at once.
+func TestWindowReadsNoHistoryUntilHistoryShows(t *testing.T) {
+	for _, stacked := range []bool{false, true} {
+		t.Run(map[bool]string{false: "tabs", true: "stacked"}[stacked], func(t *testing.T) {
+			ph := runOne(t, 2, 4)
+			ph.h.panels.setStacked(stacked)
+			ph.waitFor("both jobs finished", func() bool {
+				items, err := ph.svc.Queue.History(queue.HistoryFilter{Limit: 10})
+				return err == nil && len(items) == 2
+			})
+			ph.mw.Bridge.Drain()
+			h := ph.h.history
+			if h.listed || len(h.rows) != 0 {
+				t.Fatalf("the hidden History panel read %d jobs (listed %v)", len(h.rows), h.listed)
+			}
+			tab := ph.h.panels.history
+			if stacked {
+				tab = ph.h.panels.both
+			}
+			ph.h.panels.tabs.Select(tab) // as a click on the tab
+			ph.waitFor("the history panel", func() bool { return len(h.rows) == 2 })
+			if h.count.Text != "2 jobs shown" {
+				t.Errorf("count = %q", h.count.Text)
+			}
+			// Once shown, a finished job is listed without another click.
+			ph.mw.RunNow()
+			ph.waitFor("4 jobs listed", func() bool { return len(h.rows) == 4 })
+		})
+	}
+}

@@ -48,6 +48,7 @@ func TestRunningJobShowsProgressAndLandsInHistory(t *testing.T) {
 
 	// Done: the job is in history with its image.
 	h := ph.h.history
+	ph.h.showPanel(h.tab)
 	ph.waitFor("the job in history", func() bool { return r.job == nil && len(h.rows) == 1 })
 	rec := h.rows[0].rec
 	if rec.Status != queue.StatusCompleted || len(rec.Outputs) != 1 {
@@ -101,6 +102,7 @@ func TestRunningJobCancelAndRequeue(t *testing.T) {
 	ph.mw.TogglePause()
 	ph.waitFor("a running job", func() bool { return r.job != nil })
 	ph.tapButton("Cancel")
+	ph.h.showPanel(ph.h.history.tab)
 	ph.waitFor("a cancelled job in history", func() bool {
 		return len(ph.h.history.rows) > 0 && ph.h.history.rows[0].rec.Status == queue.StatusCancelled
 	})
@@ -118,6 +120,7 @@ func TestRunningJobShowsTheWebUIError(t *testing.T) {
 	}
 	ph.waitFor("the error in the status bar", func() bool { return strings.HasPrefix(ph.h.status.state.Text, "Error: ") })
 	h := ph.h.history
+	ph.h.showPanel(h.tab)
 	ph.waitFor("the failed job in history", func() bool { return len(h.rows) == 1 })
 	if !h.rows[0].failed || !strings.Contains(h.rows[0].third, "out of memory") || h.rows[0].rec.Status != queue.StatusFailed {
 		t.Errorf("history row: %s %q", h.rows[0].rec.Status, h.rows[0].third)
@@ -214,6 +217,7 @@ func TestRunNowStartsAQueueWithoutAutoRun(t *testing.T) {
 	}
 	ph.selectPack()
 	ph.mw.RunNow()
+	ph.h.showPanel(ph.h.history.tab)
 	ph.waitFor("the job in history", func() bool { return len(ph.h.history.rows) == 1 })
 	if ph.svc.Queue.Paused() {
 		t.Error("Run Now left the queue paused")
@@ -236,6 +240,7 @@ func TestEventPumpCoalescesProgress(t *testing.T) {
 	}
 	ph.selectPack()
 	ph.mw.RunNow()
+	ph.h.showPanel(ph.h.history.tab)
 	ph.waitFor("the job in history", func() bool { return len(ph.h.history.rows) == 1 })
 	span := last.Sub(first).Seconds()
 	if span < 1 {

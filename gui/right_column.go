@@ -116,7 +116,7 @@ func (h *panelHub) startPump() {
 
 // afterShow runs fn on the UI goroutine once Fyne's event loop runs, that
 // is after the window is on screen (the window is built and shown before
-// the loop starts). The first loads (the queue, the history page) wait for
+// the loop starts). The first loads (the queue's running jobs) wait for
 // it, so that on a busy machine they do not compete with building and
 // painting the first window. Nothing runs once the window has closed.
 func (h *panelHub) afterShow(name string, fn func()) {
@@ -158,7 +158,6 @@ func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 	)
 	h.drops.install()
 	h.preview.start()
-	h.afterShow("reading the history", h.history.reload)
 	h.startPump()
 	startDemoScript(h)
 	// The run panels scroll on their own above a divider, so that the
