@@ -3,8 +3,6 @@ package gui
 import (
 	"fmt"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"stablenew/app"
@@ -47,9 +45,11 @@ func newStageCards(mw *MainWindow) *stageCards {
 // changed, never the untouched ones.
 const labelOverride = "Override packs with my changed fields"
 
-func (s *stageCards) build() fyne.CanvasObject {
+// build lays out the override check, its note, the form's summary and the
+// stage cards, in a scroll that culls those out of view.
+func (s *stageCards) build() *cullScroll {
 	s.showNote()
-	return container.NewVBox(
+	return newCullScroll(
 		s.override,
 		s.note,
 		s.mw.form.summary,

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"stablenew/app"
@@ -44,10 +43,11 @@ func newSidebar(mw *MainWindow) *sidebar {
 	return s
 }
 
-// build lays the cards out top to bottom, each foldable by its title.
-func (s *sidebar) build() fyne.CanvasObject {
+// build lays the cards out top to bottom, each foldable by its title, in
+// a scroll that culls those out of view.
+func (s *sidebar) build() *cullScroll {
 	s.updateHeading()
-	return container.NewVBox(
+	return newCullScroll(
 		s.heading,
 		s.section(s.presets.build()),
 		s.section(s.packs.build()),

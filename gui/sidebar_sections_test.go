@@ -49,6 +49,7 @@ func TestSidebarSectionsFoldAndRemember(t *testing.T) {
 // TestWheelOverAFieldScrollsTheColumn: a wheel event over a text field
 // scrolls the sidebar (a Fyne entry alone would take it and do nothing).
 func TestWheelOverAFieldScrollsTheColumn(t *testing.T) {
+	noCulling(t) // the fields are found by where they are drawn
 	mw := newTestWindow(t)
 	mw.Window.Resize(minWindowSize)
 	settle(t, mw)

@@ -150,7 +150,7 @@ func (mw *MainWindow) buildContent() fyne.CanvasObject {
 	mw.sidebar = newSidebar(mw)
 	mw.cards = newStageCards(mw)
 	right := NewRightColumn(mw)
-	left, middle := container.NewVScroll(mw.sidebar.build()), container.NewVScroll(mw.cards.build())
+	left, middle := mw.sidebar.build().object(), mw.cards.build().object()
 	pipelineTab := container.New(columnsLayout{}, left, middle, right)
 	mw.promptTab = newPromptTab(mw)
 	mw.learning = newLearningTab(mw)
