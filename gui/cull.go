@@ -27,10 +27,11 @@ type cullScroll struct {
 	slots  []*cullSlot
 }
 
-// cullMargin is how far out of view a section must be to be culled: a
-// short scroll shows what was just out of view without waiting a frame.
-// Tests that look at every section set it out of reach (noCulling).
-var cullMargin float32 = 40
+// cullMargin is how far out of view a section must be to be culled. None
+// is needed: a scroll shows the sections coming into view before the
+// frame that shows them is drawn. Tests that look at every section set it
+// out of reach (noCulling).
+var cullMargin float32
 
 // cullSlot holds one section with its two stand-ins.
 type cullSlot struct {

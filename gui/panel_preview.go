@@ -138,7 +138,7 @@ func newPreviewPanel(h *panelHub) *previewPanel {
 // build lays out the panel.
 func (p *previewPanel) build() fyne.CanvasObject {
 	top := container.NewVBox(p.reprocessBar, p.experimentBar, p.header, p.stages, p.state, p.errText, p.notes, p.resources.build())
-	split := container.NewVSplit(minHeight(p.list, 120), container.NewVScroll(p.details.build()))
+	split := container.NewVSplit(minHeight(p.list, 120), p.details.build().object())
 	split.Offset = 0.55
 	return container.NewBorder(top, nil, nil, nil, split)
 }

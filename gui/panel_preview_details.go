@@ -31,7 +31,6 @@ type jobDetails struct {
 	negative *widget.Label
 	values   map[string]*widget.Label
 	job      *pipeline.JobSpec
-	box      *fyne.Container
 }
 
 func newJobDetails(h *panelHub) *jobDetails {
@@ -42,8 +41,9 @@ func newJobDetails(h *panelHub) *jobDetails {
 	return d
 }
 
-// build lays out the prompts above the settings table.
-func (d *jobDetails) build() fyne.CanvasObject {
+// build lays out the prompts above the settings table, in a scroll that
+// culls what is out of view (the table, below a short preview).
+func (d *jobDetails) build() *cullScroll {
 	copyPrompt := &widget.Button{Text: "Copy", Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance, OnTapped: d.onCopyPrompt}
 	copyNeg := &widget.Button{Text: "Copy", Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance, OnTapped: d.onCopyNegative}
 	var rows []fyne.CanvasObject
@@ -52,7 +52,7 @@ func (d *jobDetails) build() fyne.CanvasObject {
 		d.values[k] = v
 		rows = append(rows, &widget.Label{Text: k, TextStyle: fyne.TextStyle{Bold: true}}, v)
 	}
-	d.box = container.NewVBox(
+	return newCullScroll(
 		d.title,
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle("Prompt", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), copyPrompt),
 		d.prompt,
@@ -60,7 +60,6 @@ func (d *jobDetails) build() fyne.CanvasObject {
 		d.negative,
 		container.New(layout.NewFormLayout(), rows...),
 	)
-	return d.box
 }
 
 // show fills the view with a job (nil clears it).
