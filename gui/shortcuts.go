@@ -40,6 +40,9 @@ type shortcuts struct {
 	keys   map[fyne.KeyName]func()
 	// wheel passes a wheel event over a field on to its column (wheel.go).
 	wheel func(obj fyne.CanvasObject, ev *fyne.ScrollEvent)
+	// focused scrolls a field that got the focus into its column's view
+	// (wheel.go): Fyne does not, so Tab would move into fields out of view.
+	focused func(obj fyne.CanvasObject)
 }
 
 func newShortcuts() *shortcuts {

@@ -71,3 +71,37 @@ func TestWheelOverAFieldScrollsTheColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestFocusScrollsTheFieldIntoView: a text field that gets the focus (Tab
+// from the field above, or below) is scrolled into its column's view,
+// which Fyne does not do.
+func TestFocusScrollsTheFieldIntoView(t *testing.T) {
+	noCulling(t) // every section laid out, so that any field can take the focus
+	mw := newTestWindow(t)
+	mw.Window.Resize(minWindowSize)
+	settle(t, mw)
+	left := mw.wheelScrolls[0]
+	d := fyne.CurrentApp().Driver()
+	inView := func(e *appEntry) bool {
+		y := d.AbsolutePositionForObject(e).Y - d.AbsolutePositionForObject(left).Y
+		return y >= 0 && y+e.Size().Height <= left.Size().Height+0.5
+	}
+	tmpl := field[*entryField[string]](t, mw, "output.filename_template").Entry
+	filter := mw.sidebar.packs.filter
+	if inView(tmpl) || !inView(filter) {
+		t.Fatalf("at the top: the file name template in view %v, the pack filter %v", inView(tmpl), inView(filter))
+	}
+	cv := mw.Window.Canvas()
+	cv.Focus(filter)
+	if left.Offset.Y != 0 {
+		t.Fatalf("focusing a field in view scrolled the column to %v", left.Offset.Y)
+	}
+	cv.Focus(tmpl)
+	if !inView(tmpl) || left.Offset.Y == 0 {
+		t.Fatalf("focusing a field below the view left it out of view (offset %v)", left.Offset.Y)
+	}
+	cv.Focus(filter)
+	if !inView(filter) {
+		t.Errorf("focusing a field above the view left it out of view (offset %v)", left.Offset.Y)
+	}
+}

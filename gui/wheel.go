@@ -82,6 +82,15 @@ func (r *wheelRenderer) Objects() []fyne.CanvasObject {
 	return append(r.WidgetRenderer.Objects(), r.catcher)
 }
 
+// FocusGained also scrolls the field into its column's view (Tab may
+// have brought the focus from a field above or below the view).
+func (e *appEntry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.keys != nil && e.keys.focused != nil {
+		e.keys.focused(e)
+	}
+}
+
 // CreateRenderer is the entry's own renderer with a wheel catcher over it.
 func (e *appEntry) CreateRenderer() fyne.WidgetRenderer {
 	inner := e.Entry.CreateRenderer()
@@ -99,8 +108,43 @@ func (e *appEntry) CreateRenderer() fyne.WidgetRenderer {
 // scrollColumn passes a wheel event from a field to the scrolling column
 // that holds it (the UI goroutine).
 func (mw *MainWindow) scrollColumn(obj fyne.CanvasObject, ev *fyne.ScrollEvent) {
+	if s := mw.columnOf(obj, false); s != nil {
+		s.Scrolled(ev)
+	}
+}
+
+// revealInColumn scrolls the column holding a field that got the focus so
+// that the field shows whole: to its top when it was above the view, to
+// its bottom when below (the UI goroutine).
+func (mw *MainWindow) revealInColumn(obj fyne.CanvasObject) {
+	s := mw.columnOf(obj, true)
+	if s == nil {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	y := d.AbsolutePositionForObject(obj).Y - d.AbsolutePositionForObject(s.Content).Y
+	off, view := s.Offset.Y, s.Size().Height
+	h := min(obj.Size().Height, view)
+	switch {
+	case y < off:
+		off = y
+	case y+h > off+view:
+		off = y + h - view
+	default:
+		return
+	}
+	s.ScrollToOffset(fyne.NewPos(s.Offset.X, max(0, min(off, s.Content.Size().Height-view))))
+	if s.OnScrolled != nil { // ScrollToOffset does not call it; culling needs it
+		s.OnScrolled(s.Offset)
+	}
+}
+
+// columnOf returns the scrolling column holding obj, if any: one whose
+// view holds obj's top-left corner, or (scrolled, for a field that may be
+// out of view) whose content holds obj.
+func (mw *MainWindow) columnOf(obj fyne.CanvasObject, scrolled bool) *container.Scroll {
 	if mw.Window.Canvas().Overlays().Top() != nil {
-		return // the field is in a dialog, over the columns
+		return nil // the field is in a dialog, over the columns
 	}
 	d := fyne.CurrentApp().Driver()
 	pos := d.AbsolutePositionForObject(obj)
@@ -108,10 +152,40 @@ func (mw *MainWindow) scrollColumn(obj fyne.CanvasObject, ev *fyne.ScrollEvent) 
 		if !s.Visible() {
 			continue
 		}
+		if scrolled {
+			if holds(s.Content, obj) {
+				return s
+			}
+			continue
+		}
 		at, size := d.AbsolutePositionForObject(s), s.Size()
 		if pos.X >= at.X && pos.Y >= at.Y && pos.X < at.X+size.Width && pos.Y < at.Y+size.Height {
-			s.Scrolled(ev)
-			return
+			return s
 		}
 	}
+	return nil
+}
+
+// holds reports whether obj is root or inside it, looking into containers
+// and the cards, scrolls and splits the columns are made of (Fyne does not
+// tell a widget's children; a field inside another widget is not found).
+func holds(root, obj fyne.CanvasObject) bool {
+	if root == obj {
+		return true
+	}
+	switch r := root.(type) {
+	case *fyne.Container:
+		for _, o := range r.Objects {
+			if holds(o, obj) {
+				return true
+			}
+		}
+	case *widget.Card:
+		return r.Content != nil && holds(r.Content, obj)
+	case *container.Scroll:
+		return holds(r.Content, obj)
+	case *container.Split:
+		return holds(r.Leading, obj) || holds(r.Trailing, obj)
+	}
+	return false
 }

@@ -129,6 +129,7 @@ func buildMainWindow(svc *app.Services, st *app.State, a fyne.App, win fyne.Wind
 	mw.form = newConfigForm(st, mw.keys)
 	mw.form.tip = mw.withTooltip
 	mw.keys.wheel = mw.scrollColumn
+	mw.keys.focused = mw.revealInColumn
 	st.SetScheduler(bridge.Do)
 	st.SetDefaultOutputRoot(svc.Settings.OutputRoot)
 
