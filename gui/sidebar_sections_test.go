@@ -104,4 +104,14 @@ func TestFocusScrollsTheFieldIntoView(t *testing.T) {
 	if !inView(filter) {
 		t.Errorf("focusing a field above the view left it out of view (offset %v)", left.Offset.Y)
 	}
+	// The wheel moves the column away; the window losing and getting back
+	// the focus (another app in between) leaves it where the user put it.
+	left.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.NewDelta(0, -400)})
+	moved := left.Offset.Y
+	f := cv.Focused() // as Fyne tells the focused object when the window loses and gets focus
+	f.FocusLost()
+	f.FocusGained()
+	if left.Offset.Y != moved {
+		t.Errorf("the window getting the focus back scrolled the column from %v to %v", moved, left.Offset.Y)
+	}
 }

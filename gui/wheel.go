@@ -117,6 +117,10 @@ func (mw *MainWindow) scrollColumn(obj fyne.CanvasObject, ev *fyne.ScrollEvent) 
 // that the field shows whole: to its top when it was above the view, to
 // its bottom when below (the UI goroutine).
 func (mw *MainWindow) revealInColumn(obj fyne.CanvasObject) {
+	if obj == mw.revealed {
+		return
+	}
+	mw.revealed = obj
 	s := mw.columnOf(obj, true)
 	if s == nil {
 		return

@@ -72,6 +72,10 @@ type MainWindow struct {
 	// wheelScrolls are the scrolling columns a wheel event over a field
 	// scrolls (wheel.go).
 	wheelScrolls []*container.Scroll
+	// revealed is the text field revealInColumn last scrolled to (or found
+	// in view): the same field getting the focus again is the window
+	// getting it back, which must not scroll a column the user moved.
+	revealed fyne.CanvasObject
 	started      bool
 	closed       bool
 	// restart is set when the window closed to restart StableNew.
