@@ -76,8 +76,8 @@ type MainWindow struct {
 	// in view): the same field getting the focus again is the window
 	// getting it back, which must not scroll a column the user moved.
 	revealed fyne.CanvasObject
-	started      bool
-	closed       bool
+	started  bool
+	closed   bool
 	// restart is set when the window closed to restart StableNew.
 	restart bool
 }
