@@ -28,7 +28,7 @@ type overrideMarker struct {
 	key   string // pipeline.FieldKey of the field
 	group string // the form group that owns the field
 	label *widget.Label
-	check *widget.Check
+	check *appCheck
 	text  string // the check's own text
 	// reset is the field's "back to pack" button with its tooltip, shown
 	// while the field overrides.

@@ -104,6 +104,13 @@ func TestFocusScrollsTheFieldIntoView(t *testing.T) {
 	if !inView(filter) {
 		t.Errorf("focusing a field above the view left it out of view (offset %v)", left.Offset.Y)
 	}
+	// A dropdown too (and a check: the same code).
+	format := field[*selectField](t, mw, "output.format").Select
+	cv.Focus(format)
+	if y := d.AbsolutePositionForObject(format).Y - d.AbsolutePositionForObject(left).Y; y < 0 || y+format.Size().Height > left.Size().Height+0.5 {
+		t.Errorf("focusing a dropdown below the view left it at %v of %v", y, left.Size().Height)
+	}
+	cv.Focus(filter)
 	// The wheel moves the column away; the window losing and getting back
 	// the focus (another app in between) leaves it where the user put it.
 	left.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.NewDelta(0, -400)})

@@ -86,9 +86,7 @@ func (r *wheelRenderer) Objects() []fyne.CanvasObject {
 // have brought the focus from a field above or below the view).
 func (e *appEntry) FocusGained() {
 	e.Entry.FocusGained()
-	if e.keys != nil && e.keys.focused != nil {
-		e.keys.focused(e)
-	}
+	e.keys.reveal(e)
 }
 
 // CreateRenderer is the entry's own renderer with a wheel catcher over it.
@@ -113,7 +111,8 @@ func (mw *MainWindow) scrollColumn(obj fyne.CanvasObject, ev *fyne.ScrollEvent) 
 	}
 }
 
-// revealInColumn scrolls the column holding a field that got the focus so
+// revealInColumn scrolls the column holding a field that got the focus (a
+// text field, a form check or dropdown: see field_focus.go) so
 // that the field shows whole: to its top when it was above the view, to
 // its bottom when below (the UI goroutine).
 func (mw *MainWindow) revealInColumn(obj fyne.CanvasObject) {

@@ -577,7 +577,7 @@ func (f *configForm) textField(path string, get func(*config) string, set func(*
 
 // checkField binds a check to a bool field.
 type checkField struct {
-	Check *widget.Check
+	Check *appCheck
 	// reset puts a stage field back to the pack's value (nil for others).
 	reset fyne.CanvasObject
 	note  *widget.Label
@@ -589,7 +589,7 @@ type checkField struct {
 
 func (f *configForm) checkField(label, path string, get func(*config) bool, set func(*config, bool)) *checkField {
 	fl := &checkField{form: f, p: path, get: get, set: set, note: newNote()}
-	fl.Check = widget.NewCheck(label, fl.onChanged)
+	fl.Check = newAppCheck(f.keys, label, fl.onChanged)
 	return fl
 }
 
@@ -619,7 +619,7 @@ func (fl *checkField) cell() fyne.CanvasObject {
 // come from the WebUI's lists; a saved value the lists lack (or any value
 // while the WebUI is offline) stays selected, and a line says so.
 type selectField struct {
-	Select *widget.Select
+	Select *appSelect
 	note   *widget.Label // validation problem
 	status *widget.Label // why the value is not one of the WebUI's
 	form   *configForm
@@ -666,7 +666,7 @@ func (f *configForm) newSelect(path string, get func(*config) string, set func(*
 	fl := &selectField{form: f, p: path, get: get, set: set, note: newNote()}
 	fl.status = &widget.Label{Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
 	fl.status.Hide()
-	fl.Select = widget.NewSelect(nil, fl.onChanged)
+	fl.Select = newAppSelect(f.keys, fl.onChanged)
 	return fl
 }
 

@@ -172,7 +172,19 @@ func findButton(t testing.TB, root fyne.CanvasObject, text string) *widget.Butto
 
 func findCheck(t testing.TB, root fyne.CanvasObject, text string) *widget.Check {
 	t.Helper()
-	return find(t, root, "check "+text, func(c *widget.Check) bool { return c.Text == text })
+	o := find(t, root, "check "+text, func(o fyne.CanvasObject) bool {
+		switch c := o.(type) {
+		case *widget.Check:
+			return c.Text == text
+		case *appCheck: // a form field's
+			return c.Text == text
+		}
+		return false
+	})
+	if c, ok := o.(*appCheck); ok {
+		return &c.Check
+	}
+	return o.(*widget.Check)
 }
 
 // topDialog returns the topmost overlay (an open dialog).
