@@ -12,7 +12,7 @@ import (
 // txt2img, img2img, ADetailer and upscale, each shown while its stage is on.
 type stageCards struct {
 	mw       *MainWindow
-	override *widget.Check
+	override *appCheck
 	note     *widget.Label
 
 	// baseSeq numbers the reads of the stage base (only the newest counts);
@@ -28,7 +28,7 @@ type stageCards struct {
 
 func newStageCards(mw *MainWindow) *stageCards {
 	s := &stageCards{mw: mw}
-	s.override = widget.NewCheck(labelOverride, s.onOverride)
+	s.override = newAppCheck(mw.keys, labelOverride, s.onOverride)
 	s.override.Checked = mw.State.OverrideEnabled()
 	s.note = newHint("")
 	s.txt2img = newTxt2ImgCard(mw)

@@ -18,7 +18,7 @@ var (
 type txt2imgCard struct {
 	mw      *MainWindow
 	card    *widget.Card
-	random  *widget.Check
+	random  *appCheck
 	seed    *entryField[int64]
 	refiner *fyne.Container
 	hires   *fyne.Container
@@ -36,7 +36,7 @@ func (c *txt2imgCard) build() fyne.CanvasObject {
 	clip := f.intField("txt2img.clip_skip", func(c *config) int { return c.Txt2Img.ClipSkip }, func(c *config, v int) { c.Txt2Img.ClipSkip = v })
 	c.seed = newEntryField(f, "txt2img.seed", func(c *config) int64 { return c.Txt2Img.Seed }, func(c *config, v int64) { c.Txt2Img.Seed = v },
 		parseInt64, formatInt64).short()
-	c.random = widget.NewCheck("Random", c.onRandom)
+	c.random = newAppCheck(c.mw.keys, "Random", c.onRandom)
 	f.add("txt2img", model, vae, sampler, scheduler, steps, cfg, width, height, clip, c.seed)
 
 	r := formRows{form: f}

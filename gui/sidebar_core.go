@@ -26,7 +26,7 @@ var (
 // scheduler, steps, CFG and size. They are the txt2img card's fields too.
 type coreCard struct {
 	mw    *MainWindow
-	sizes *widget.Select
+	sizes *appSelect
 	ratio *widget.Label
 }
 
@@ -75,7 +75,8 @@ func (c *coreCard) build() fyne.CanvasObject {
 	height := f.intField("txt2img.height", func(c *config) int { return c.Txt2Img.Height }, func(c *config, v int) { c.Txt2Img.Height = v })
 	f.add("core", model, vae, sampler, scheduler, steps, cfg, width, height)
 
-	c.sizes = widget.NewSelect(sizePresets, c.onSizePreset)
+	c.sizes = newAppSelect(c.mw.keys, c.onSizePreset)
+	c.sizes.Options = sizePresets
 	c.sizes.PlaceHolder = "Size preset"
 	c.ratio = &widget.Label{Importance: widget.LowImportance}
 	f.onLoad(c.onLoad)

@@ -31,7 +31,7 @@ type packsCard struct {
 	mw *MainWindow
 
 	filter   *appEntry
-	lists    *widget.Select
+	lists    *appSelect
 	rowsBox  *fyne.Container
 	rows     []*packRow
 	visible  []packs.PackInfo
@@ -53,7 +53,8 @@ func newPacksCard(mw *MainWindow) *packsCard {
 	c.filter.SetPlaceHolder("Filter packs…")
 	c.filter.SetText(mw.State.View().PackFilter)
 	c.filter.OnChanged = c.onFilter
-	c.lists = widget.NewSelect([]string{noPackList}, c.onPackList)
+	c.lists = newAppSelect(mw.keys, c.onPackList)
+	c.lists.Options = []string{noPackList}
 	c.lists.PlaceHolder = noPackList
 	c.rowsBox = container.NewVBox()
 	c.selected = &widget.Label{Wrapping: fyne.TextWrapWord}

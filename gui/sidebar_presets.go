@@ -25,7 +25,7 @@ const noPreset = "(no preset)"
 type presetsCard struct {
 	mw *MainWindow
 
-	choose       *widget.Select
+	choose       *appSelect
 	defaultLabel *widget.Label
 	status       *widget.Label
 	loadButton   *widget.Button
@@ -38,7 +38,8 @@ type presetsCard struct {
 
 func newPresetsCard(mw *MainWindow) *presetsCard {
 	c := &presetsCard{mw: mw}
-	c.choose = widget.NewSelect([]string{noPreset}, c.onChoose)
+	c.choose = newAppSelect(mw.keys, c.onChoose)
+	c.choose.Options = []string{noPreset}
 	c.defaultLabel = newHint("")
 	c.status = newStatus()
 	c.loadButton = &widget.Button{Text: "Load to stages", Icon: theme.DownloadIcon(), OnTapped: c.onLoad}
