@@ -77,10 +77,15 @@ func (c *cullScroll) update() {
 		return // not laid out yet
 	}
 	top, bottom := c.scroll.Offset.Y-cullMargin, c.scroll.Offset.Y+view+cullMargin
-	focusY, hasFocus := c.focusY()
+	var focusY float32
+	hasFocus, looked := false, false
 	for _, s := range c.slots {
 		y, h := s.obj.Position().Y, s.obj.Size().Height
 		out := y+h < top || y > bottom
+		if out && !looked { // where the focus is costs walks of the window: only when culling
+			focusY, hasFocus = c.focusY()
+			looked = true
+		}
 		if out && hasFocus && focusY >= y && focusY <= y+h {
 			out = false // Tab goes on from the focused field
 		}
@@ -109,11 +114,11 @@ func (c *cullScroll) focusY() (float32, bool) {
 	// column may keep a section drawn, which costs nothing but memory.
 	// Measured from the content's top, not the offset: the scroll moves
 	// its content after telling OnScrolled.
-	at, content, fp := d.AbsolutePositionForObject(c.scroll), d.AbsolutePositionForObject(c.scroll.Content), d.AbsolutePositionForObject(f)
+	at, fp := d.AbsolutePositionForObject(c.scroll), d.AbsolutePositionForObject(f)
 	if fp.X < at.X || fp.X >= at.X+c.scroll.Size().Width {
 		return 0, false
 	}
-	y := fp.Y - content.Y
+	y := fp.Y - (at.Y + c.scroll.Content.Position().Y)
 	return y, y >= 0 && y <= c.scroll.Content.Size().Height
 }
 

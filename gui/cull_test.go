@@ -176,18 +176,8 @@ func TestCullScrollSkipsASectionWithoutFields(t *testing.T) {
 func TestFirstWindowDrawsLittleOutOfView(t *testing.T) {
 	mw := newTestWindow(t)
 	settle(t, mw)
-	type rect struct{ x0, y0, x1, y1 float32 }
-	size := mw.Window.Canvas().Size()
 	on, off := 0, []string{}
-	var walkDrawn func(o fyne.CanvasObject, at fyne.Position, clip rect)
-	walkDrawn = func(o fyne.CanvasObject, at fyne.Position, clip rect) {
-		if o == nil || !o.Visible() {
-			return
-		}
-		p, s := at.Add(o.Position()), o.Size()
-		if _, ok := o.(fyne.Scrollable); ok {
-			clip = rect{max(clip.x0, p.X), max(clip.y0, p.Y), min(clip.x1, p.X+s.Width), min(clip.y1, p.Y+s.Height)}
-		}
+	walkClipped(mw.Window.Content(), mw.Window.Canvas().Size(), func(o fyne.CanvasObject, p, clip fyne.Position, clipSize fyne.Size) bool {
 		name := ""
 		switch x := o.(type) {
 		case *canvas.Text:
@@ -195,25 +185,17 @@ func TestFirstWindowDrawsLittleOutOfView(t *testing.T) {
 		case *canvas.Image:
 			name = "an image"
 		}
-		if name != "" {
-			if p.X+s.Width > clip.x0 && p.X < clip.x1 && p.Y+s.Height > clip.y0 && p.Y < clip.y1 {
-				on++
-			} else {
-				off = append(off, name)
-			}
+		if name == "" {
+			return false
 		}
-		var kids []fyne.CanvasObject
-		switch x := o.(type) {
-		case *fyne.Container:
-			kids = x.Objects
-		case fyne.Widget:
-			kids = test.WidgetRenderer(x).Objects()
+		s := o.Size()
+		if p.X+s.Width > clip.X && p.X < clip.X+clipSize.Width && p.Y+s.Height > clip.Y && p.Y < clip.Y+clipSize.Height {
+			on++
+		} else {
+			off = append(off, name)
 		}
-		for _, k := range kids {
-			walkDrawn(k, p, clip)
-		}
-	}
-	walkDrawn(mw.Window.Content(), fyne.Position{}, rect{0, 0, size.Width, size.Height})
+		return false
+	})
 	// What is left: the rows of the sections cut by the views' edges.
 	if on < 100 || len(off) > 20 {
 		t.Errorf("%d texts and images drawn in view, %d out of view: %q", on, len(off), off)

@@ -106,7 +106,7 @@ func (e *appEntry) CreateRenderer() fyne.WidgetRenderer {
 // scrollColumn passes a wheel event from a field to the scrolling column
 // that holds it (the UI goroutine).
 func (mw *MainWindow) scrollColumn(obj fyne.CanvasObject, ev *fyne.ScrollEvent) {
-	if s := mw.columnOf(obj, false); s != nil {
+	if s := mw.columnAt(obj); s != nil {
 		s.Scrolled(ev)
 	}
 }
@@ -120,7 +120,7 @@ func (mw *MainWindow) revealInColumn(obj fyne.CanvasObject) {
 		return
 	}
 	mw.revealed = obj
-	s := mw.columnOf(obj, true)
+	s := mw.columnHolding(obj)
 	if s == nil {
 		return
 	}
@@ -142,27 +142,31 @@ func (mw *MainWindow) revealInColumn(obj fyne.CanvasObject) {
 	}
 }
 
-// columnOf returns the scrolling column holding obj, if any: one whose
-// view holds obj's top-left corner, or (scrolled, for a field that may be
-// out of view) whose content holds obj.
-func (mw *MainWindow) columnOf(obj fyne.CanvasObject, scrolled bool) *container.Scroll {
-	if mw.Window.Canvas().Overlays().Top() != nil {
-		return nil // the field is in a dialog, over the columns
-	}
+// columnAt returns the scrolling column whose view holds obj's top-left
+// corner, if any: the one a wheel event over obj scrolls.
+func (mw *MainWindow) columnAt(obj fyne.CanvasObject) *container.Scroll {
 	d := fyne.CurrentApp().Driver()
 	pos := d.AbsolutePositionForObject(obj)
-	for _, s := range mw.wheelScrolls {
-		if !s.Visible() {
-			continue
-		}
-		if scrolled {
-			if holds(s.Content, obj) {
-				return s
-			}
-			continue
-		}
+	return mw.column(func(s *container.Scroll) bool {
 		at, size := d.AbsolutePositionForObject(s), s.Size()
-		if pos.X >= at.X && pos.Y >= at.Y && pos.X < at.X+size.Width && pos.Y < at.Y+size.Height {
+		return pos.X >= at.X && pos.Y >= at.Y && pos.X < at.X+size.Width && pos.Y < at.Y+size.Height
+	})
+}
+
+// columnHolding returns the scrolling column whose content holds obj, in
+// view or not.
+func (mw *MainWindow) columnHolding(obj fyne.CanvasObject) *container.Scroll {
+	return mw.column(func(s *container.Scroll) bool { return holds(s.Content, obj) })
+}
+
+// column returns the first shown scrolling column that is, or nil; none
+// while a dialog is open over the columns.
+func (mw *MainWindow) column(is func(*container.Scroll) bool) *container.Scroll {
+	if mw.Window.Canvas().Overlays().Top() != nil {
+		return nil
+	}
+	for _, s := range mw.wheelScrolls {
+		if s.Visible() && is(s) {
 			return s
 		}
 	}

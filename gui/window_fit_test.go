@@ -16,11 +16,27 @@ import (
 // onScreen reports whether obj is shown whole: visible, inside the window
 // and inside the viewport of every scroll container around it.
 func onScreen(mw *MainWindow, obj fyne.CanvasObject) bool {
-	canvas := mw.Window.Canvas().Size()
-	var ok, found bool
+	ok := false
+	walkClipped(mw.Window.Content(), mw.Window.Canvas().Size(), func(o fyne.CanvasObject, pos, clipPos fyne.Position, clipSize fyne.Size) bool {
+		if o != obj {
+			return false
+		}
+		end := pos.Add(o.Size())
+		ok = o.Size().Width > 0 && pos.X >= clipPos.X-0.5 && pos.Y >= clipPos.Y-0.5 &&
+			end.X <= clipPos.X+clipSize.Width+0.5 && end.Y <= clipPos.Y+clipSize.Height+0.5
+		return true
+	})
+	return ok
+}
+
+// walkClipped visits the visible objects rendered under root (a window's
+// content of the given size) with their place in the window and the part
+// of the window the scrolls around them show, until fn returns true.
+func walkClipped(root fyne.CanvasObject, window fyne.Size, fn func(o fyne.CanvasObject, pos, clipPos fyne.Position, clipSize fyne.Size) bool) {
+	done := false
 	var visit func(o fyne.CanvasObject, pos, clipPos fyne.Position, clipSize fyne.Size)
 	visit = func(o fyne.CanvasObject, pos, clipPos fyne.Position, clipSize fyne.Size) {
-		if found || !o.Visible() {
+		if done || o == nil || !o.Visible() {
 			return
 		}
 		pos = pos.Add(o.Position())
@@ -29,11 +45,7 @@ func onScreen(mw *MainWindow, obj fyne.CanvasObject) bool {
 			hi := fyne.NewPos(min(clipPos.X+clipSize.Width, pos.X+o.Size().Width), min(clipPos.Y+clipSize.Height, pos.Y+o.Size().Height))
 			clipPos, clipSize = lo, fyne.NewSize(hi.X-lo.X, hi.Y-lo.Y)
 		}
-		if o == obj {
-			found = true
-			end := pos.Add(o.Size())
-			ok = o.Size().Width > 0 && pos.X >= clipPos.X-0.5 && pos.Y >= clipPos.Y-0.5 &&
-				end.X <= clipPos.X+clipSize.Width+0.5 && end.Y <= clipPos.Y+clipSize.Height+0.5
+		if done = fn(o, pos, clipPos, clipSize); done {
 			return
 		}
 		var kids []fyne.CanvasObject
@@ -47,8 +59,7 @@ func onScreen(mw *MainWindow, obj fyne.CanvasObject) bool {
 			visit(k, pos, clipPos, clipSize)
 		}
 	}
-	visit(mw.Window.Content(), fyne.Position{}, fyne.Position{}, canvas)
-	return ok
+	visit(root, fyne.Position{}, fyne.Position{}, window)
 }
 
 func TestWindowFits1024x700WithNothingCutOff(t *testing.T) {
