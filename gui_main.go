@@ -82,7 +82,9 @@ func runGUI(args []string) int {
 	// Fyne's fonts load and the services open (the queue's database) on
 	// goroutines of their own while this one starts the window system:
 	// GLFW must run on the main goroutine, and its start-up is a tenth of a
-	// second that nothing else needs.
+	// second that nothing else needs. gui.Open then shows the window while
+	// its content is built.
+	gui.UseTheme(a)
 	fonts, opened := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(fonts)
@@ -96,7 +98,6 @@ func runGUI(args []string) int {
 	}()
 	win := a.NewWindow("StableNew")
 	<-opened
-	<-fonts
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stablenew:", err)
 		signals.onQuit(func() { fyne.Do(a.Quit) })
@@ -106,8 +107,7 @@ func runGUI(args []string) int {
 	st := svc.OpenState()
 	st.EnableAutosave(stateAutosave)
 
-	mw := gui.New(svc, st, a, win)
-	mw.Show()
+	mw := gui.Open(svc, st, a, win, fonts)
 	// Opening the queue and the first loads after the window shows (the
 	// queue list, the history page, the packs) peak well above what stays
 	// in use, and Go hands freed pages back to the system only slowly:

@@ -24,6 +24,7 @@
 //	}
 //	func New(svc *app.Services, st *app.State, a fyne.App) *MainWindow
 //	func (mw *MainWindow) Show()                 // shows the window and starts the services
+//	func Open(svc, st, a, win, fonts) *MainWindow // New and Show, the content built while the window shows (the app's start)
 //	func (mw *MainWindow) Quit()                 // closes at once, remembering size and position (signals)
 //	func (mw *MainWindow) RefreshResources()     // F5: WebUI lists and packs, in the background
 //	func (mw *MainWindow) Resources() *resources.Lists // first ready backend's lists, or nil; no I/O
@@ -46,8 +47,11 @@
 //	func (mw *MainWindow) TogglePause()  // Ctrl+P
 //
 // New calls NewRightColumn, NewStatusBar and NewLogPanel exactly once, after
-// the MainWindow fields are set and before the window is shown. The
-// shortcuts call AddToQueue, RunNow and TogglePause on the UI goroutine.
+// the MainWindow fields are set and before the window is shown. Open calls
+// them on a goroutine of its own while the window shows its background, so
+// they build widgets, register listeners and start background work (Bridge)
+// but touch nothing already in a window. The shortcuts call AddToQueue,
+// RunNow and TogglePause on the UI goroutine.
 //
 // # State (app.State)
 //

@@ -156,7 +156,7 @@ func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 		widget.NewSeparator(),
 		h.running.build(),
 	)
-	h.drops.install()
+	mw.whenInWindow(h.drops.install)
 	h.preview.start()
 	h.startPump()
 	startDemoScript(h)

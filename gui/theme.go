@@ -13,16 +13,44 @@ import (
 type stableTheme struct {
 	fyne.Theme
 	variant fyne.ThemeVariant
+	// early marks the theme UseTheme set, whose variant the window sets
+	// once the settings are read.
+	early bool
 }
 
 // newTheme returns the theme for the settings' theme name ("light" or
 // anything else for dark).
 func newTheme(name string) fyne.Theme {
-	v := theme.VariantDark
+	return &stableTheme{Theme: theme.DefaultTheme(), variant: themeVariant(name)}
+}
+
+// themeVariant is the variant a settings' theme name stands for.
+func themeVariant(name string) fyne.ThemeVariant {
 	if name == "light" {
-		v = theme.VariantLight
+		return theme.VariantLight
 	}
-	return &stableTheme{Theme: theme.DefaultTheme(), variant: v}
+	return theme.VariantDark
+}
+
+// UseTheme gives a StableNew's theme before the settings are read, so that
+// LoadFonts can run on another goroutine while they are: the window then
+// only sets the settings' variant on it (applyTheme), which no font
+// lookup reads. Call it on the UI goroutine before anything reads the
+// theme.
+func UseTheme(a fyne.App) {
+	a.Settings().SetTheme(&stableTheme{Theme: theme.DefaultTheme(), variant: theme.VariantDark, early: true})
+}
+
+// applyTheme gives the app the theme the settings name. A theme set by
+// UseTheme only takes the settings' variant, in place: SetTheme would
+// write the app's theme while LoadFonts may be reading it.
+func applyTheme(a fyne.App, name string) {
+	if th, ok := a.Settings().Theme().(*stableTheme); ok && th.early {
+		th.variant = themeVariant(name)
+		th.early = false
+		return
+	}
+	a.Settings().SetTheme(newTheme(name))
 }
 
 // Accent colours: a violet that reads on both backgrounds.
@@ -70,10 +98,10 @@ func (t *stableTheme) Size(name fyne.ThemeSizeName) float32 {
 
 // LoadFonts loads the font faces of the text styles the first window draws
 // (regular, and bold for headings), which Fyne otherwise loads while it
-// lays the window out. It may run on any goroutine before the window is
-// built, beside the opening of the services; it only fills Fyne's font
-// cache. The monospace face (2.5 MB parsed) loads when the Details log
-// first shows.
+// lays the window out. It may run on any goroutine once the app's theme is
+// set (UseTheme), beside the opening of the services and the making of
+// the native window; it only fills Fyne's font cache. The monospace face
+// (2.5 MB parsed) loads when the Details log first shows.
 func LoadFonts() {
 	for _, s := range []fyne.TextStyle{{}, {Bold: true}} {
 		fyne.MeasureText("StableNew", theme.TextSize(), s)

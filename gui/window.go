@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -76,6 +77,8 @@ type MainWindow struct {
 	// in view): the same field getting the focus again is the window
 	// getting it back, which must not scroll a column the user moved.
 	revealed fyne.CanvasObject
+	// inWindow are what whenInWindow holds until hookUp runs them.
+	inWindow []func()
 	started  bool
 	closed   bool
 	// restart is set when the window closed to restart StableNew.
@@ -100,6 +103,51 @@ func New(svc *app.Services, st *app.State, a fyne.App, win fyne.Window) *MainWin
 	return buildMainWindow(svc, st, a, win, nil)
 }
 
+// Open is New and Show for a window the user waits for: it shows win at
+// once, filled with the theme's background, and builds the window's
+// content beside it on another goroutine. Making the native window and its
+// GL context takes the window system about a quarter of a second on the
+// UI goroutine, and building and laying out the content about as long,
+// so the window appears as soon as a minimal one would and its first frame
+// already holds the content. The content is built once fonts is closed
+// (LoadFonts done; a theme set with UseTheme lets them load while the
+// services open). Call it on the UI goroutine before a.Run, which paints
+// that frame.
+func Open(svc *app.Services, st *app.State, a fyne.App, win fyne.Window, fonts <-chan struct{}) *MainWindow {
+	mw := prepareMainWindow(svc, st, a, win, nil)
+	size := mw.initialSize()
+	// The content goes into holder once built, not through SetContent:
+	// SetContent on a shown window refreshes every widget, which would
+	// make the renderers of the hidden tabs too.
+	holder := container.NewStack(canvas.NewRectangle(theme.Color(theme.ColorNameBackground)))
+	mw.Window.SetContent(holder)
+	mw.Window.Resize(size)
+	inner := size // the content's size: the canvas less its padding
+	if mw.Window.Padded() {
+		inner = size.Subtract(fyne.NewSquareSize(2 * theme.Padding()))
+	}
+	built := make(chan fyne.CanvasObject, 1)
+	go func() {
+		// Nothing else touches these widgets until they go into holder:
+		// they are in no window yet, and Fyne's caches are safe for
+		// concurrent use.
+		<-fonts
+		content := mw.buildContent()
+		mw.fill()
+		content.Resize(inner) // laid out here, not on the UI goroutine
+		built <- content
+	}()
+	mw.Window.Show()
+	mw.place()
+	content := <-built
+	holder.Objects = []fyne.CanvasObject{content}
+	content.Resize(holder.Size()) // nothing to do unless the window system changed the size
+	canvas.Refresh(holder)
+	mw.hookUp()
+	mw.start()
+	return mw
+}
+
 // newMainWindow is New in a new window with a given bridge (tests pass a
 // queued one).
 func newMainWindow(svc *app.Services, st *app.State, a fyne.App, bridge *Bridge) *MainWindow {
@@ -108,6 +156,14 @@ func newMainWindow(svc *app.Services, st *app.State, a fyne.App, bridge *Bridge)
 
 // buildMainWindow is New with a given bridge (nil: a new one).
 func buildMainWindow(svc *app.Services, st *app.State, a fyne.App, win fyne.Window, bridge *Bridge) *MainWindow {
+	mw := prepareMainWindow(svc, st, a, win, bridge)
+	mw.attach(mw.buildContent())
+	return mw
+}
+
+// prepareMainWindow makes the MainWindow with everything but its content:
+// the theme, the state's scheduler and the stage form (UI goroutine).
+func prepareMainWindow(svc *app.Services, st *app.State, a fyne.App, win fyne.Window, bridge *Bridge) *MainWindow {
 	log := svc.Log
 	if log == nil {
 		log = slog.Default()
@@ -125,7 +181,7 @@ func buildMainWindow(svc *app.Services, st *app.State, a fyne.App, win fyne.Wind
 		keys:          newShortcuts(),
 		backendStates: map[*app.Backend]app.ConnectionState{},
 	}
-	a.Settings().SetTheme(newTheme(svc.Settings.Theme))
+	applyTheme(a, svc.Settings.Theme)
 	if win == nil {
 		win = a.NewWindow("StableNew")
 	}
@@ -136,18 +192,45 @@ func buildMainWindow(svc *app.Services, st *app.State, a fyne.App, win fyne.Wind
 	mw.keys.focused = mw.revealInColumn
 	st.SetScheduler(bridge.Do)
 	st.SetDefaultOutputRoot(svc.Settings.OutputRoot)
+	return mw
+}
 
-	mw.Window.SetContent(mw.buildContent())
+// attach puts the built content in the window, sizes it, hooks the window
+// up and fills the form (UI goroutine).
+func (mw *MainWindow) attach(content fyne.CanvasObject) {
+	mw.Window.SetContent(content)
 	mw.Window.Resize(mw.initialSize())
+	mw.hookUp()
+	mw.fill()
+}
+
+// hookUp hooks up the window's close, its place and its shortcuts (UI
+// goroutine).
+func (mw *MainWindow) hookUp() {
 	mw.Window.SetMaster()
 	mw.Window.SetCloseIntercept(mw.onClose)
-	a.Lifecycle().SetOnExitedForeground(mw.rememberPlace)
+	mw.App.Lifecycle().SetOnExitedForeground(mw.rememberPlace)
 	mw.installShortcuts()
+	for _, fn := range mw.inWindow {
+		fn()
+	}
+	mw.inWindow = nil
+}
 
-	st.OnChange(mw.onStateChange)
+// whenInWindow runs fn on the UI goroutine once the content is in the
+// window. What calls the window's own methods (SetOnDropped...) goes
+// through it: Open builds the content on another goroutine, where the
+// window system's calls would wait for the UI goroutine while it waits for
+// the content.
+func (mw *MainWindow) whenInWindow(fn func()) { mw.inWindow = append(mw.inWindow, fn) }
+
+// fill follows the state, fills the form from it and starts reading the
+// packs. It runs on the UI goroutine, or before the content is in the
+// window on the goroutine that built it (Open).
+func (mw *MainWindow) fill() {
+	mw.State.OnChange(mw.onStateChange)
 	mw.form.load()
 	mw.reloadLibrary()
-	return mw
 }
 
 // buildContent lays out the header, the tabs and the bottom zone.
@@ -213,10 +296,15 @@ func (mw *MainWindow) initialSize() fyne.Size {
 // queue workers) once.
 func (mw *MainWindow) Show() {
 	mw.Window.Show()
+	mw.place()
+	mw.start()
+}
+
+// place moves the shown window to where it was last, if it was placed.
+func (mw *MainWindow) place() {
 	if v := mw.State.View(); v.WindowPlaced {
 		moveWindow(mw.Window, v.WindowX, v.WindowY)
 	}
-	mw.start()
 }
 
 // start runs the services, with backend changes coming to the UI
