@@ -163,7 +163,7 @@ func (c *packsCard) showSelection() {
 type packRow struct {
 	widget.BaseWidget
 	id      string
-	check   *widget.Check
+	check   *appCheck
 	info    *widget.Label
 	preview *widget.Button
 	// previewTip is preview with its tooltip.
@@ -172,7 +172,7 @@ type packRow struct {
 
 func newPackRow(c *packsCard) *packRow {
 	r := &packRow{info: &widget.Label{Truncation: fyne.TextTruncateEllipsis}}
-	r.check = widget.NewCheck("", nil)
+	r.check = newAppCheck(c.mw.keys, "", nil)
 	r.preview = &widget.Button{Icon: theme.VisibilityIcon(), Importance: widget.LowImportance}
 	r.preview.OnTapped = func() { c.showPreview(r.id) }
 	r.previewTip = c.mw.withTooltip(r.preview, "Show this pack's prompts")
@@ -184,6 +184,10 @@ func newPackRow(c *packsCard) *packRow {
 	r.ExtendBaseWidget(r)
 	return r
 }
+
+// parts are the row's focusable parts, for holds: Tab onto the check
+// scrolls the sidebar to it.
+func (r *packRow) parts() []fyne.CanvasObject { return []fyne.CanvasObject{r.check, r.previewTip} }
 
 // CreateRenderer lays the check on the left, the button on the right.
 func (r *packRow) CreateRenderer() fyne.WidgetRenderer {

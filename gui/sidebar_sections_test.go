@@ -110,6 +110,18 @@ func TestFocusScrollsTheFieldIntoView(t *testing.T) {
 	if y := d.AbsolutePositionForObject(format).Y - d.AbsolutePositionForObject(left).Y; y < 0 || y+format.Size().Height > left.Size().Height+0.5 {
 		t.Errorf("focusing a dropdown below the view left it at %v of %v", y, left.Size().Height)
 	}
+	// A pack's check, inside a row widget of its own, now above the view.
+	if len(mw.sidebar.packs.rows) == 0 {
+		t.Fatal("no pack rows")
+	}
+	pack := mw.sidebar.packs.rows[0].check
+	if y := d.AbsolutePositionForObject(pack).Y - d.AbsolutePositionForObject(left).Y; y >= 0 {
+		t.Fatalf("the pack's check is already in view (%v) after the dropdown below", y)
+	}
+	cv.Focus(pack)
+	if y := d.AbsolutePositionForObject(pack).Y - d.AbsolutePositionForObject(left).Y; y < 0 || y+pack.Size().Height > left.Size().Height+0.5 {
+		t.Errorf("focusing a pack's check above the view left it at %v of %v", y, left.Size().Height)
+	}
 	cv.Focus(filter)
 	// The wheel moves the column away; the window losing and getting back
 	// the focus (another app in between) leaves it where the user put it.

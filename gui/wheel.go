@@ -173,14 +173,25 @@ func (mw *MainWindow) column(is func(*container.Scroll) bool) *container.Scroll 
 	return nil
 }
 
-// holds reports whether obj is root or inside it, looking into containers
-// and the cards, scrolls and splits the columns are made of (Fyne does not
-// tell a widget's children; a field inside another widget is not found).
+// partsHolder is a widget of StableNew's own that tells holds its
+// focusable parts.
+type partsHolder interface{ parts() []fyne.CanvasObject }
+
+// holds reports whether obj is root or inside it, looking into containers,
+// the cards, scrolls and splits the columns are made of, and the widgets
+// that tell their parts (Fyne does not tell a widget's children; a field
+// inside another widget is not found).
 func holds(root, obj fyne.CanvasObject) bool {
 	if root == obj {
 		return true
 	}
 	switch r := root.(type) {
+	case partsHolder:
+		for _, o := range r.parts() {
+			if holds(o, obj) {
+				return true
+			}
+		}
 	case *fyne.Container:
 		for _, o := range r.Objects {
 			if holds(o, obj) {
