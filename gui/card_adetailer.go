@@ -20,7 +20,7 @@ const adetailerGroup = "adetailer.units"
 // mask and inpaint settings, prompts and optional step/CFG/sampler.
 type adetailerCard struct {
 	mw    *MainWindow
-	card  *widget.Card
+	card  *appCard
 	units *fyne.Container
 	views []adetailerUnitView
 	count int

@@ -20,7 +20,7 @@ var resizeModes = []string{"Just resize", "Crop and resize", "Resize and fill", 
 // img2imgCard refines the previous stage's images, or an input image.
 type img2imgCard struct {
 	mw    *MainWindow
-	card  *widget.Card
+	card  *appCard
 	input *entryField[string]
 }
 

@@ -17,7 +17,7 @@ var (
 // txt2imgCard is the txt2img stage with its refiner and hires fix sections.
 type txt2imgCard struct {
 	mw      *MainWindow
-	card    *widget.Card
+	card    *appCard
 	random  *appCheck
 	seed    *entryField[int64]
 	refiner *fyne.Container

@@ -21,7 +21,7 @@ const (
 // optional face restoration, and shows the size that comes out.
 type upscaleCard struct {
 	mw     *MainWindow
-	card   *widget.Card
+	card   *appCard
 	mode   *widget.RadioGroup
 	factor *fyne.Container
 	target *fyne.Container

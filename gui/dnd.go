@@ -129,7 +129,7 @@ func (d *dropHandler) contains(obj fyne.CanvasObject, pos fyne.Position) bool {
 func (d *dropHandler) img2imgCard() fyne.CanvasObject {
 	var found fyne.CanvasObject
 	walkVisible(d.h.mw.Window.Content(), func(o fyne.CanvasObject) bool {
-		if c, ok := o.(*widget.Card); ok && strings.EqualFold(c.Title, "img2img") {
+		if c, ok := o.(*appCard); ok && strings.EqualFold(c.Title, "img2img") {
 			found = c
 			return true
 		}
@@ -162,7 +162,7 @@ func walkVisible(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) bool {
 		if sel := c.Selected(); sel != nil {
 			return walkVisible(sel.Content, visit)
 		}
-	case *widget.Card:
+	case *appCard:
 		return walkVisible(c.Content, visit)
 	}
 	return false

@@ -134,7 +134,7 @@ func TestDropOfTheSameSettingsSaysNothingChanged(t *testing.T) {
 func TestDropOnTheImg2ImgCardSetsTheInputImage(t *testing.T) {
 	ph := newPanelHarness(t, harnessOptions{})
 	path := infotextPNG(t, t.TempDir(), droppedParams)
-	card := widget.NewCard("img2img", "", widget.NewLabel("input"))
+	card := newCard("img2img", "", widget.NewLabel("input"))
 	ph.mw.Window.SetContent(card)
 	ph.mw.Window.Resize(fyne.NewSize(400, 300))
 	d := ph.h.drops

@@ -30,7 +30,10 @@ type jobDetails struct {
 	prompt   *widget.Label
 	negative *widget.Label
 	values   map[string]*widget.Label
-	job      *pipeline.JobSpec
+	// body is everything below the title: the prompts with their copy
+	// buttons and the table, hidden while no job is selected.
+	body []fyne.CanvasObject
+	job  *pipeline.JobSpec
 }
 
 func newJobDetails(h *panelHub) *jobDetails {
@@ -52,19 +55,29 @@ func (d *jobDetails) build() *cullScroll {
 		d.values[k] = v
 		rows = append(rows, &widget.Label{Text: k, TextStyle: fyne.TextStyle{Bold: true}}, v)
 	}
-	return newCullScroll(
-		d.title,
+	d.body = []fyne.CanvasObject{
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle("Prompt", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), copyPrompt),
 		d.prompt,
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle("Negative", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), copyNeg),
 		d.negative,
 		container.New(layout.NewFormLayout(), rows...),
-	)
+	}
+	d.showBody(d.job != nil)
+	return newCullScroll(append([]fyne.CanvasObject{d.title}, d.body...)...)
+}
+
+// showBody shows or hides the prompts and the table: with no job
+// selected there is nothing to copy or read.
+func (d *jobDetails) showBody(on bool) {
+	for _, o := range d.body {
+		setVisible(o, on)
+	}
 }
 
 // show fills the view with a job (nil clears it).
 func (d *jobDetails) show(j *pipeline.JobSpec) {
 	d.job = j
+	d.showBody(j != nil)
 	if j == nil {
 		d.title.SetText("Select a job to see its settings.")
 		d.prompt.SetText("")

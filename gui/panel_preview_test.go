@@ -16,9 +16,21 @@ import (
 
 func TestPreviewFollowsTheState(t *testing.T) {
 	ph := newPanelHarness(t, harnessOptions{rows: 3})
+	// With no job to show, the details show only their title: no prompts,
+	// no copy buttons, no empty table.
+	for _, o := range ph.h.preview.details.body {
+		if o.Visible() {
+			t.Fatalf("with no job, the details show %T", o)
+		}
+	}
 	res := ph.selectPack()
 	if res.err != nil {
 		t.Fatalf("plan failed: %v", res.err)
+	}
+	for _, o := range ph.h.preview.details.body {
+		if !o.Visible() {
+			t.Errorf("with a job shown, the details hide %T", o)
+		}
 	}
 	if got := len(ph.h.preview.jobs()); got != 3 {
 		t.Fatalf("preview jobs = %d, want 3", got)

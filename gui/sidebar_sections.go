@@ -23,7 +23,7 @@ type sidebarSection struct {
 // section makes a built sidebar card foldable: its title becomes a header
 // button above its subtitle and content.
 func (s *sidebar) section(obj fyne.CanvasObject) fyne.CanvasObject {
-	card, ok := obj.(*widget.Card)
+	card, ok := obj.(*appCard)
 	if !ok || card.Title == "" {
 		return obj
 	}
@@ -37,8 +37,7 @@ func (s *sidebar) section(obj fyne.CanvasObject) fyne.CanvasObject {
 		OnTapped: func() { s.toggle(sec) }}
 	s.sections = append(s.sections, sec)
 	s.showSection(sec, !slices.Contains(s.mw.State.View().Collapsed, sec.title))
-	// A new card, not card.SetContent: that makes the card's renderer and
-	// lays it out before the window is built (about a fifth of building it).
+	// A new card without a title: the header button is the title.
 	return newCard("", "", container.NewVBox(sec.header, body))
 }
 

@@ -198,8 +198,6 @@ func holds(root, obj fyne.CanvasObject) bool {
 				return true
 			}
 		}
-	case *widget.Card:
-		return r.Content != nil && holds(r.Content, obj)
 	case *container.Scroll:
 		return holds(r.Content, obj)
 	case *container.Split:

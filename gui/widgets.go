@@ -95,13 +95,9 @@ func newStatus() *widget.Label {
 // showStatus sets a status label; "" hides it.
 func showStatus(l *widget.Label, text string) { setNote(l, text) }
 
-// newCard returns a titled card.
-func newCard(title, subtitle string, content fyne.CanvasObject) *widget.Card {
-	holder := container.NewStack()
-	c := widget.NewCard(title, subtitle, holder)
-	c.MinSize() // makes the renderer, over the empty holder
-	holder.Objects = []fyne.CanvasObject{content}
-	return c
+// newCard returns a titled card (appCard).
+func newCard(title, subtitle string, content fyne.CanvasObject) *appCard {
+	return newAppCard(title, subtitle, content)
 }
 
 // formRows collects label/field pairs for a two-column form layout. With a
