@@ -21,6 +21,15 @@ import (
 // the building goroutine refreshes anything already in the window, and
 // -race sees it run beside Show.
 func TestOpenBuildsTheContentBesideShow(t *testing.T) {
+	// Each tab the window may open on: the selected one is built with the
+	// rest, beside Show.
+	for _, tab := range []string{tabPipeline, tabPrompt, tabLearning} {
+		t.Run(tab, func(t *testing.T) { openBesideShow(t, tab) })
+	}
+}
+
+// openBesideShow opens the window as the app does, on tab.
+func openBesideShow(t *testing.T, tab string) {
 	a, d := newThreadChecker(t)
 	dataDir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dataDir, app.SettingsFile), []byte(`{"theme": "light"}`), 0o644); err != nil {
@@ -39,6 +48,7 @@ func TestOpenBuildsTheContentBesideShow(t *testing.T) {
 	}
 	st := svc.OpenState()
 	st.UpdateConfig(func(c *pipeline.PipelineConfig) { c.Txt2Img.Steps = 37 })
+	st.UpdateView(func(v *app.ViewState) { v.Tab = tab })
 	t.Cleanup(func() {
 		d.Stop()
 		_ = st.Close()
@@ -64,6 +74,12 @@ func TestOpenBuildsTheContentBesideShow(t *testing.T) {
 	}
 	if mw.tabs == nil || !holds(holder, mw.tabs) {
 		t.Fatal("the window's tabs are not in the window")
+	}
+	if got := mw.tabs.Selected().Text; got != tab {
+		t.Errorf("the window opened on %q, want %q", got, tab)
+	}
+	if _, unbuilt := mw.tabs.Selected().Content.(*unbuiltTab); unbuilt {
+		t.Errorf("the %s tab the window opened on is not built", tab)
 	}
 	inner := defaultWindowSize.Subtract(fyne.NewSquareSize(2 * theme.Padding()))
 	if got := holder.Objects[0].Size(); got != inner {
