@@ -139,7 +139,8 @@ func (d *dropHandler) img2imgCard() fyne.CanvasObject {
 }
 
 // walkVisible visits the visible objects under o through containers,
-// scrolls, splits and the selected tab, until visit returns true.
+// scrolls, splits, the selected tab and the parts of StableNew's own
+// widgets (partsHolder: cards, pack rows), until visit returns true.
 func walkVisible(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) bool {
 	if o == nil || !o.Visible() {
 		return false
@@ -162,8 +163,12 @@ func walkVisible(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) bool {
 		if sel := c.Selected(); sel != nil {
 			return walkVisible(sel.Content, visit)
 		}
-	case *appCard:
-		return walkVisible(c.Content, visit)
+	case partsHolder:
+		for _, part := range c.parts() {
+			if walkVisible(part, visit) {
+				return true
+			}
+		}
 	}
 	return false
 }

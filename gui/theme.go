@@ -20,7 +20,7 @@ type stableTheme struct {
 
 // newTheme returns the theme for the settings' theme name ("light" or
 // anything else for dark).
-func newTheme(name string) fyne.Theme {
+func newTheme(name string) *stableTheme {
 	return &stableTheme{Theme: theme.DefaultTheme(), variant: themeVariant(name)}
 }
 
@@ -38,7 +38,9 @@ func themeVariant(name string) fyne.ThemeVariant {
 // lookup reads. Call it on the UI goroutine before anything reads the
 // theme.
 func UseTheme(a fyne.App) {
-	a.Settings().SetTheme(&stableTheme{Theme: theme.DefaultTheme(), variant: theme.VariantDark, early: true})
+	th := newTheme("")
+	th.early = true
+	a.Settings().SetTheme(th)
 }
 
 // applyTheme gives the app the theme the settings name. A theme set by
