@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
-	_ "modernc.org/sqlite" // the driver the queue uses, for seeding history
+	_ "github.com/mattn/go-sqlite3" // the driver the queue uses, for seeding history
 
 	"stablenew/app"
 	"stablenew/pipeline"
@@ -94,7 +94,7 @@ func seedHistory(b *testing.B, dir string, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	db, err := sql.Open("sqlite", queue.DefaultPath(dir))
+	db, err := sql.Open("sqlite3", queue.DefaultPath(dir))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,10 @@
 package gui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -10,7 +13,9 @@ import (
 // not, so Tab would walk into fields below the view. appEntry does it for
 // text fields; appCheck and appSelect for the form's checks and dropdowns.
 
-// appCheck is a check that scrolls into view when it gets the focus.
+// appCheck is a check that scrolls into view when it gets the focus (keys
+// may be nil for a check outside the form) and draws no transparent focus
+// circle (see CreateRenderer). The main window's checks are all appChecks.
 type appCheck struct {
 	widget.Check
 	keys *shortcuts
@@ -27,6 +32,39 @@ func newAppCheck(keys *shortcuts, label string, changed func(bool)) *appCheck {
 func (c *appCheck) FocusGained() {
 	c.Check.FocusGained()
 	c.keys.reveal(c)
+}
+
+// CreateRenderer is Fyne's check renderer with its focus circle hidden
+// while the circle is transparent (the check neither focused nor hovered).
+// Fyne draws the transparent circle anyway: a draw call for every check in
+// every frame, for which Mesa's software renderer keeps memory
+// (docs/benchmarks.md, issue 15).
+func (c *appCheck) CreateRenderer() fyne.WidgetRenderer {
+	r := c.Check.CreateRenderer()
+	for _, o := range r.Objects() {
+		if dot, ok := o.(*canvas.Circle); ok {
+			cr := &checkRenderer{WidgetRenderer: r, focus: dot}
+			cr.hideClearFocus()
+			return cr
+		}
+	}
+	return r
+}
+
+// checkRenderer wraps Fyne's check renderer (see appCheck.CreateRenderer).
+type checkRenderer struct {
+	fyne.WidgetRenderer
+	focus *canvas.Circle
+}
+
+// Refresh refreshes the check, then hides its focus circle if clear.
+func (r *checkRenderer) Refresh() {
+	r.WidgetRenderer.Refresh()
+	r.hideClearFocus()
+}
+
+func (r *checkRenderer) hideClearFocus() {
+	r.focus.Hidden = r.focus.FillColor == color.Transparent
 }
 
 // appSelect is a dropdown that scrolls into view when it gets the focus.

@@ -40,7 +40,7 @@ type learningTab struct {
 	title     *widget.Label
 	summary   *widget.Label
 	message   *widget.Label
-	byRating  *widget.Check
+	byRating  *appCheck
 	applyBest *widget.Button
 	saveBest  *widget.Button
 	saveGrid  *widget.Button
@@ -69,7 +69,7 @@ func newLearningTab(mw *MainWindow) *learningTab {
 	t.title = &widget.Label{Text: "No experiment open", TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 	t.summary = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
 	t.message = newMessage()
-	t.byRating = widget.NewCheck("Sort by mean rating", func(bool) { t.show() })
+	t.byRating = newAppCheck(nil, "Sort by mean rating", func(bool) { t.show() })
 	t.applyBest = &widget.Button{Text: "Apply best", Icon: theme.ConfirmIcon(), OnTapped: t.onApplyBest}
 	t.saveBest = &widget.Button{Text: "Best as preset…", Icon: theme.DocumentSaveIcon(), OnTapped: t.onSaveBest}
 	t.saveGrid = &widget.Button{Text: "Grid PNG…", Icon: theme.FileImageIcon(), OnTapped: t.onSaveGrid}

@@ -27,7 +27,7 @@ type logPanel struct {
 
 	toggle *widget.Button
 	level  *widget.Select
-	auto   *widget.Check
+	auto   *appCheck
 	count  *widget.Label
 	list   *widget.List
 	body   fyne.CanvasObject
@@ -46,7 +46,7 @@ func NewLogPanel(mw *MainWindow) fyne.CanvasObject {
 	p.toggle = &widget.Button{Importance: widget.LowImportance, OnTapped: p.onToggle}
 	p.level = widget.NewSelect(logLevels, p.onLevel)
 	p.level.Selected = logLevels[0]
-	p.auto = widget.NewCheck("Auto-scroll", p.onAutoScroll)
+	p.auto = newAppCheck(nil, "Auto-scroll", p.onAutoScroll)
 	p.auto.Checked = true
 	p.count = &widget.Label{Importance: widget.LowImportance}
 	p.list = widget.NewList(p.length, p.createRow, p.updateRow)

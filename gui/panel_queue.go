@@ -29,7 +29,7 @@ type queuePanel struct {
 	title   *widget.Label
 	eta     *widget.Label
 	list    *widget.List
-	all     *widget.Check
+	all     *appCheck
 	pos     *appEntry
 	message *widget.Label
 
@@ -52,7 +52,7 @@ func newQueuePanel(h *panelHub) *queuePanel {
 	p.title = &widget.Label{Text: "Queue (0 jobs)", TextStyle: fyne.TextStyle{Bold: true}}
 	p.eta = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
 	p.list = widget.NewList(p.length, p.createRow, p.updateRow)
-	p.all = widget.NewCheck("All", p.onSelectAll)
+	p.all = newAppCheck(nil, "All", p.onSelectAll)
 	p.pos = newAppEntry(h.mw.keys, false)
 	p.pos.SetPlaceHolder("pos.")
 	p.pos.OnSubmitted = p.onMoveToSubmitted

@@ -19,7 +19,7 @@ type queueRow struct {
 	index int
 
 	bg     *canvas.Rectangle
-	check  *widget.Check
+	check  *appCheck
 	num    *widget.Label
 	title  *widget.Label
 	prompt *widget.Label
@@ -33,7 +33,7 @@ type queueRow struct {
 func newQueueRow(p *queuePanel) *queueRow {
 	r := &queueRow{p: p, index: -1}
 	r.bg = canvas.NewRectangle(nil)
-	r.check = widget.NewCheck("", r.onChecked)
+	r.check = newAppCheck(nil, "", r.onChecked)
 	// The theme's digits all have one width, so numbers align without the
 	// monospace font (which then loads only if the Details log opens).
 	r.num = &widget.Label{Text: "10000.", Alignment: fyne.TextAlignTrailing}

@@ -22,7 +22,7 @@ type runControls struct {
 	h *panelHub
 
 	add, runNow, clear, pause *widget.Button
-	autoRun                   *widget.Check
+	autoRun                   *appCheck
 	status                    *widget.Label
 	message                   *widget.Label
 	// blocked says why Add to Queue and Run Now are disabled.
@@ -43,7 +43,7 @@ func newRunControls(h *panelHub) *runControls {
 	c.runNow = &widget.Button{Text: "Run Now", Icon: theme.MediaPlayIcon(), OnTapped: c.onRunNow}
 	c.clear = &widget.Button{Text: "Clear Draft", Icon: theme.ContentClearIcon(), Importance: widget.LowImportance, OnTapped: c.onClearDraft}
 	c.pause = &widget.Button{Text: "Pause Queue", Icon: theme.MediaPauseIcon(), OnTapped: c.onTogglePause}
-	c.autoRun = widget.NewCheck("Auto-run queue", c.onAutoRun)
+	c.autoRun = newAppCheck(nil, "Auto-run queue", c.onAutoRun)
 	c.status = &widget.Label{Text: "Queue: Idle", TextStyle: fyne.TextStyle{Bold: true}}
 	c.message = newLineMessage()
 	c.blocked = newLineMessage()

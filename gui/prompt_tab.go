@@ -51,7 +51,7 @@ type promptTab struct {
 	dirty   bool
 	loading bool
 	// draft, when checked, lets the preview plan the unsaved rows.
-	draft *widget.Check
+	draft *appCheck
 
 	// split divides the rows from the syntax help; its offset is saved.
 	split *container.Split
@@ -88,7 +88,7 @@ func newPromptTab(mw *MainWindow) *promptTab {
 	t.packs = widget.NewSelect(nil, t.onPick)
 	t.packs.PlaceHolder = "Open a pack…"
 	t.counter = NewDebouncer(countDelay, t.count)
-	t.draft = widget.NewCheck("Preview these unsaved rows", func(bool) { t.recount() })
+	t.draft = newAppCheck(nil, "Preview these unsaved rows", func(bool) { t.recount() })
 	t.draft.Checked = true
 	mw.onLibrary(t.refreshPacks)
 	return t

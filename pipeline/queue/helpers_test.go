@@ -365,7 +365,7 @@ func (f *fakeExecutor) pingCount() int {
 // assert on what is stored rather than on what the service says.
 func rawDB(t *testing.T, path string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", readOnlyDSN(path))
+	db, err := sql.Open(driverName, readOnlyDSN(path))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,15 +27,12 @@ func tryLock(path string) (*fileLock, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite", path+"?_busy_timeout=0&_pragma=locking_mode(EXCLUSIVE)")
-	if err != nil {
-		return nil, err
-	}
+	db := openDB(path + "?_busy_timeout=0&_locking_mode=EXCLUSIVE")
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	_, err = db.Exec(`CREATE TABLE IF NOT EXISTS owner(pid INTEGER NOT NULL, since TEXT NOT NULL)`)
+	_, err := db.Exec(`CREATE TABLE IF NOT EXISTS owner(pid INTEGER NOT NULL, since TEXT NOT NULL)`)
 	if err == nil {
 		_, err = db.Exec(`DELETE FROM owner`)
 	}

@@ -151,7 +151,7 @@ func TestOpenReadsTheQueueOnFirstUse(t *testing.T) {
 		t.Fatal("Open read the queue into memory; the first call that needs it should")
 	}
 	// Another connection hides the table: the first read fails.
-	db, err := sql.Open("sqlite", path)
+	db, err := sql.Open(driverName, path)
 	if err != nil {
 		t.Fatal(err)
 	}

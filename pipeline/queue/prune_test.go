@@ -100,7 +100,7 @@ func newHistoryFixture(t *testing.T) *historyFixture {
 // back, for setting up states that take weeks to reach.
 func rawWriteDB(t *testing.T, path string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", path+"?_busy_timeout=5000")
+	db, err := sql.Open(driverName, path+"?_busy_timeout=5000")
 	if err != nil {
 		t.Fatal(err)
 	}

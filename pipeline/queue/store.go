@@ -13,8 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"modernc.org/sqlite"
 )
 
 // store is the SQLite side of the service. All writes go through w, a pool
@@ -27,22 +25,6 @@ type store struct {
 }
 
 const sqliteMagic = "SQLite format 3\x00"
-
-// SQLite result codes the store looks at (the low byte of extended codes).
-const (
-	sqliteBusy       = 5
-	sqliteCorrupt    = 11
-	sqliteNotADB     = 26
-	sqliteConstraint = 19
-)
-
-func sqliteCode(err error) int {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() & 0xff
-	}
-	return 0
-}
 
 func damaged(path string, err error) error {
 	return fmt.Errorf("%w: database %s is damaged or is not a StableNew database (%v); nothing was changed. "+
@@ -132,10 +114,7 @@ func checkHeader(path string) (bool, error) {
 // a file this build must refuse is not touched (no journal-mode change, no
 // checkpoint).
 func checkVersion(path string, readOnly bool) error {
-	db, err := sql.Open("sqlite", readOnlyDSN(path))
-	if err != nil {
-		return damaged(path, err)
-	}
+	db := openDB(readOnlyDSN(path))
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	var v int
@@ -177,37 +156,30 @@ func readOnlyDSN(path string) string {
 	return u.String()
 }
 
-// mmap turns off SQLite's memory map: pages are read with one read call
-// each into SQLite's own page cache. Through a map (it was 256 MB), every
-// page a query had touched stayed mapped into the app, counted in its
-// resident memory (13 MB after opening a queue of 10,000 jobs); read
-// calls leave them in the system's file cache instead. Submit10k,
-// List10k, IdleGap and ExperimentView512 measured the same either way,
-// within their noise.
-const mmap = "&_pragma=mmap_size(0)"
-
 // readerCache is each reading connection's page cache (SQLite's default
 // is 2 MB, held for good by each of the four): reads walk an index once
 // (a page of history, the queue's list, a count), so a small cache reads
 // as fast, the rest coming from the system's file cache, and the app
 // keeps 2–3 MB less (ExperimentView512 and PruneHistory50k measured the
-// same).
-const readerCache = "&_pragma=cache_size(-256)"
+// same). SQLite's memory map stays off (its default): through a map (it
+// was 256 MB once), every page a query had touched stayed mapped into
+// the app, counted in its resident memory (13 MB after opening a queue
+// of 10,000 jobs).
+const readerCache = "&_cache_size=-256"
 
-// writerTuning: 16 KiB pages hold several 3 KB job specs each (fewer pages
-// and WAL frames per submit); measured against 4, 8 and 32 KiB and larger
-// caches, which cost more in fresh page allocations than they save.
-const writerTuning = "&_pragma=page_size(16384)"
+// writerPragmas run on the writing connection when it opens, before
+// anything else touches the file. 16 KiB pages hold several 3 KB job specs
+// each (fewer pages and WAL frames per submit); measured against 4, 8 and
+// 32 KiB and larger caches, which cost more in fresh page allocations
+// than they save. The page size only applies to a new database, so it is
+// set before WAL mode, which writes the file's first page.
+// Writes are synchronous=FULL unless a transaction says otherwise
+// (withTx).
+var writerPragmas = []string{"PRAGMA page_size=16384", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"}
 
 func (st *store) openPools(readOnly bool) error {
-	var err error
 	if !readOnly {
-		st.w, err = sql.Open("sqlite", st.path+
-			"?_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_txlock=immediate"+
-			writerTuning+mmap)
-		if err != nil {
-			return err
-		}
+		st.w = openDB(st.path+"?_busy_timeout=10000&_foreign_keys=1&_txlock=immediate", writerPragmas...)
 		st.w.SetMaxOpenConns(1)
 		st.w.SetMaxIdleConns(1)
 		st.w.SetConnMaxLifetime(0)
@@ -215,12 +187,9 @@ func (st *store) openPools(readOnly bool) error {
 		if err := st.w.Ping(); err != nil {
 			return classify(st.path, err)
 		}
-		st.r, err = sql.Open("sqlite", st.path+"?_busy_timeout=10000&_foreign_keys=1&_query_only=1"+mmap+readerCache)
+		st.r = openDB(st.path + "?_busy_timeout=10000&_foreign_keys=1&_query_only=1" + readerCache)
 	} else {
-		st.r, err = sql.Open("sqlite", readOnlyDSN(st.path))
-	}
-	if err != nil {
-		return err
+		st.r = openDB(readOnlyDSN(st.path))
 	}
 	st.r.SetMaxOpenConns(4)
 	st.r.SetMaxIdleConns(4)

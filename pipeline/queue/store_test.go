@@ -118,7 +118,7 @@ func TestDamagedQueuePagesAreLeftAlone(t *testing.T) {
 func TestNewerSchemaIsRefused(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "stablenew.db")
-	db, err := sql.Open("sqlite", path)
+	db, err := sql.Open(driverName, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 func TestForeignDatabaseIsRefused(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "other.db")
-	db, _ := sql.Open("sqlite", path)
+	db, _ := sql.Open(driverName, path)
 	db.Exec(`CREATE TABLE photos(id INTEGER)`)
 	db.Close()
 	before := fileHash(t, path)
@@ -302,7 +302,7 @@ func crash(t *testing.T, path, stmt string) { crashDB(t, path, stmt) }
 
 func crashDB(t testing.TB, path, stmt string) {
 	t.Helper()
-	db, err := sql.Open("sqlite", path)
+	db, err := sql.Open(driverName, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +349,9 @@ func TestUnsyncedWriteIsOnlyThatTransaction(t *testing.T) {
 }
 
 // The reading connections keep small page caches and no memory map; the
-// writer keeps SQLite's default cache (see readerCache, mmap).
+// writer keeps SQLite's default cache (see readerCache). A new database
+// has 16 KiB pages, and every connection checks foreign keys (see
+// writerPragmas).
 func TestReadersKeepSmallPageCaches(t *testing.T) {
 	s := newService(t, Options{})
 	pragma := func(db *sql.DB, name string) int64 {
@@ -366,9 +368,15 @@ func TestReadersKeepSmallPageCaches(t *testing.T) {
 	if got := pragma(s.st.w, "cache_size"); got != -2000 {
 		t.Errorf("writer cache_size = %d, want SQLite's default -2000", got)
 	}
+	if got := pragma(s.st.w, "page_size"); got != 16384 {
+		t.Errorf("page_size = %d, want 16384", got)
+	}
 	for name, db := range map[string]*sql.DB{"reader": s.st.r, "writer": s.st.w} {
 		if got := pragma(db, "mmap_size"); got != 0 {
 			t.Errorf("%s mmap_size = %d, want 0", name, got)
+		}
+		if got := pragma(db, "foreign_keys"); got != 1 {
+			t.Errorf("%s foreign_keys = %d, want 1", name, got)
 		}
 	}
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command firstframe waits until an X window shows drawn content and
 // prints when: the wall clock in Unix nanoseconds. scripts/bench-window
 // runs it on each app's window as soon as the window is visible, so that
