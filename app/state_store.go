@@ -45,6 +45,9 @@ type ViewState struct {
 	WindowPlaced bool `json:"window_placed,omitempty"`
 	// LogOpen is whether the log panel is expanded.
 	LogOpen bool `json:"log_open"`
+	// LogHeight is the expanded log panel's height, kept when the window
+	// is resized (0 for the default).
+	LogHeight float32 `json:"log_height,omitempty"`
 	// PromptDivider is where the Prompt tab's divider between the rows and
 	// the syntax help sits (0 for the default).
 	PromptDivider float64 `json:"prompt_divider,omitempty"`

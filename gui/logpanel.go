@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"stablenew/app"
@@ -19,9 +20,13 @@ const logRefreshDelay = 200 * time.Millisecond
 var logLevels = []string{"ALL", "WARN+", "ERROR"}
 
 // logPanel shows the shared log ring, collapsed by default behind a
-// "Details ▲/▼" toggle, with a level filter and auto-scroll. New lines
-// arrive coalesced; only the visible rows of the list are redrawn, and
-// nothing is redrawn while the panel is collapsed or the log is unchanged.
+// "Details ▲/▼" toggle, with a level filter and auto-scroll. Collapsed, the
+// toggle sits in a bar above the status bar; expanded, the panel (its
+// header above the lines) is the lower side of a divider under the tabs,
+// which the user can drag (its height is kept, see heightKeeper). New
+// lines arrive coalesced; only the visible rows of the list are redrawn,
+// and nothing is redrawn while the panel is collapsed or the log is
+// unchanged.
 type logPanel struct {
 	h *panelHub
 
@@ -31,6 +36,12 @@ type logPanel struct {
 	count  *widget.Label
 	list   *widget.List
 	body   fyne.CanvasObject
+	// header holds the toggle, the filter, auto-scroll and the count; it
+	// moves between bar (collapsed) and the top of pane (expanded).
+	header    *fyne.Container
+	bar, top  *fyne.Container
+	pane      *fyne.Container
+	onResized func() // lays the window's split out again (buildContent)
 
 	lines     []app.LogEntry
 	seq       uint64
@@ -38,8 +49,17 @@ type logPanel struct {
 	scheduled atomic.Bool
 }
 
-// NewLogPanel builds the log panel of the window.
-func NewLogPanel(mw *MainWindow) fyne.CanvasObject {
+// logMinLines is how few lines the expanded panel can be dragged down to.
+const logMinLines = 3
+
+// defaultLogHeight is the expanded panel's height (header and lines) until
+// the user moves its divider: about five lines.
+const defaultLogHeight = 190
+
+// NewLogPanel builds the log panel of the window: the bar that holds the
+// toggle while the panel is collapsed, and the pane that goes below the
+// tabs' divider while it is expanded.
+func NewLogPanel(mw *MainWindow) (bar, pane fyne.CanvasObject) {
 	h := hubOf(mw)
 	p := &logPanel{h: h, seq: ^uint64(0)}
 	h.logs = p
@@ -50,15 +70,18 @@ func NewLogPanel(mw *MainWindow) fyne.CanvasObject {
 	p.auto.Checked = true
 	p.count = &widget.Label{Importance: widget.LowImportance}
 	p.list = widget.NewList(p.length, p.createRow, p.updateRow)
-	p.body = minHeight(p.list, 150)
+	rowHeight := p.createRow().MinSize().Height + theme.Padding()
+	p.body = minHeight(p.list, logMinLines*rowHeight)
+	p.header = container.NewHBox(p.toggle, p.level, p.auto, p.count)
+	p.bar, p.top = container.NewStack(), container.NewStack()
+	p.pane = container.NewBorder(p.top, nil, nil, nil, p.body)
 	p.open = mw.State.View().LogOpen
 	p.showOpen()
 	if mw.Logs != nil {
 		mw.Logs.OnAppend(p.onAppend)
 	}
 	p.refresh()
-	header := container.NewHBox(p.toggle, p.level, p.auto, p.count)
-	return container.NewBorder(header, nil, nil, nil, p.body)
+	return p.bar, p.pane
 }
 
 // onAppend runs on the goroutine that logged: it only schedules a refresh.
@@ -146,17 +169,27 @@ func (p *logPanel) onToggle() {
 	}
 }
 
-// showOpen shows the body and the toggle for the current state.
+// showOpen shows the pane or the bar, with the header in it, for the
+// current state.
 func (p *logPanel) showOpen() {
 	if p.open {
 		p.toggle.SetText("Details ▼")
+		p.bar.Objects, p.top.Objects = nil, []fyne.CanvasObject{p.header}
 	} else {
 		p.toggle.SetText("Details ▲")
+		p.bar.Objects, p.top.Objects = []fyne.CanvasObject{p.header}, nil
 	}
 	setVisible(p.body, p.open)
 	setVisible(p.level, p.open)
 	setVisible(p.auto, p.open)
 	setVisible(p.count, p.open)
+	setVisible(p.bar, !p.open)
+	setVisible(p.pane, p.open)
+	p.bar.Refresh()
+	p.top.Refresh()
+	if p.onResized != nil {
+		p.onResized()
+	}
 }
 
 func (p *logPanel) onLevel(string) {

@@ -75,8 +75,9 @@ func newPanelHarness(t testing.TB, o harnessOptions) *panelHarness {
 		keys: newShortcuts(), backendStates: map[*app.Backend]app.ConnectionState{}}
 	mw.Window = a.NewWindow("panels")
 	right := NewRightColumn(mw)
-	bottom := container.NewVBox(NewLogPanel(mw), NewStatusBar(mw))
-	mw.Window.SetContent(container.NewBorder(nil, bottom, nil, nil, right))
+	bar, pane := NewLogPanel(mw)
+	bottom := container.NewVBox(bar, NewStatusBar(mw))
+	mw.Window.SetContent(container.NewBorder(nil, bottom, nil, nil, container.NewVSplit(right, pane)))
 	mw.Window.Resize(fyne.NewSize(700, 1000))
 	ph := &panelHarness{t: t, mw: mw, h: hubOf(mw), svc: svc, dir: dir}
 	t.Cleanup(func() {

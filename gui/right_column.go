@@ -164,7 +164,7 @@ func NewRightColumn(mw *MainWindow) fyne.CanvasObject {
 	// tabs below keep the height the user gave them on a short screen; the
 	// run panels keep their height when the window grows.
 	split := container.NewVSplit(container.NewVScroll(top), h.panels.object())
-	keep := &runPanelsKeeper{split: split, height: defaultRunPanelsHeight}
+	keep := &heightKeeper{split: split, height: defaultRunPanelsHeight}
 	if v := mw.State.View(); v.RunPanelsHeight > 0 {
 		keep.height = v.RunPanelsHeight
 	}

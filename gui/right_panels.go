@@ -168,52 +168,7 @@ func (r *rightPanels) setTitles(suffix string) {
 	r.tabs.Refresh()
 }
 
-// runPanelsKeeper keeps the run panels above the right column's divider at
-// the same height in pixels when the window is resized (a Split keeps a
-// share), so that a taller window gives its room to the panels below,
-// which can then be stacked. Moving the divider sets the height kept.
-type runPanelsKeeper struct {
-	split *container.Split
-	// height is the run panels' height; offset is the split's offset this
-	// layout last set, and last the size it was set for.
-	height float32
-	offset float64
-	last   fyne.Size
-}
-
 // defaultRunPanelsHeight is the run panels' height until the user moves
 // the divider: the run controls with a running job's title, detail and
 // progress (45% of the right column at 1024×700).
 const defaultRunPanelsHeight = 236
-
-// Layout converts the height kept into the split's offset for size.
-func (k *runPanelsKeeper) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	k.height = k.current()
-	if size != k.last {
-		if avail := size.Height - splitDivider(); avail > 0 {
-			k.offset = float64(min(max(k.height/avail, 0), 1))
-			k.split.Offset = k.offset
-		}
-		k.last = size
-	}
-	for _, o := range objs {
-		o.Move(fyne.Position{})
-		o.Resize(size)
-	}
-}
-
-// MinSize is the split's.
-func (k *runPanelsKeeper) MinSize([]fyne.CanvasObject) fyne.Size { return k.split.MinSize() }
-
-// current is the run panels' height now: the one kept, or where the user
-// moved the divider since the last layout.
-func (k *runPanelsKeeper) current() float32 {
-	if k.last.Height > 0 && k.split.Offset != k.offset {
-		return float32(k.split.Offset) * (k.last.Height - splitDivider())
-	}
-	return k.height
-}
-
-// splitDivider is the thickness of a Split's divider (Fyne's: twice the
-// padding).
-func splitDivider() float32 { return theme.Padding() * 2 }

@@ -69,7 +69,11 @@ type MainWindow struct {
 	// settingsOpen is the Settings dialog while it is open.
 	settingsOpen *settingsDialog
 	// runPanels keeps the run panels' height above that divider.
-	runPanels *runPanelsKeeper
+	runPanels *heightKeeper
+	// logSplit divides the tabs from the expanded Details log below them;
+	// logKeeper keeps the log's height.
+	logSplit  *container.Split
+	logKeeper *heightKeeper
 	// wheelScrolls are the scrolling columns a wheel event over a field
 	// scrolls (wheel.go).
 	wheelScrolls []*container.Scroll
@@ -257,8 +261,17 @@ func (mw *MainWindow) buildContent() fyne.CanvasObject {
 	mw.buildTab(mw.tabs.SelectedIndex())
 	mw.learning.start()
 	mw.tabs.OnSelected = mw.onTabSelected
-	bottom := container.NewVBox(NewLogPanel(mw), NewStatusBar(mw))
-	return withTooltipLayer(container.NewBorder(mw.buildHeader(), bottom, nil, nil, mw.tabs))
+	// The expanded Details log sits below the tabs' divider and keeps its
+	// height in pixels when the window is resized.
+	bar, pane := NewLogPanel(mw)
+	mw.logSplit = container.NewVSplit(mw.tabs, pane)
+	mw.logKeeper = &heightKeeper{split: mw.logSplit, trailing: true, height: defaultLogHeight}
+	if h := mw.State.View().LogHeight; h > 0 {
+		mw.logKeeper.height = h
+	}
+	hubOf(mw).logs.onResized = mw.logSplit.Refresh
+	bottom := container.NewVBox(bar, NewStatusBar(mw))
+	return withTooltipLayer(container.NewBorder(mw.buildHeader(), bottom, nil, nil, container.New(mw.logKeeper, mw.logSplit)))
 }
 
 // buildHeader is the row of window-wide buttons above the tabs, with

@@ -192,6 +192,9 @@ func (mw *MainWindow) saveDividers(v *app.ViewState) {
 	if k := mw.runPanels; k != nil {
 		v.RunPanelsHeight = k.current()
 	}
+	if k := mw.logKeeper; k != nil {
+		v.LogHeight = k.current()
+	}
 	if p := hubOf(mw).panels; p != nil {
 		v.QueueHistoryDivider = p.split.Offset
 	}
