@@ -52,6 +52,13 @@ type logPanel struct {
 // logMinLines is how few lines the expanded panel can be dragged down to.
 const logMinLines = 3
 
+// logRowHeight is about a log line's height in the list. It measures the
+// regular face, not the lines' monospace one: that loads (2.5 MB parsed)
+// only when the log first shows.
+func logRowHeight() float32 {
+	return fyne.MeasureText("0", theme.TextSize(), fyne.TextStyle{}).Height + 2*theme.InnerPadding() + theme.Padding()
+}
+
 // defaultLogHeight is the expanded panel's height (header and lines) until
 // the user moves its divider: about five lines.
 const defaultLogHeight = 190
@@ -70,8 +77,7 @@ func NewLogPanel(mw *MainWindow) (bar, pane fyne.CanvasObject) {
 	p.auto.Checked = true
 	p.count = &widget.Label{Importance: widget.LowImportance}
 	p.list = widget.NewList(p.length, p.createRow, p.updateRow)
-	rowHeight := p.createRow().MinSize().Height + theme.Padding()
-	p.body = minHeight(p.list, logMinLines*rowHeight)
+	p.body = minHeight(p.list, logMinLines*logRowHeight())
 	p.header = container.NewHBox(p.toggle, p.level, p.auto, p.count)
 	p.bar, p.top = container.NewStack(), container.NewStack()
 	p.pane = container.NewBorder(p.top, nil, nil, nil, p.body)
