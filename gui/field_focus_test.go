@@ -10,26 +10,16 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-// clearCircles counts the transparent circles that would be drawn under o
+// clearCircles counts the transparent circles the window would draw
 // (visible, with everything above them visible).
-func clearCircles(o fyne.CanvasObject) int {
-	if o == nil || !o.Visible() {
-		return 0
-	}
-	if c, ok := o.(*canvas.Circle); ok && c.FillColor == color.Transparent && (c.StrokeColor == nil || c.StrokeWidth == 0) {
-		return 1
-	}
-	var children []fyne.CanvasObject
-	switch x := o.(type) {
-	case *fyne.Container:
-		children = x.Objects
-	case fyne.Widget:
-		children = test.WidgetRenderer(x).Objects()
-	}
+func clearCircles(mw *MainWindow) int {
 	n := 0
-	for _, ch := range children {
-		n += clearCircles(ch)
-	}
+	walkClipped(mw.Window.Content(), mw.Window.Canvas().Size(), func(o fyne.CanvasObject, _, _ fyne.Position, _ fyne.Size) bool {
+		if c, ok := o.(*canvas.Circle); ok && c.FillColor == color.Transparent && (c.StrokeColor == nil || c.StrokeWidth == 0) {
+			n++
+		}
+		return false
+	})
 	return n
 }
 
@@ -74,7 +64,7 @@ func TestCheckDrawsItsFocusCircleOnlyWhenItShows(t *testing.T) {
 // its focus circle while it is clear.
 func TestMainWindowDrawsNoClearCircle(t *testing.T) {
 	mw := newTestWindow(t)
-	if n := clearCircles(mw.Window.Content()); n != 0 {
+	if n := clearCircles(mw); n != 0 {
 		t.Fatalf("the main window would draw %d transparent circles", n)
 	}
 }

@@ -40,28 +40,25 @@ func sqliteCode(err error) int {
 // with go-sqlite3's parameters) and then run pragmas, in order, before
 // they are used.
 func openDB(dsn string, pragmas ...string) *sql.DB {
-	return sql.OpenDB(connector{dsn: dsn, pragmas: pragmas})
-}
-
-// connector opens go-sqlite3 connections with StableNew's pragmas.
-type connector struct {
-	dsn     string
-	pragmas []string
-}
-
-// Connect opens one connection and runs the pragmas on it.
-func (c connector) Connect(context.Context) (driver.Conn, error) {
-	return c.Driver().Open(c.dsn)
-}
-
-// Driver is go-sqlite3's driver with a hook that runs the pragmas.
-func (c connector) Driver() driver.Driver {
-	return &sqlite3.SQLiteDriver{ConnectHook: func(conn *sqlite3.SQLiteConn) error {
-		for _, p := range c.pragmas {
+	return sql.OpenDB(connector{dsn: dsn, drv: &sqlite3.SQLiteDriver{ConnectHook: func(conn *sqlite3.SQLiteConn) error {
+		for _, p := range pragmas {
 			if _, err := conn.Exec(p, nil); err != nil {
 				return err
 			}
 		}
 		return nil
-	}}
+	}}})
 }
+
+// connector opens go-sqlite3 connections with StableNew's pragmas (the
+// driver's ConnectHook).
+type connector struct {
+	dsn string
+	drv *sqlite3.SQLiteDriver
+}
+
+// Connect opens one connection and runs the pragmas on it.
+func (c connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+
+// Driver is go-sqlite3's driver with the hook.
+func (c connector) Driver() driver.Driver { return c.drv }
