@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"stablenew/pipeline/runner"
 )
@@ -223,10 +224,15 @@ func TestEventsForPauseAndResume(t *testing.T) {
 	s.Pause() // no second event
 	s.Resume()
 	var kinds []EventKind
+	deadline := time.After(10 * time.Second)
 	for len(kinds) < 2 {
-		e := <-ch
-		if e.Kind != QueueChanged {
-			kinds = append(kinds, e.Kind)
+		select {
+		case e := <-ch:
+			if e.Kind != QueueChanged {
+				kinds = append(kinds, e.Kind)
+			}
+		case <-deadline:
+			t.Fatalf("events so far = %v, want Paused and Resumed", kinds)
 		}
 	}
 	if kinds[0] != Paused || kinds[1] != Resumed {

@@ -3,6 +3,7 @@ package queue
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"stablenew/pipeline"
 )
@@ -52,11 +53,18 @@ func TestDetachIdleWorker(t *testing.T) {
 	if b := s.Backends(); len(b) != 0 {
 		t.Fatalf("backends after Detach = %+v", b)
 	}
+	// Detach has returned: "detached" and then QueueChanged are on their
+	// way to the subscriber, in that order.
 	var detached, queueChanged bool
+	deadline := time.After(10 * time.Second)
 	for !detached || !queueChanged {
-		e := <-events
-		detached = detached || (e.Kind == BackendChanged && e.Backend == "gpu0" && e.Message == "detached")
-		queueChanged = queueChanged || (detached && e.Kind == QueueChanged)
+		select {
+		case e := <-events:
+			detached = detached || (e.Kind == BackendChanged && e.Backend == "gpu0" && e.Message == "detached")
+			queueChanged = queueChanged || (detached && e.Kind == QueueChanged)
+		case <-deadline:
+			t.Fatalf("after Detach: heard detached = %v, then QueueChanged = %v", detached, queueChanged)
+		}
 	}
 	// The executor can be attached again.
 	if err := s.Attach(t.Context(), f); err != nil {

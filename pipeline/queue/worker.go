@@ -173,9 +173,11 @@ func (w *worker) loop(ctx context.Context) {
 		s.mu.Lock()
 		delete(s.workers, w)
 		s.mu.Unlock()
-		close(w.done)
 		s.log.Info("worker stopped", "backend", w.name)
+		// Published before done is closed: Detach's QueueChanged, sent
+		// once done is closed, must reach subscribers after "detached".
 		s.publish(Event{Kind: BackendChanged, Backend: w.name, State: BackendIdle, Message: "detached"})
+		close(w.done)
 	}()
 	// One process at a time works a WebUI: the lock is held until the
 	// worker stops, and its jobs left running by a process that is gone go
