@@ -51,6 +51,11 @@ func TestSidebarSectionsFoldAndRemember(t *testing.T) {
 func TestWheelOverAFieldScrollsTheColumn(t *testing.T) {
 	noCulling(t) // the fields are found by where they are drawn
 	mw := newTestWindow(t)
+	// The preview's first plan (on a timer) makes the plan line above the
+	// fields two lines long; the test driver lays the column out again
+	// only when something asks (the real one does at every frame), so wait
+	// for the plan before the resize lays it out.
+	waitPlanned(t, mw)
 	mw.Window.Resize(minWindowSize)
 	settle(t, mw)
 	left := mw.wheelScrolls[0]
@@ -78,6 +83,11 @@ func TestWheelOverAFieldScrollsTheColumn(t *testing.T) {
 func TestFocusScrollsTheFieldIntoView(t *testing.T) {
 	noCulling(t) // every section laid out, so that any field can take the focus
 	mw := newTestWindow(t)
+	// The preview's first plan (on a timer) makes the plan line above the
+	// fields two lines long; the test driver lays the column out again
+	// only when something asks (the real one does at every frame), so wait
+	// for the plan before the resize lays it out.
+	waitPlanned(t, mw)
 	mw.Window.Resize(minWindowSize)
 	settle(t, mw)
 	left := mw.wheelScrolls[0]
