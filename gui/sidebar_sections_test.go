@@ -46,18 +46,24 @@ func TestSidebarSectionsFoldAndRemember(t *testing.T) {
 	}
 }
 
+// layOutAfterFirstPlan resizes the window to its minimum once the
+// preview's first plan is in. That plan (on a timer) makes the plan line
+// above the fields two lines long, and the test driver lays the column
+// out again only when something asks (the real one does at every frame):
+// arriving after the resize, it would move the fields a test has placed.
+func layOutAfterFirstPlan(t *testing.T, mw *MainWindow) {
+	t.Helper()
+	waitPlanned(t, mw)
+	mw.Window.Resize(minWindowSize)
+	settle(t, mw)
+}
+
 // TestWheelOverAFieldScrollsTheColumn: a wheel event over a text field
 // scrolls the sidebar (a Fyne entry alone would take it and do nothing).
 func TestWheelOverAFieldScrollsTheColumn(t *testing.T) {
 	noCulling(t) // the fields are found by where they are drawn
 	mw := newTestWindow(t)
-	// The preview's first plan (on a timer) makes the plan line above the
-	// fields two lines long; the test driver lays the column out again
-	// only when something asks (the real one does at every frame), so wait
-	// for the plan before the resize lays it out.
-	waitPlanned(t, mw)
-	mw.Window.Resize(minWindowSize)
-	settle(t, mw)
+	layOutAfterFirstPlan(t, mw)
 	left := mw.wheelScrolls[0]
 	tmpl := field[*entryField[string]](t, mw, "output.filename_template")
 	prompts := field[*entryField[string]](t, mw, "prompt.positive")
@@ -83,13 +89,7 @@ func TestWheelOverAFieldScrollsTheColumn(t *testing.T) {
 func TestFocusScrollsTheFieldIntoView(t *testing.T) {
 	noCulling(t) // every section laid out, so that any field can take the focus
 	mw := newTestWindow(t)
-	// The preview's first plan (on a timer) makes the plan line above the
-	// fields two lines long; the test driver lays the column out again
-	// only when something asks (the real one does at every frame), so wait
-	// for the plan before the resize lays it out.
-	waitPlanned(t, mw)
-	mw.Window.Resize(minWindowSize)
-	settle(t, mw)
+	layOutAfterFirstPlan(t, mw)
 	left := mw.wheelScrolls[0]
 	d := fyne.CurrentApp().Driver()
 	inView := func(e *appEntry) bool {
